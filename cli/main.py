@@ -1,0 +1,115 @@
+"""The ``yanglao`` command line: parse options, call one ``model`` function, write, exit.
+
+Exit status: 0 success; 1 a check found disagreements; 2 bad input (a scenario that cannot be
+read or is invalid, a bad option) or output that cannot be written. Errors are one readable
+message on stderr, never a traceback (``--debug`` re-raises for developers).
+"""
+
+from __future__ import annotations
+
+import sys
+from enum import Enum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from model.errors import YanglaoError
+
+app = typer.Typer(
+    name="yanglao",
+    help="Yanglao 养老: cohort projections of county pension funds.",
+    pretty_exceptions_enable=False,
+    no_args_is_help=True,
+    add_completion=False,
+)
+
+# Shared arguments and options, spelled once.
+ScenarioArg = Annotated[Path, typer.Argument(help="scenario .yaml file", show_default=False)]
+OutOpt = Annotated[
+    Path | None, typer.Option("--out", help="folder to write results into (created if absent)")
+]
+DebugOpt = Annotated[bool, typer.Option("--debug", help="show tracebacks (for developers)")]
+
+
+class Format(str, Enum):
+    table = "table"
+    csv = "csv"
+    json = "json"
+    xlsx = "xlsx"
+
+
+def _fail(err: YanglaoError, debug: bool, code: int = 2) -> None:
+    if debug:
+        raise err
+    typer.echo(f"error: {err}" if "\n" not in str(err) else f"error:\n{err}", err=True)
+    raise typer.Exit(code)
+
+
+@app.command()
+def project(
+    scenario: ScenarioArg,
+    years: Annotated[
+        int | None,
+        typer.Option("--years", min=1, max=100, help="years to project after the base year (1–100)"),
+    ] = None,
+    out: OutOpt = None,
+    fmt: Annotated[
+        Format, typer.Option("--format", help="what to print: table, csv or json; xlsx also writes a workbook")
+    ] = Format.table,
+    debug: DebugOpt = False,
+) -> None:
+    """Project both funds year by year from the base year."""
+    from model.io import write_projection
+    from model.project import project as run_projection
+    from model.report import format_headline, format_table, projection_csv_text, projection_json_text
+    from model.scenario.load import load_scenario
+
+    try:
+        sc = load_scenario(scenario)
+        result = run_projection(sc, years=years)
+        if out is not None:
+            written = write_projection(result, out, xlsx=fmt is Format.xlsx, json=fmt is Format.json)
+        if fmt is Format.csv:
+            sys.stdout.write(projection_csv_text(result))
+        elif fmt is Format.json:
+            sys.stdout.write(projection_json_text(result))
+        else:
+            typer.echo(format_table(result))
+            typer.echo(format_headline(result))
+        if out is not None:
+            typer.echo("wrote " + ", ".join(str(p) for p in written), err=True)
+    except YanglaoError as err:
+        _fail(err, debug)
+
+
+@app.command()
+def validate(scenario: ScenarioArg, debug: DebugOpt = False) -> None:
+    """Check a scenario file without running it."""
+    from model.scenario.load import load_scenario
+
+    try:
+        sc = load_scenario(scenario)
+    except YanglaoError as err:
+        _fail(err, debug)
+    typer.echo(f"{scenario}: valid ({', '.join(sc.funds)}; {sc.meta.base_year}–{sc.meta.horizon})")
+
+
+@app.command()
+def check(scenario: ScenarioArg, debug: DebugOpt = False) -> None:
+    """Check every identity among the stated base-year figures; exit 1 if any disagree."""
+    from model.consistency import check_base_year, format_findings
+    from model.scenario.load import load_scenario
+
+    try:
+        sc = load_scenario(scenario)
+        findings = check_base_year(sc)
+    except YanglaoError as err:
+        _fail(err, debug)
+    typer.echo(format_findings(findings))
+    if any(not f.agrees for f in findings):
+        raise typer.Exit(1)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    app()

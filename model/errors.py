@@ -1,0 +1,64 @@
+"""The project's own errors.
+
+``model`` raises only subclasses of :class:`YanglaoError`; the CLI catches exactly these, prints
+the message (one line per problem) and exits non-zero, never with a traceback.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+class YanglaoError(Exception):
+    """Base class of every error the package raises on purpose."""
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with one scenario file.
+
+    Attributes
+    ----------
+    file : str
+        The file as the user named it.
+    field : str
+        Dotted path of the field, e.g. ``policy.civil_service.contribution_rate_employer.value``.
+    message : str
+        What is wrong and what is expected.
+    line : int | None
+        1-based line in the file, where known.
+    """
+
+    file: str
+    field: str
+    message: str
+    line: int | None = None
+
+    def __str__(self) -> str:
+        where = f"{self.file}:{self.line}" if self.line else self.file
+        field = f" {self.field}:" if self.field else ""
+        return f"{where}:{field} {self.message}"
+
+
+class ScenarioError(YanglaoError):
+    """A scenario file that cannot be read or is not valid. Carries every problem found."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = list(problems)
+        super().__init__("\n".join(str(p) for p in self.problems))
+
+
+class DataError(YanglaoError):
+    """A shipped or referenced data table is missing or malformed."""
+
+
+class CalibrationError(YanglaoError):
+    """The base year cannot be reproduced from the scenario's assumptions."""
+
+
+class IdentityError(YanglaoError):
+    """An accounting identity failed on a projection result."""
+
+
+class OutputError(YanglaoError):
+    """Output could not be written."""

@@ -1,0 +1,677 @@
+"""Typed, validated scenario objects.
+
+A scenario file has five top-level keys: ``schema_version``, ``meta``, ``base_year`` (figures as
+the report states them), ``assumptions`` (economic and demographic judgments, each with its
+source) and ``policy`` (rules in force, each with its source). Keys are English snake_case;
+Chinese appears in titles, sources and notes.
+
+Anything that can change over time is a :class:`Schedule`: ``value`` is either a constant or a
+mapping ``{year: value}`` in ascending years, each value holding from its year until the next
+stated one (and carried forward after the last, or uprated by a named driver). The first stated
+year must not be after the base year.
+
+Every model forbids unknown keys (a misspelt key fails) and is frozen once loaded.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Annotated, Any, ClassVar, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from model.axes import CS_GROUPS
+
+# --------------------------------------------------------------------------------------------
+# building blocks
+
+
+class StrictModel(BaseModel):
+    """Base of every scenario model: unknown keys are errors, loaded objects are frozen."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=False)
+
+
+Source = Annotated[
+    str,
+    Field(
+        min_length=3,
+        description="where the value comes from: a report section and sentence, a data file, "
+        "or 'judgment: <why>'",
+    ),
+]
+Unit = Literal["万元", "元", "元/月", "元/年", "人", "/1", "%", "岁", "月", "年"]
+
+
+def _is_number(x: Any) -> bool:
+    return isinstance(x, int | float) and not isinstance(x, bool) and math.isfinite(float(x))
+
+
+def _check_bounds(x: float, lo: float | None, hi: float | None, kind: str) -> None:
+    """Raise a readable ValueError when ``x`` is outside ``[lo, hi]``."""
+    if (lo is not None and x < lo) or (hi is not None and x > hi):
+        hint = ""
+        if kind == "rate" and hi is not None and hi <= 1 and 1 < x <= 100:
+            hint = f" (did you mean {x / 100:g}?)"
+        rng = (
+            f"between {lo:g} and {hi:g}"
+            if lo is not None and hi is not None
+            else (f"at least {lo:g}" if lo is not None else f"at most {hi:g}")
+        )
+        raise ValueError(f"expected {_KIND_WORDS[kind]} {rng}, got {x:g}{hint}")
+
+
+_KIND_WORDS = {
+    "rate": "a rate (a fraction, 0.16 for 16%)",
+    "growth": "a yearly growth rate (a fraction, 0.05 for 5%)",
+    "amount": "an amount",
+    "ratio": "a ratio",
+    "age": "an age in years",
+    "count": "a count",
+}
+
+
+class Bilingual(StrictModel):
+    zh: str = Field(min_length=1)
+    en: str = Field(min_length=1)
+
+
+class Quantity(StrictModel):
+    """A constant with its source. Subclasses set the admissible range."""
+
+    lo: ClassVar[float | None] = None
+    hi: ClassVar[float | None] = None
+    kind: ClassVar[str] = "amount"
+
+    value: float
+    source: Source
+    unit: Unit | None = None
+    note: str | None = None
+
+    @field_validator("value", mode="before")
+    @classmethod
+    def _value_in_range(cls, v: Any) -> Any:
+        if not _is_number(v):
+            raise ValueError(f"expected a number, got {v!r}")
+        _check_bounds(float(v), cls.lo, cls.hi, cls.kind)
+        return v
+
+
+class Rate(Quantity):
+    lo, hi, kind = 0.0, 1.0, "rate"
+
+
+class Count(Quantity):
+    lo, hi, kind = 0.0, None, "count"
+
+
+class NonNegative(Quantity):
+    lo, hi, kind = 0.0, None, "amount"
+
+
+class Age(Quantity):
+    lo, hi, kind = 0.0, 100.0, "age"
+
+
+class Schedule(StrictModel):
+    """A value that may change over time.
+
+    ``value: 0.16`` holds for every year. ``value: {2021: 0.16, 2025: 0.14}`` means 0.16 for
+    2021–2024 and 0.14 from 2025 on. Years must ascend. After the last stated year the value is
+    carried forward, or, with ``uprate: wage_growth`` (or ``price_inflation``), grows with that
+    driver.
+    """
+
+    lo: ClassVar[float | None] = None
+    hi: ClassVar[float | None] = None
+    kind: ClassVar[str] = "amount"
+
+    value: Any
+    source: Source
+    unit: Unit | None = None
+    uprate: Literal["wage_growth", "price_inflation"] | None = None
+    note: str | None = None
+
+    @field_validator("value", mode="before")
+    @classmethod
+    def _value_is_schedule(cls, v: Any) -> Any:
+        if _is_number(v):
+            _check_bounds(float(v), cls.lo, cls.hi, cls.kind)
+            return float(v)
+        if isinstance(v, dict):
+            if not v:
+                raise ValueError("expected a number or a mapping of year: value, got an empty mapping")
+            years: list[int] = []
+            out: dict[int, float] = {}
+            for key, x in v.items():
+                # "@key|" tells the loader to point at the line of this year, not of `value`.
+                if not isinstance(key, int) or isinstance(key, bool) or not 1900 <= key <= 2300:
+                    raise ValueError(f"@{key}|expected a year (e.g. 2025) as key, got {key!r}")
+                if not _is_number(x):
+                    raise ValueError(f"@{key}|expected a number for year {key}, got {x!r}")
+                try:
+                    _check_bounds(float(x), cls.lo, cls.hi, cls.kind)
+                except ValueError as err:
+                    raise ValueError(f"@{key}|year {key}: {err}") from None
+                if years and key <= years[-1]:
+                    raise ValueError(
+                        f"@{key}|years must ascend: {key} comes after {years[-1]}"
+                    )
+                years.append(key)
+                out[key] = float(x)
+            return out
+        raise ValueError(f"expected a number or a mapping of year: value, got {v!r}")
+
+    @property
+    def first_year(self) -> int | None:
+        return next(iter(self.value)) if isinstance(self.value, dict) else None
+
+
+class RateSchedule(Schedule):
+    lo, hi, kind = 0.0, 1.0, "rate"
+
+
+class GrowthSchedule(Schedule):
+    lo, hi, kind = -0.5, 0.5, "growth"
+
+
+class AmountSchedule(Schedule):
+    lo, hi, kind = 0.0, None, "amount"
+
+
+class RatioSchedule(Schedule):
+    lo, hi, kind = 0.0, 20.0, "ratio"
+
+
+class AgeWeights(StrictModel):
+    """Relative weights by age band; ``weights: {20: 1.0, 25: 2.0}`` with ``band_width: 5``
+    spreads each weight evenly over ages 20–24, 25–29. The last band ends at ``last_age``.
+    Weights are normalised where a distribution is meant, so only their ratios matter."""
+
+    weights: dict[int, float]
+    band_width: int = Field(ge=1, le=20)
+    last_age: int = Field(ge=0, le=100)
+    source: Source
+    note: str | None = None
+
+    @field_validator("weights", mode="before")
+    @classmethod
+    def _weights(cls, v: Any) -> Any:
+        if not isinstance(v, dict) or not v:
+            raise ValueError(f"expected a mapping of age: weight, got {v!r}")
+        prev = None
+        for age, w in v.items():
+            if not isinstance(age, int) or isinstance(age, bool) or not 0 <= age <= 100:
+                raise ValueError(f"@{age}|expected an age 0–100 as key, got {age!r}")
+            if not _is_number(w) or w < 0:
+                raise ValueError(f"@{age}|expected a non-negative weight, got {w!r}")
+            if prev is not None and age <= prev:
+                raise ValueError(f"@{age}|ages must ascend: {age} comes after {prev}")
+            prev = age
+        if sum(float(w) for w in v.values()) <= 0:
+            raise ValueError("expected at least one positive weight")
+        return v
+
+    @model_validator(mode="after")
+    def _last_age_after_first(self) -> AgeWeights:
+        if self.last_age < max(self.weights):
+            raise ValueError(f"last_age {self.last_age} is below the last band {max(self.weights)}")
+        return self
+
+
+class GroupShares(StrictModel):
+    """Shares of the civil-service retirement groups; must add up to 1."""
+
+    male: float = Field(ge=0, le=1)
+    female_55: float = Field(ge=0, le=1)
+    female_50: float = Field(ge=0, le=1)
+    source: Source
+
+    @model_validator(mode="after")
+    def _sum_to_one(self) -> GroupShares:
+        total = self.male + self.female_55 + self.female_50
+        if abs(total - 1) > 1e-6:
+            raise ValueError(f"shares must add up to 1, they add up to {total:g}")
+        return self
+
+    def as_tuple(self) -> tuple[float, float, float]:
+        return tuple(getattr(self, g) for g in CS_GROUPS)  # type: ignore[return-value]
+
+
+# --------------------------------------------------------------------------------------------
+# meta
+
+
+class Meta(StrictModel):
+    id: str = Field(pattern=r"^[a-z0-9][a-z0-9_-]*$")
+    county: Bilingual
+    title: Bilingual
+    base_year: int = Field(ge=2000, le=2100)
+    horizon: int = Field(ge=2001, le=2200, description="last projection year")
+    report: str | None = Field(default=None, description="the document the base year comes from")
+
+    @model_validator(mode="after")
+    def _horizon_after_base(self) -> Meta:
+        if self.horizon <= self.base_year:
+            raise ValueError(f"horizon {self.horizon} must come after base_year {self.base_year}")
+        if self.horizon - self.base_year > 100:
+            raise ValueError("horizon may be at most 100 years after base_year")
+        return self
+
+
+# --------------------------------------------------------------------------------------------
+# base year: figures as the report states them
+
+
+class Restatement(StrictModel):
+    value: float
+    source: Source
+    note: str | None = None
+
+
+class Stated(StrictModel):
+    """One figure as the report states it, with the section it came from.
+
+    ``bound`` records qualifiers: 1700余 is ``at_least``; a target "≥ 99%" is ``at_least``.
+    ``restated`` lists other places the report gives the same figure, possibly differently.
+    """
+
+    value: float
+    unit: Unit
+    source: Source
+    bound: Literal["exact", "at_least", "at_most"] = "exact"
+    restated: list[Restatement] = Field(default_factory=list)
+    note: str | None = None
+
+    @field_validator("value", mode="before")
+    @classmethod
+    def _finite(cls, v: Any) -> Any:
+        if not _is_number(v):
+            raise ValueError(f"expected a number, got {v!r}")
+        return v
+
+
+class StatedCount(Stated):
+    @field_validator("value")
+    @classmethod
+    def _non_negative(cls, v: float) -> float:
+        if v < 0:
+            raise ValueError(f"expected a count of at least 0, got {v:g}")
+        return v
+
+
+class StatedAmount(Stated):
+    """Income and expenditure lines: never negative (a balance may be, and is a plain Stated)."""
+
+    @field_validator("value")
+    @classmethod
+    def _non_negative(cls, v: float) -> float:
+        if v < 0:
+            raise ValueError(f"expected an amount of at least 0, got {v:g}")
+        return v
+
+
+class FundOutturn(StrictModel):
+    """A fund's base-year figures. The engine reproduces the required ones exactly."""
+
+    # people (the residents' contributors are often not stated: they are then calibrated)
+    contributors: StatedCount | None = None
+    beneficiaries: StatedCount
+    dependency_ratio: Stated | None = None
+    # income
+    contribution_income: StatedAmount
+    interest_income: StatedAmount
+    subsidy_income: StatedAmount
+    other_income: StatedAmount | None = None
+    total_income: StatedAmount
+    income_increase: Stated | None = None
+    income_growth: Stated | None = None
+    income_budget: StatedAmount | None = None
+    income_budget_completion: Stated | None = None
+    subsidy_arrears: StatedAmount | None = None
+    # expenditure
+    benefit_expenditure: StatedAmount
+    other_expenditure: StatedAmount | None = None
+    total_expenditure: StatedAmount
+    expenditure_increase: Stated | None = None
+    expenditure_growth: Stated | None = None
+    expenditure_budget: StatedAmount | None = None
+    expenditure_budget_pensions: StatedAmount | None = None
+    expenditure_budget_funeral: StatedAmount | None = None
+    expenditure_budget_completion: Stated | None = None
+    # balances
+    balance: Stated | None = None
+    reserve_end: Stated
+    # performance targets and what the report says was achieved
+    targets: dict[str, Stated] = Field(default_factory=dict)
+    achieved: dict[str, Stated] = Field(default_factory=dict)
+
+
+class CombinedOutturn(StrictModel):
+    """Figures the report states for both funds together."""
+
+    total_income: StatedAmount | None = None
+    income_increase: Stated | None = None
+    income_budget: StatedAmount | None = None
+    income_budget_completion: Stated | None = None
+    total_expenditure: StatedAmount | None = None
+    expenditure_increase: Stated | None = None
+    expenditure_budget: StatedAmount | None = None
+    expenditure_budget_completion: Stated | None = None
+    balance: Stated | None = None
+    reserve_end: Stated | None = None
+
+
+class BaseYear(StrictModel):
+    combined: CombinedOutturn | None = None
+    civil_service: FundOutturn | None = None
+    residents: FundOutturn | None = None
+
+    @model_validator(mode="after")
+    def _at_least_one_fund(self) -> BaseYear:
+        if self.civil_service is None and self.residents is None:
+            raise ValueError("expected at least one fund: civil_service or residents")
+        return self
+
+
+# --------------------------------------------------------------------------------------------
+# assumptions
+
+
+class Economy(StrictModel):
+    wage_growth: GrowthSchedule
+    price_inflation: GrowthSchedule
+    average_wage_region_yuan: AmountSchedule = Field(
+        description="provincial average wage 元/年: base of the contribution floor and cap, and "
+        "the 计发基数 of the benefit formula"
+    )
+    average_wage_region_history_yuan: AmountSchedule = Field(
+        description="the same wage in the years before the base year (for pensions already in "
+        "payment and individual-account histories); back-cast with wage_growth where not stated"
+    )
+    interest_rate_civil_service: RateSchedule
+    interest_rate_residents: RateSchedule
+    account_crediting_rate: RateSchedule = Field(description="职工个人账户记账利率")
+    pension_indexation_history: GrowthSchedule = Field(
+        description="indexation of pensions in payment before the base year"
+    )
+
+
+class MortalityGroupMultipliers(StrictModel):
+    male: float = Field(gt=0, le=5)
+    female_55: float = Field(gt=0, le=5)
+    female_50: float = Field(gt=0, le=5)
+    source: Source
+
+
+class SexMultipliers(StrictModel):
+    male: float = Field(gt=0, le=5)
+    female: float = Field(gt=0, le=5)
+    source: Source
+
+
+class Mortality(StrictModel):
+    civil_service_table: Literal["cl2010_2013_pension", "wpp2024_2020_2025"]
+    civil_service_table_year: int = Field(ge=1990, le=2100)
+    civil_service_multiplier: MortalityGroupMultipliers
+    residents_table: Literal["wpp2024_2020_2025", "wpp2024_2015_2020", "cl2010_2013_pension"]
+    residents_table_year: int = Field(ge=1990, le=2100)
+    residents_multiplier: SexMultipliers
+    improvement_rate: RateSchedule = Field(description="yearly fall of every qx")
+    source: Source
+
+
+class Population(StrictModel):
+    """The county's resident population, for the residents' fund."""
+
+    total_persons: Count
+    age_structure: AgeWeights
+    male_share: Rate
+    total_fertility_rate: AmountSchedule
+    mean_age_at_birth: Age
+    sex_ratio_at_birth: Quantity
+    net_migration_rate: GrowthSchedule
+    migration_age_profile: AgeWeights
+
+
+class CivilServiceAssumptions(StrictModel):
+    contributor_groups: GroupShares
+    retiree_groups: GroupShares
+    contributor_age_profile: AgeWeights
+    retiree_inflow_growth: Quantity = Field(
+        description="yearly growth of retirements in the past; shapes the retirees' ages"
+    )
+    salary_scale: AgeWeights = Field(description="relative salary by age; the level is calibrated")
+    entrant_groups: GroupShares
+    entry_age_profile: AgeWeights
+    exit_rate: Rate
+    service_start_age: Age
+    payout_months_fractional_ages: Literal["interpolate", "floor"] = "interpolate"
+
+
+class ResidentsAssumptions(StrictModel):
+    tier_mix: dict[int, float] = Field(description="contribution tier 元/年 -> share of contributors")
+    tier_mix_source: Source
+    account_pension_share: Rate = Field(
+        description="share of base-year pension spending that is individual-account pension"
+    )
+    account_liability_share_of_reserve: Rate
+    account_crediting_rate: RateSchedule
+    scheme_start_year: int = Field(ge=1990, le=2100)
+
+    @field_validator("tier_mix", mode="before")
+    @classmethod
+    def _tiers(cls, v: Any) -> Any:
+        if not isinstance(v, dict) or not v:
+            raise ValueError(f"expected a mapping of tier (元/年): share, got {v!r}")
+        for tier, share in v.items():
+            if not isinstance(tier, int) or isinstance(tier, bool) or tier <= 0:
+                raise ValueError(f"@{tier}|expected a tier in 元/年 as key, got {tier!r}")
+            if not _is_number(share) or not 0 <= share <= 1:
+                raise ValueError(f"@{tier}|expected a share between 0 and 1, got {share!r}")
+        total = sum(v.values())
+        if abs(total - 1) > 1e-6:
+            raise ValueError(f"shares must add up to 1, they add up to {total:g}")
+        return v
+
+
+class Assumptions(StrictModel):
+    economy: Economy
+    mortality: Mortality
+    population: Population | None = None
+    civil_service: CivilServiceAssumptions | None = None
+    residents: ResidentsAssumptions | None = None
+
+
+# --------------------------------------------------------------------------------------------
+# policy
+
+
+class RetirementAges(StrictModel):
+    male: float = Field(ge=40, le=75)
+    female_55: float = Field(ge=40, le=75)
+    female_50: float = Field(ge=40, le=75)
+    source: Source
+
+
+class RetirementReform(StrictModel):
+    """渐进式延迟法定退休年龄 (2025): +1 month per 4 (or 2) months of birth cohort."""
+
+    enabled: bool
+    start_year: int = Field(default=2025, ge=2000, le=2100)
+    source: Source
+
+
+class Freeze(StrictModel):
+    start_year: int = Field(ge=2000, le=2200)
+    years: int = Field(ge=1, le=100)
+
+
+class Headcount(StrictModel):
+    """Civil-service hiring: how many new contributors join each year."""
+
+    rule: Literal["constant", "growth", "replacement", "path"]
+    growth_rate: GrowthSchedule | None = None
+    replacement_ratio: RatioSchedule | None = None
+    path: AmountSchedule | None = None
+    freeze: Freeze | None = None
+    source: Source
+
+    @model_validator(mode="after")
+    def _rule_has_its_parameter(self) -> Headcount:
+        needed = {"growth": "growth_rate", "replacement": "replacement_ratio", "path": "path"}
+        field = needed.get(self.rule)
+        if field and getattr(self, field) is None:
+            raise ValueError(f"rule '{self.rule}' needs '{field}'")
+        return self
+
+
+class Subsidy(StrictModel):
+    """How the budget subsidises a fund.
+
+    ``fill_gap`` pays what keeps the year-end reserve at ``reserve_months`` months of payouts;
+    ``fixed`` pays ``amount`` 万元; ``share_of_expenditure`` pays ``share`` × expenditure;
+    ``formula`` (residents' fund) pays what the residents' rules make due; ``none`` pays nothing.
+    """
+
+    rule: Literal["fill_gap", "fixed", "share_of_expenditure", "formula", "none"]
+    reserve_months: Quantity | Literal["base_year"] = "base_year"
+    amount: AmountSchedule | None = None
+    share: RateSchedule | None = None
+    source: Source
+
+    @model_validator(mode="after")
+    def _rule_has_its_parameter(self) -> Subsidy:
+        needed = {"fixed": "amount", "share_of_expenditure": "share"}
+        field = needed.get(self.rule)
+        if field and getattr(self, field) is None:
+            raise ValueError(f"rule '{self.rule}' needs '{field}'")
+        return self
+
+
+class BenefitFormula(StrictModel):
+    """国发〔2015〕2号: basic + individual-account + transitional pension."""
+
+    basic_accrual_rate: Rate = Field(description="1% of the base per year of service")
+    transitional_coefficient: Rate = Field(description="过渡系数 per year of deemed service")
+    reform_year: float = Field(ge=1990, le=2100, description="2014.75 = 2014-10-01")
+    account_contribution_rate: Rate = Field(description="share of wage credited to the account")
+    source: Source
+
+
+class CivilServicePolicy(StrictModel):
+    contribution_rate_employer: RateSchedule
+    contribution_rate_individual: RateSchedule
+    contribution_base_floor: RatioSchedule
+    contribution_base_cap: RatioSchedule
+    collection_rate: RateSchedule
+    retirement_age: RetirementAges
+    retirement_reform: RetirementReform
+    benefit: BenefitFormula
+    indexation: GrowthSchedule
+    funeral_grant_yuan: AmountSchedule
+    headcount: Headcount
+    subsidy: Subsidy
+
+    @model_validator(mode="after")
+    def _floor_below_cap(self) -> CivilServicePolicy:
+        floor, cap = self.contribution_base_floor.value, self.contribution_base_cap.value
+        if _is_number(floor) and _is_number(cap) and floor > cap:
+            raise ValueError(f"contribution_base_floor {floor:g} is above contribution_base_cap {cap:g}")
+        return self
+
+
+class LevelShares(StrictModel):
+    """Who pays: shares by level of government, adding up to 1."""
+
+    central: float = Field(default=0.0, ge=0, le=1)
+    region: float = Field(default=0.0, ge=0, le=1)
+    prefecture: float = Field(default=0.0, ge=0, le=1)
+    county: float = Field(default=0.0, ge=0, le=1)
+
+    @model_validator(mode="after")
+    def _sum_to_one(self) -> LevelShares:
+        total = self.central + self.region + self.prefecture + self.county
+        if abs(total - 1) > 1e-6:
+            raise ValueError(f"shares must add up to 1, they add up to {total:g}")
+        return self
+
+
+class ResidentsFunding(StrictModel):
+    central_minimum: LevelShares
+    local_top_up: LevelShares
+    contribution_subsidy: LevelShares
+    funeral_grant: LevelShares
+    source: Source
+
+
+class ContributionSubsidy(StrictModel):
+    """Government contribution subsidy (缴费补贴) per contributor, 元/年, by tier."""
+
+    below_threshold_yuan: float = Field(ge=0)
+    from_threshold_yuan: float = Field(ge=0)
+    threshold_tier_yuan: float = Field(gt=0)
+    source: Source
+
+
+class ResidentsPolicy(StrictModel):
+    basic_pension_central_monthly_yuan: AmountSchedule
+    contribution_subsidy: ContributionSubsidy
+    contribution_age_from: int = Field(ge=10, le=80)
+    contribution_age_to: int = Field(ge=10, le=80)
+    pension_age: Age
+    account_divisor_months: NonNegative
+    funeral_grant_yuan: AmountSchedule | Literal["from_budget"]
+    funding: ResidentsFunding
+    subsidy: Subsidy
+
+    @model_validator(mode="after")
+    def _ages(self) -> ResidentsPolicy:
+        if self.contribution_age_to < self.contribution_age_from:
+            raise ValueError("contribution_age_to must not be below contribution_age_from")
+        return self
+
+
+class Policy(StrictModel):
+    civil_service: CivilServicePolicy | None = None
+    residents: ResidentsPolicy | None = None
+
+
+# --------------------------------------------------------------------------------------------
+# the scenario
+
+
+class Scenario(StrictModel):
+    schema_version: Literal[1]
+    meta: Meta
+    base_year: BaseYear
+    assumptions: Assumptions
+    policy: Policy
+
+    @model_validator(mode="after")
+    def _funds_complete(self) -> Scenario:
+        """A fund present in the base year needs its assumptions and policy, and vice versa."""
+        problems = []
+        for fund in ("civil_service", "residents"):
+            parts = {
+                "base_year": getattr(self.base_year, fund),
+                "assumptions": getattr(self.assumptions, fund),
+                "policy": getattr(self.policy, fund),
+            }
+            if fund == "residents":
+                parts["assumptions.population"] = self.assumptions.population
+            have = [k for k, v in parts.items() if v is not None]
+            if have and len(have) < len(parts):
+                missing = [f"{k}.{fund}" if k != "assumptions.population" else k
+                           for k, v in parts.items() if v is None]
+                problems.append(f"fund '{fund}' is incomplete: missing {', '.join(missing)}")
+        cs = self.base_year.civil_service
+        if cs is not None and cs.contributors is None:
+            problems.append("base_year.civil_service.contributors is required")
+        if problems:
+            raise ValueError("; ".join(problems))
+        return self
+
+    @property
+    def funds(self) -> tuple[str, ...]:
+        return tuple(f for f in ("civil_service", "residents") if getattr(self.base_year, f))

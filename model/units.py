@@ -1,0 +1,32 @@
+"""Units and the single place where they are converted.
+
+Money is in 万元 (10,000 yuan) unless a name says otherwise: ``_yuan`` is yuan, ``_monthly_yuan``
+is yuan per person per month, ``_persons`` is heads. Rates are fractions (0.16, not 16).
+"""
+
+from __future__ import annotations
+
+YUAN_PER_WAN = 10_000.0
+MONTHS_PER_YEAR = 12
+
+#: Units a scenario value may carry. ``/1`` is a plain fraction or ratio; ``%`` is a percentage as
+#: a report states it (96.43 for 96.43 %).
+UNITS = ("万元", "元", "元/月", "元/年", "人", "/1", "%", "岁", "月", "年")
+
+
+def yuan_to_wan(amount_yuan: float) -> float:
+    """Convert yuan to 万元.
+
+    >>> yuan_to_wan(161_156_300)
+    16115.63
+    """
+    return amount_yuan / YUAN_PER_WAN
+
+
+def monthly_yuan_to_annual_wan(amount_monthly_yuan, persons):
+    """Annual total in 万元 of a monthly per-head amount in yuan paid to ``persons`` heads.
+
+    >>> round(monthly_yuan_to_annual_wan(190.0, 24_608), 2)
+    5610.62
+    """
+    return amount_monthly_yuan * MONTHS_PER_YEAR * persons / YUAN_PER_WAN
