@@ -9,6 +9,7 @@ expected, as a :class:`~model.errors.ScenarioError`.
 from __future__ import annotations
 
 import difflib
+import re
 from pathlib import Path
 from typing import Any
 
@@ -54,27 +55,175 @@ def read_yaml(path: str | Path) -> tuple[Any, LineMap]:
     try:
         doc = yaml.load(text)
     except DuplicateKeyError as err:
-        line = err.problem_mark.line + 1 if err.problem_mark else None
-        key = _duplicate_key_name(err)
-        raise ScenarioError(
-            [Problem(name, key, "duplicate key; each key may appear only once per mapping", line)]
-        ) from None
+        raise ScenarioError([_duplicate_key_problem(err, text, name)]) from None
     except MarkedYAMLError as err:
-        mark = err.problem_mark or err.context_mark
-        line = mark.line + 1 if mark else None
-        what = (err.problem or err.context or "cannot be parsed").strip()
-        raise ScenarioError([Problem(name, "", f"invalid YAML: {what}", line)]) from None
+        raise ScenarioError([_syntax_problem(err, text, name)]) from None
     except YAMLError as err:
         raise ScenarioError([Problem(name, "", f"invalid YAML: {err}")]) from None
     if doc is None:
-        raise ScenarioError([Problem(name, "", "is empty; expected a scenario mapping")])
+        # Name what is expected: the top-level keys of a scenario.
+        raise ScenarioError(
+            [Problem(name, "", f"is empty; expected a scenario mapping with keys {_TOP_KEYS}")]
+        )
     lines: LineMap = {}
     data = _plain(doc, (), lines)
     if not isinstance(data, dict):
+        # Say "a list" rather than the Python type name, and point at the first item.
+        got = "a list" if isinstance(data, list) else f"a single value {data!r}"
         raise ScenarioError(
-            [Problem(name, "", f"expected a mapping of scenario keys at the top, got {type(data).__name__}")]
+            [
+                Problem(
+                    name,
+                    "",
+                    f"expected a mapping of scenario keys ({_TOP_KEYS}) at the top, got {got}",
+                    lines.get((0,)) if isinstance(data, list) else None,
+                )
+            ]
         )
     return data, lines
+
+
+_TOP_KEYS = ", ".join(Scenario.model_fields)
+
+
+def _duplicate_key_problem(err: Any, text: str, name: str) -> Problem:
+    """A duplicate key, named by its dotted path, with the line of both occurrences.
+
+    ruamel names only the key; reading the file again with duplicates allowed gives the line of
+    the first occurrence and, through the line where the enclosing mapping starts (the error's
+    context mark), the mapping it belongs to.
+    """
+    from ruamel.yaml import YAML
+
+    line = err.problem_mark.line + 1 if err.problem_mark else None
+    key = _duplicate_key_name(err)
+    field, first = key, None
+    try:
+        yaml = YAML(typ="rt")
+        yaml.allow_duplicate_keys = True
+        lines: LineMap = {}
+        _plain(yaml.load(text), (), lines)
+        start = err.context_mark.line + 1 if err.context_mark else None
+        for path, at in lines.items():
+            # the first occurrence: before the duplicate, or on its line in a flow mapping
+            if str(path[-1]) != key or (line is not None and at > line):
+                continue
+            siblings = [n for p, n in lines.items() if len(p) == len(path) and p[:-1] == path[:-1]]
+            if start is None or min(siblings) == start:
+                field, first = ".".join(str(p) for p in path), at
+                break
+    except Exception:  # noqa: BLE001 - only refines the message; the key name is still reported
+        pass
+    where = f"it is already set on line {first}; " if first else ""
+    return Problem(name, field, f"duplicate key; {where}expected each key once per mapping", line)
+
+
+def _syntax_problem(err: Any, text: str, name: str) -> Problem:
+    """A YAML syntax error in plain words, at the line of the offending key, naming its path.
+
+    The parser reports where it gave up (``problem_mark``) and the construct it was reading
+    (``context_mark``). Its words ("expected <block end>") are parser jargon; the two common
+    mistakes, bad indentation and an unclosed bracket, are translated. The field path is found
+    from the indentation of the lines above (ruamel has no keys yet when parsing fails).
+    """
+    problem = (err.problem or err.context or "cannot be parsed").strip()
+    context = (err.context or "").strip()
+    at = err.problem_mark.line + 1 if err.problem_mark else None
+    start = err.context_mark.line + 1 if err.context_mark else None
+    rows = text.splitlines()
+    if (
+        problem.startswith("expected <block end>")
+        and ("<block mapping start>" in problem or "<block sequence start>" in problem)
+        and at
+        and start
+    ):
+        field = _misplaced_key_path(rows, at)
+        if field:
+            parent = ".".join(field[:-1]) or "the top level"
+            what = f"'{field[-1]}' to line up with the other keys of {parent}"
+        else:
+            what = f"this line to line up with the keys of the mapping that starts on line {start}"
+        message = f"invalid YAML: bad indentation; expected {what} (parser: {problem})"
+        return Problem(name, ".".join(field), message, at)
+    if context.startswith("while parsing a flow") and problem.startswith("expected ','") and start:
+        bracket = "{" if "mapping" in context else "["
+        close = "}" if bracket == "{" else "]"
+        where = f" before line {at}" if at and at != start else ""
+        message = (
+            f"invalid YAML: the '{bracket}' opened on this line is not closed; "
+            f"expected ',' or '{close}'{where}"
+        )
+        return Problem(name, ".".join(_key_path_at(rows, start)), message, start)
+    where = f" ({context} that starts on line {start})" if context and start and start != at else ""
+    # Two more common mistakes, in plain words; the parser's own words follow.
+    if "'\\t'" in problem:
+        problem = f"a tab character; expected spaces for indentation (parser: {problem})"
+    elif problem.startswith("mapping values are not allowed"):
+        problem = (
+            "a ':' where no key can start; expected text containing ': ' to be quoted, or "
+            f"this line indented under a key (parser: {problem})"
+        )
+    field = ".".join(_key_path_at(rows, at)) if at else ""
+    return Problem(name, field, f"invalid YAML: {problem}{where}", at)
+
+
+_KEY_LINE = re.compile(r"^( *)([A-Za-z0-9_][A-Za-z0-9_.-]*)\s*:(?:\s|$)")
+
+
+def _key_at(rows: list[str], line: int) -> str | None:
+    m = _KEY_LINE.match(rows[line - 1]) if 0 < line <= len(rows) else None
+    return m.group(2) if m else None
+
+
+def _misplaced_key_path(rows: list[str], line: int) -> tuple[str, ...]:
+    """Dotted path meant by a wrongly indented key on ``line``.
+
+    The key is taken as a sibling of one of the keys enclosing the line above it: the one whose
+    mapping allows the key (by the schema), else the one with the closest indentation.
+    """
+    m = _KEY_LINE.match(rows[line - 1]) if 0 < line <= len(rows) else None
+    if not m:
+        return ()
+    indent, key = len(m.group(1)), m.group(2)
+    above = next((n for n in range(line - 1, 0, -1) if _KEY_LINE.match(rows[n - 1])), None)
+    chain = _key_chain(rows, above) if above else []
+    if not chain:
+        return (key,)
+    parents = [tuple(k for _, k in chain[:i]) for i in range(len(chain))]
+
+    def allows(parent: tuple[str, ...]) -> bool:
+        model = _model_at(tuple(_maybe_int(p) for p in parent))
+        return model is not None and key in model.model_fields
+
+    best = min(
+        range(len(chain)), key=lambda i: (not allows(parents[i]), abs(chain[i][0] - indent))
+    )
+    return parents[best] + (key,)
+
+
+def _key_chain(rows: list[str], line: int) -> list[tuple[int, str]]:
+    """(indent, key) of the block key on ``line`` and of each key enclosing it, outermost first."""
+    if not 0 < line <= len(rows):
+        return []
+    m = _KEY_LINE.match(rows[line - 1])
+    if not m:
+        return []
+    chain = [(len(m.group(1)), m.group(2))]
+    for row in reversed(rows[: line - 1]):
+        if chain[0][0] == 0:
+            break
+        m = _KEY_LINE.match(row)
+        if m and len(m.group(1)) < chain[0][0]:
+            chain.insert(0, (len(m.group(1)), m.group(2)))
+    return chain
+
+
+def _key_path_at(rows: list[str], line: int) -> tuple[str, ...]:
+    """Dotted path of the block key on ``line``, from the less-indented keys above it.
+
+    A best effort for messages about files that cannot be parsed (list items are skipped).
+    """
+    return tuple(k for _, k in _key_chain(rows, line))
 
 
 def _duplicate_key_name(err: Exception) -> str:
@@ -139,16 +288,31 @@ def validate_data(data: dict[str, Any], lines: LineMap, name: str) -> Scenario:
 def _problems_from(
     err: ValidationError, data: dict[str, Any], lines: LineMap, name: str
 ) -> list[Problem]:
-    problems: list[Problem] = []
-    seen: set[tuple[str, str]] = set()
-    for e in err.errors():
-        loc = tuple(e["loc"])
+    found: list[tuple[tuple[Any, ...], str, str]] = []  # (loc, message, pydantic error type)
+    for e in _merge_union_errors(err.errors(), data):
         # Union branches add their type names to loc: drop them.
-        loc = tuple(p for p in loc if not (isinstance(p, str) and ("[" in p or p[:1].isupper())))
+        loc = _clean_loc(e["loc"], data)
         message = _message(e, loc, data)
         if message.startswith("@") and "|" in message:
             sub, message = message[1:].split("|", 1)
-            loc = loc + (_maybe_int(sub),)
+            key = _maybe_int(sub)
+            found.append((loc + (key,), message, e["type"]))
+            # A validator of a mapping stops at its first bad key: report the others too.
+            found.extend((k, m, e["type"]) for k, m in _later_bad_keys(loc, key, data))
+        else:
+            found.append((loc, message, e["type"]))
+    # A misspelt key is reported once, as unknown with a suggestion; the field it was meant to
+    # be is then also missing, which would report the same mistake twice.
+    suggested = {
+        loc[:-1] + (close,)
+        for loc, _, kind in found
+        if kind == "extra_forbidden" and (close := _suggestion(loc)) is not None
+    }
+    problems: list[Problem] = []
+    seen: set[tuple[str, str]] = set()
+    for loc, message, kind in found:
+        if kind == "missing" and loc in suggested:
+            continue
         field = ".".join(str(p) for p in loc)
         if (field, message) in seen:
             continue
@@ -156,6 +320,121 @@ def _problems_from(
         problems.append(Problem(name, field, message, _line_for(loc, lines)))
     problems.sort(key=lambda p: (p.line or 0, p.field))
     return problems
+
+
+def _is_branch_tag(p: Any) -> bool:
+    return isinstance(p, str) and ("[" in p or p[:1].isupper())
+
+
+def _clean_loc(raw: Any, data: Any) -> tuple[Any, ...]:
+    """``loc`` without union branch names; a key present in the file is never taken for one."""
+    out: list[Any] = []
+    cur = data
+    for p in raw:
+        if isinstance(cur, dict) and p in cur:
+            cur = cur[p]
+        elif isinstance(cur, list) and isinstance(p, int) and 0 <= p < len(cur):
+            cur = cur[p]
+        elif _is_branch_tag(p):
+            continue
+        else:
+            cur = None
+        out.append(p)
+    return tuple(out)
+
+
+def _value_at(data: Any, loc: tuple[Any, ...]) -> Any:
+    cur = data
+    for p in loc:
+        if isinstance(cur, dict) and p in cur:
+            cur = cur[p]
+        elif isinstance(cur, list) and isinstance(p, int) and 0 <= p < len(cur):
+            cur = cur[p]
+        else:
+            return None
+    return cur
+
+
+def _merge_union_errors(errors: list[Any], data: Any) -> list[Any]:
+    """One error per mistake in a field that accepts several forms.
+
+    For ``AmountSchedule | Literal["from_budget"]`` pydantic reports one error per form. When
+    the file gives a mapping, only the mapping form's errors matter; when it gives a plain value
+    that fits no form, the errors are merged into one that lists the forms expected.
+    """
+    out: list[Any] = []
+    merged: dict[tuple[Any, ...], dict[str, Any]] = {}
+    for e in errors:
+        raw = tuple(e["loc"])
+        clean = _clean_loc(raw, data)
+        if clean == raw:  # not inside a union
+            out.append(e)
+            continue
+        i = next(n for n, p in enumerate(raw) if n >= len(clean) or p != clean[n])  # first branch
+        prefix, tag = raw[:i], raw[i]
+        got = _value_at(data, prefix)
+        if isinstance(got, dict):
+            if tag[:1].isupper():  # a model branch: its errors are about what was written
+                out.append(e)
+            continue
+        m = merged.get(prefix)
+        if m is None:
+            m = merged[prefix] = {"type": "union_forms", "loc": prefix, "input": got, "forms": []}
+            out.append(m)
+        if e["type"] == "literal_error":
+            m["forms"].extend(re.findall(r"'([^']*)'", str(e.get("ctx", {}).get("expected", ""))))
+        elif tag[:1].isupper():
+            m["forms"].append(None)  # a mapping
+        else:
+            m["forms"].append(tag)
+    return out
+
+
+def _later_bad_keys(
+    loc: tuple[Any, ...], first: Any, data: Any
+) -> list[tuple[tuple[Any, ...], str]]:
+    """The bad keys after ``first`` in a mapping whose validator stopped at ``first``.
+
+    ``{2014: 20, 2019: 16}`` fails at 2014; validating again without each bad key found so far
+    reports 2019 as well, in the validator's own words.
+    """
+    model = _model_at(loc[:-1])
+    parent = _value_at(data, loc[:-1])
+    fname = loc[-1] if loc else None
+    if model is None or not isinstance(parent, dict) or not isinstance(parent.get(fname), dict):
+        return []
+    rest = dict(parent[fname])
+    out: list[tuple[tuple[Any, ...], str]] = []
+    key = first
+    while key in rest:
+        del rest[key]
+        if not rest:
+            break
+        try:
+            model.model_validate({**parent, fname: rest})
+            break
+        except ValidationError as err:
+            msgs = [
+                str(e.get("msg", "")).removeprefix("Value error, ")
+                for e in err.errors()
+                if tuple(e["loc"]) == (fname,) and e["type"] == "value_error"
+            ]
+            msgs = [m for m in msgs if m.startswith("@") and "|" in m]
+            if not msgs:
+                break
+            sub, message = msgs[0][1:].split("|", 1)
+            key = _maybe_int(sub)
+            out.append((loc + (key,), message))
+    return out
+
+
+def _suggestion(loc: tuple[Any, ...]) -> str | None:
+    """The allowed field closest to the unknown key at ``loc``, if one is close."""
+    parent = _model_at(loc[:-1])
+    if parent is None or not loc:
+        return None
+    close = difflib.get_close_matches(str(loc[-1]), list(parent.model_fields), n=1)
+    return close[0] if close else None
 
 
 def _maybe_int(s: str) -> Any:
@@ -169,16 +448,27 @@ def _message(e: dict[str, Any], loc: tuple[Any, ...], data: dict[str, Any]) -> s
     kind = e["type"]
     got = e.get("input")
     if kind == "missing":
-        return "missing required field"
+        # Name the key expected, where, and (for a value with a source) what it holds.
+        where = ".".join(str(p) for p in loc[:-1]) or "the top level"
+        return f"missing required field; expected key '{loc[-1]}' in {where}{_holds(loc)}"
+    if kind == "union_forms":
+        # the named choices first, then the mapping form
+        options = [f for f in e["forms"] if f]
+        forms = [f"'{f}'" for f in options]
+        if None in e["forms"]:
+            forms.append("a mapping with value: and source:")
+        close = difflib.get_close_matches(str(got), options, n=1) if isinstance(got, str) else []
+        hint = f" (did you mean '{close[0]}'?)" if close else ""
+        return f"expected {' or '.join(dict.fromkeys(forms))}, got {got!r}{hint}"
     if kind == "extra_forbidden":
         parent = _model_at(loc[:-1])
         hint = ""
         if parent is not None:
-            close = difflib.get_close_matches(str(loc[-1]), list(parent.model_fields), n=1)
+            close = _suggestion(loc)
             if close:
-                hint = f"; did you mean '{close[0]}'?"
+                hint = f"; did you mean '{close}'?"
             allowed = ", ".join(parent.model_fields)
-            return f"unknown field{hint} (allowed here: {allowed})"
+            return f"unknown field{hint} (expected one of: {allowed})"
         return f"unknown field{hint}"
     if kind in ("float_parsing", "float_type", "int_parsing", "int_type", "int_from_float"):
         want = "a whole number" if kind.startswith("int") else "a number"
@@ -215,6 +505,23 @@ def _message(e: dict[str, Any], loc: tuple[Any, ...], data: dict[str, Any]) -> s
         msg = str(e.get("msg", ""))
         return msg.removeprefix("Value error, ")
     return str(e.get("msg", kind))
+
+
+def _holds(loc: tuple[Any, ...]) -> str:
+    """': <what>, written as value: and source:' for a missing Quantity or Schedule field."""
+    import types
+    import typing
+
+    from model.scenario.schema import _KIND_WORDS, Quantity
+
+    parent = _model_at(loc[:-1])
+    field = parent.model_fields.get(str(loc[-1])) if parent is not None and loc else None
+    if field is None:
+        return ""
+    for cand in _flatten(field.annotation, typing, types):
+        if isinstance(cand, type) and issubclass(cand, Quantity | Schedule):
+            return f": {_KIND_WORDS[cand.kind]}, written as value: and source:"
+    return ""
 
 
 def _model_at(loc: tuple[Any, ...]) -> type[BaseModel] | None:

@@ -92,7 +92,7 @@ class Quantity(StrictModel):
     @classmethod
     def _value_in_range(cls, v: Any) -> Any:
         if not _is_number(v):
-            raise ValueError(f"expected a number, got {v!r}")
+            raise ValueError(f"expected {_KIND_WORDS[cls.kind]}, got {v!r}")
         _check_bounds(float(v), cls.lo, cls.hi, cls.kind)
         return v
 
@@ -140,7 +140,10 @@ class Schedule(StrictModel):
             return float(v)
         if isinstance(v, dict):
             if not v:
-                raise ValueError("expected a number or a mapping of year: value, got an empty mapping")
+                raise ValueError(
+                    f"expected {_KIND_WORDS[cls.kind]} or a mapping of year: value, "
+                    "got an empty mapping"
+                )
             years: list[int] = []
             out: dict[int, float] = {}
             for key, x in v.items():
@@ -148,19 +151,22 @@ class Schedule(StrictModel):
                 if not isinstance(key, int) or isinstance(key, bool) or not 1900 <= key <= 2300:
                     raise ValueError(f"@{key}|expected a year (e.g. 2025) as key, got {key!r}")
                 if not _is_number(x):
-                    raise ValueError(f"@{key}|expected a number for year {key}, got {x!r}")
+                    raise ValueError(
+                        f"@{key}|expected {_KIND_WORDS[cls.kind]} for year {key}, got {x!r}"
+                    )
                 try:
                     _check_bounds(float(x), cls.lo, cls.hi, cls.kind)
                 except ValueError as err:
                     raise ValueError(f"@{key}|year {key}: {err}") from None
                 if years and key <= years[-1]:
                     raise ValueError(
-                        f"@{key}|years must ascend: {key} comes after {years[-1]}"
+                        f"@{key}|years must ascend: {key} comes after {years[-1]}; "
+                        f"expected a year after {years[-1]}"
                     )
                 years.append(key)
                 out[key] = float(x)
             return out
-        raise ValueError(f"expected a number or a mapping of year: value, got {v!r}")
+        raise ValueError(f"expected {_KIND_WORDS[cls.kind]} or a mapping of year: value, got {v!r}")
 
     @property
     def first_year(self) -> int | None:
@@ -206,7 +212,9 @@ class AgeWeights(StrictModel):
             if not _is_number(w) or w < 0:
                 raise ValueError(f"@{age}|expected a non-negative weight, got {w!r}")
             if prev is not None and age <= prev:
-                raise ValueError(f"@{age}|ages must ascend: {age} comes after {prev}")
+                raise ValueError(
+                    f"@{age}|ages must ascend: {age} comes after {prev}; expected an age above {prev}"
+                )
             prev = age
         if sum(float(w) for w in v.values()) <= 0:
             raise ValueError("expected at least one positive weight")
@@ -231,7 +239,7 @@ class GroupShares(StrictModel):
     def _sum_to_one(self) -> GroupShares:
         total = self.male + self.female_55 + self.female_50
         if abs(total - 1) > 1e-6:
-            raise ValueError(f"shares must add up to 1, they add up to {total:g}")
+            raise ValueError(f"expected shares adding up to 1, they add up to {total:g}")
         return self
 
     def as_tuple(self) -> tuple[float, float, float]:
@@ -253,9 +261,15 @@ class Meta(StrictModel):
     @model_validator(mode="after")
     def _horizon_after_base(self) -> Meta:
         if self.horizon <= self.base_year:
-            raise ValueError(f"horizon {self.horizon} must come after base_year {self.base_year}")
+            raise ValueError(
+                f"@horizon|horizon {self.horizon} must come after base_year {self.base_year}; "
+                f"expected a year after {self.base_year}"
+            )
         if self.horizon - self.base_year > 100:
-            raise ValueError("horizon may be at most 100 years after base_year")
+            raise ValueError(
+                f"@horizon|horizon may be at most 100 years after base_year; "
+                f"expected {self.base_year + 100} or earlier, got {self.horizon}"
+            )
         return self
 
 
@@ -471,7 +485,7 @@ class ResidentsAssumptions(StrictModel):
                 raise ValueError(f"@{tier}|expected a share between 0 and 1, got {share!r}")
         total = sum(v.values())
         if abs(total - 1) > 1e-6:
-            raise ValueError(f"shares must add up to 1, they add up to {total:g}")
+            raise ValueError(f"expected shares adding up to 1, they add up to {total:g}")
         return v
 
 
@@ -593,7 +607,7 @@ class LevelShares(StrictModel):
     def _sum_to_one(self) -> LevelShares:
         total = self.central + self.region + self.prefecture + self.county
         if abs(total - 1) > 1e-6:
-            raise ValueError(f"shares must add up to 1, they add up to {total:g}")
+            raise ValueError(f"expected shares adding up to 1, they add up to {total:g}")
         return self
 
 

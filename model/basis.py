@@ -1,0 +1,594 @@
+"""The basis: every array the engine reads, built once from a scenario and calibrated.
+
+``build_basis(scenario)`` turns schedules into per-year arrays, life tables into death
+probabilities, profiles into base-year member arrays, and solves the base-year levels the report
+does not state (``model.calibrate``). The engine (``model.project``) reads nothing else.
+
+Every array has a leading batch axis ``B`` (1 for one scenario), so that scenarios or
+simulation paths can be stacked (:func:`stack_bases`) and run in one call.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, fields, replace
+
+import numpy as np
+
+from model import calibrate as cal
+from model.axes import CS_GROUP_SEX, CS_GROUPS, N_AGES, SEXES, FloatArray, IntArray
+from model.benefits import account_balance_at_retirement, civil_service_pension_monthly_yuan
+from model.calibrate import Calibrated
+from model.demography import death_probabilities, fertility_schedule
+from model.errors import CalibrationError
+from model.retirement import retirement_hazard
+from model.scenario.schedule import geometric_values, step_values, uprated_values
+from model.scenario.schema import Scenario, Subsidy
+from model.tables import age_levels, age_weights, life_table
+from model.units import MONTHS_PER_YEAR, YUAN_PER_WAN
+
+#: First calendar year of the wage and account histories behind pensions already in payment.
+HISTORY_START = 1930
+
+SUBSIDY_RULES = ("fill_gap", "fixed", "share_of_expenditure", "formula", "none")
+HEADCOUNT_RULES = ("constant", "growth", "replacement", "path")
+GOVERNMENT_LEVELS = ("central", "region", "prefecture", "county")
+
+
+def _row(x: FloatArray) -> FloatArray:
+    """Add the leading batch axis of length 1."""
+    return np.asarray(x, dtype=float)[None, ...]
+
+
+@dataclass(frozen=True)
+class CivilServiceBasis:
+    """Arrays for the civil-service fund. Leading axis B (or 1, broadcast); T years, G groups,
+    A ages. Money per head in yuan, totals in 万元."""
+
+    death_prob: FloatArray  # [/1] (B, T, G, A), by age at the end of the previous year
+    exit_rate: FloatArray  # [/1] (B, T)
+    retirement_hazard: FloatArray  # [/1] (B, T, G, A)
+    new_pension_monthly_yuan: FloatArray  # [yuan/month] (B, T, G, A), calibrated
+    entrant_profile: FloatArray  # [/1] (B, G, A), sums to 1 over (G, A)
+    headcount_rule: IntArray  # (B,) index into HEADCOUNT_RULES
+    headcount_growth: FloatArray  # [/1] (B, T)
+    replacement_ratio: FloatArray  # [/1] (B, T)
+    headcount_path: FloatArray  # [persons] (B, T)
+    hiring_frozen: FloatArray  # 1.0 in frozen years, (B, T)
+    salary_level_yuan: FloatArray  # [yuan/year at salary scale 1] (B, T)
+    salary_scale: FloatArray  # [/1] (B, A)
+    base_floor_yuan: FloatArray  # [yuan/year] (B, T)
+    base_cap_yuan: FloatArray  # [yuan/year] (B, T)
+    contribution_rate_employer: FloatArray  # [/1] (B, T)
+    contribution_rate_individual: FloatArray  # [/1] (B, T)
+    collection_rate: FloatArray  # [/1] (B, T)
+    indexation: FloatArray  # [/1] (B, T)
+    funeral_grant_yuan: FloatArray  # [yuan per death] (B, T)
+    interest_rate: FloatArray  # [/1] (B, T); year 0 is the calibrated base-year rate
+    other_income: FloatArray  # [万元] (B, T)
+    other_expenditure: FloatArray  # [万元] (B, T)
+    subsidy_rule: IntArray  # (B,) index into SUBSIDY_RULES
+    reserve_months: FloatArray  # [months of payouts] (B,)
+    subsidy_amount: FloatArray  # [万元] (B, T)
+    subsidy_share: FloatArray  # [/1] (B, T)
+    actives0: FloatArray  # [persons] (B, G, A), base-year end
+    retirees0: FloatArray  # [persons] (B, G, A)
+    pension_mass0: FloatArray  # [yuan/month, total of the cell] (B, G, A)
+    reserve_start0: FloatArray  # [万元] (B,)
+    subsidy0: FloatArray  # [万元] (B,) as stated for the base year
+
+
+@dataclass(frozen=True)
+class ResidentsBasis:
+    """Arrays for the county population and the residents' fund (G = 2 sexes)."""
+
+    death_prob: FloatArray  # [/1] (B, T, 2, A)
+    fertility: FloatArray  # [births per woman per year] (B, T, A)
+    male_share_of_births: FloatArray  # [/1] (B,)
+    net_migration_rate: FloatArray  # [/1 of population] (B, T)
+    migration_profile: FloatArray  # [/1] (B, 2, A), sums to 1
+    pension_age: int
+    uptake: FloatArray  # [/1] (B,) share of those reaching pension age who draw a pension
+    contribution_ages: FloatArray  # 1.0 at contribution ages, (B, A)
+    contributor_rate: FloatArray  # [/1 of the population at contribution ages] (B, T)
+    contribution_per_contributor_yuan: FloatArray  # [yuan/year] (B, T)
+    contribution_subsidy_per_contributor_yuan: FloatArray  # [yuan/year] (B, T)
+    central_pension_monthly_yuan: FloatArray  # [yuan/month] (B, T)
+    top_up_pension_monthly_yuan: FloatArray  # [yuan/month] (B, T), calibrated in year 0
+    new_account_pension_monthly_yuan: FloatArray  # [yuan/month] (B, T)
+    funeral_grant_yuan: FloatArray  # [yuan per death] (B, T)
+    other_income_ratio: FloatArray  # [/1 of contributions] (B,)
+    interest_rate: FloatArray  # [/1] (B, T)
+    account_crediting_rate: FloatArray  # [/1] (B, T)
+    funding_shares: FloatArray  # [/1] (B, 4 items, 4 levels): central minimum, top-up,
+    #                              contribution subsidy, funeral grant × GOVERNMENT_LEVELS
+    subsidy_rule: IntArray  # (B,)
+    reserve_months: FloatArray  # (B,)
+    subsidy_amount: FloatArray  # [万元] (B, T)
+    subsidy_share: FloatArray  # [/1] (B, T)
+    other_expenditure: FloatArray  # [万元] (B, T)
+    population0: FloatArray  # [persons] (B, 2, A)
+    beneficiaries0: FloatArray  # [persons] (B, 2, A)
+    account_pension_mass0: FloatArray  # [yuan/month, total of the cell] (B, 2, A)
+    reserve_start0: FloatArray  # [万元] (B,)
+    account_liability0: FloatArray  # [万元] (B,) at the end of the base year
+    subsidy0: FloatArray  # [万元] (B,) as stated
+
+
+@dataclass(frozen=True)
+class Basis:
+    """Everything one batched projection needs."""
+
+    years: IntArray  # (T,)
+    civil_service: CivilServiceBasis | None
+    residents: ResidentsBasis | None
+    calibration: tuple[Calibrated, ...] = field(default=())
+
+    @property
+    def batch_size(self) -> int:
+        sizes = {1}
+        for part in (self.civil_service, self.residents):
+            if part is not None:
+                sizes |= {np.shape(getattr(part, f.name))[0] for f in fields(part)
+                          if isinstance(getattr(part, f.name), np.ndarray)}
+        return max(sizes)
+
+
+# --------------------------------------------------------------------------------------------
+
+
+def projection_years(scenario: Scenario, years: int | None = None) -> IntArray:
+    """Base year first, then ``years`` more (default: up to the scenario's horizon)."""
+    base = scenario.meta.base_year
+    last = scenario.meta.horizon if years is None else base + years
+    return np.arange(base, last + 1)
+
+
+def _subsidy_arrays(subsidy: Subsidy, years: IntArray, base_months: float):
+    code = SUBSIDY_RULES.index(subsidy.rule)
+    months = base_months if subsidy.reserve_months == "base_year" else subsidy.reserve_months.value
+    amount = step_values(subsidy.amount, years) if subsidy.amount else np.zeros(years.size)
+    share = step_values(subsidy.share, years) if subsidy.share else np.zeros(years.size)
+    return np.array([code]), np.array([float(months)]), _row(amount), _row(share)
+
+
+def build_basis(scenario: Scenario, years: int | None = None) -> Basis:
+    """Calibrate the scenario's base year and build every array of the projection."""
+    yrs = projection_years(scenario, years)
+    calibration: list[Calibrated] = []
+    cs = _civil_service_basis(scenario, yrs, calibration) if scenario.base_year.civil_service else None
+    res = _residents_basis(scenario, yrs, calibration) if scenario.base_year.residents else None
+    return Basis(years=yrs, civil_service=cs, residents=res, calibration=tuple(calibration))
+
+
+def _economy_arrays(scenario: Scenario, yrs: IntArray):
+    """Wage growth over projection years and the provincial wage over all calendar years."""
+    eco = scenario.assumptions.economy
+    base = scenario.meta.base_year
+    wage_growth = step_values(eco.wage_growth, yrs)
+    prices = step_values(eco.price_inflation, yrs)
+    drivers = {"wage_growth": wage_growth, "price_inflation": prices}
+    wage_proj = uprated_values(
+        eco.average_wage_region_yuan, yrs, drivers[eco.average_wage_region_yuan.uprate or "wage_growth"]
+    )
+    calendar = np.arange(HISTORY_START, yrs[-1] + 2)
+    wage_hist = geometric_values(eco.average_wage_region_history_yuan, calendar)
+    # One year past the horizon, for a formula that looks at the previous year.
+    wage_all = np.where(
+        calendar < base,
+        wage_hist,
+        np.concatenate([wage_proj, [wage_proj[-1] * (1 + wage_growth[-1])]])[
+            np.clip(calendar - base, 0, yrs.size)
+        ],
+    )
+    return wage_growth, calendar, wage_all
+
+
+def _civil_service_basis(
+    scenario: Scenario, yrs: IntArray, calibration: list[Calibrated]
+) -> CivilServiceBasis:
+    base_year = scenario.meta.base_year
+    stated = scenario.base_year.civil_service
+    a = scenario.assumptions.civil_service
+    pol = scenario.policy.civil_service
+    eco = scenario.assumptions.economy
+    mort = scenario.assumptions.mortality
+    assert stated is not None and a is not None and pol is not None  # ensured by the schema
+    T = yrs.size
+
+    # --- mortality
+    sexes = [SEXES.index(s) for s in CS_GROUP_SEX]
+    qx = life_table(mort.civil_service_table)[sexes]
+    mult = np.array([getattr(mort.civil_service_multiplier, g) for g in CS_GROUPS])
+    q = death_probabilities(qx, mult, step_values(mort.improvement_rate, yrs), yrs,
+                            mort.civil_service_table_year)
+
+    # --- retirement
+    original_ages = {g: float(getattr(pol.retirement_age, g)) for g in CS_GROUPS}
+    hazard, mean_retire_age = retirement_hazard(
+        yrs, original_ages, pol.retirement_reform.enabled, pol.retirement_reform.start_year
+    )
+
+    # --- base-year members (year-end)
+    ages = np.arange(N_AGES)
+    contributors = stated.contributors.value  # type: ignore[union-attr]
+    profile = age_weights(a.contributor_age_profile, normalise=False)
+    actives0 = np.zeros((len(CS_GROUPS), N_AGES))
+    for g, group in enumerate(CS_GROUPS):
+        p = np.where(ages < int(np.floor(original_ages[group])), profile, 0.0)
+        if p.sum() <= 0:
+            raise CalibrationError(f"contributor age profile leaves no ages below {group}'s retirement age")
+        actives0[g] = p / p.sum() * getattr(a.contributor_groups, group) * contributors
+    retirees0 = np.zeros_like(actives0)
+    inflow_growth = a.retiree_inflow_growth.value
+    for g, group in enumerate(CS_GROUPS):
+        r0 = int(np.floor(original_ages[group]))
+        survival = np.concatenate([[1.0], np.cumprod(1 - q[0, g, r0:-1])])
+        weights = survival * (1 + inflow_growth) ** -(ages[r0:] - r0)
+        retirees0[g, r0:] = weights / weights.sum() * getattr(a.retiree_groups, group) * stated.beneficiaries.value
+
+    # --- wages and contributions
+    wage_growth, calendar, wage_all = _economy_arrays(scenario, yrs)
+    idx_prev = yrs - 1 - HISTORY_START
+    wage_prev = wage_all[idx_prev]  # provincial wage of the previous year, per projection year
+    floor = step_values(pol.contribution_base_floor, yrs) * wage_prev
+    cap = step_values(pol.contribution_base_cap, yrs) * wage_prev
+    er = step_values(pol.contribution_rate_employer, yrs)
+    ee = step_values(pol.contribution_rate_individual, yrs)
+    coll = step_values(pol.collection_rate, yrs)
+    scale = age_levels(a.salary_scale)
+    level0 = cal.solve_salary_level(
+        stated.contribution_income.value, actives0, scale, floor[0], cap[0], (er[0] + ee[0]) * coll[0]
+    )
+    growth_index = np.cumprod(np.concatenate([[1.0], 1 + wage_growth[1:]]))
+    salary_level = level0 * growth_index
+    mean_base = float(
+        (actives0 * np.clip(level0 * scale, floor[0], cap[0])).sum() / actives0.sum()
+    )
+    indexed_wage_ratio = mean_base / wage_prev[0]
+    calibration.append(Calibrated(
+        "civil_service", "mean_contribution_base_yuan", mean_base, "元/年",
+        "contribution_income (二(一): 基本养老保险费收入13574.93万元)",
+        reference=float(wage_all[base_year - HISTORY_START]),
+        reference_label="provincial average wage of the base year",
+    ))
+    calibration.append(Calibrated(
+        "civil_service", "indexed_wage_ratio", indexed_wage_ratio, "/1",
+        "mean contribution base / provincial wage of the previous year (Ī of the benefit formula)",
+    ))
+
+    # --- pensions
+    crediting = step_values(eco.account_crediting_rate, calendar)
+    formula_args = dict(
+        calendar_years=calendar,
+        region_wage_yuan=wage_all,
+        crediting_rate=crediting,
+        indexed_wage_ratio=indexed_wage_ratio,
+        service_start_age=a.service_start_age.value,
+        basic_accrual_rate=pol.benefit.basic_accrual_rate.value,
+        transitional_coefficient=pol.benefit.transitional_coefficient.value,
+        reform_year=pol.benefit.reform_year,
+        account_contribution_rate=pol.benefit.account_contribution_rate.value,
+        payout_method=a.payout_months_fractional_ages,
+    )
+    # Pensions in payment at the end of the base year: a retiree aged x of group g retired in
+    # year s = base − (x − R_g) at the original age and has been indexed every year since.
+    hist_years = np.arange(HISTORY_START, base_year + 1)
+    index_hist = step_values(eco.pension_indexation_history, hist_years)
+    cum_index = np.cumprod(1 + index_hist)  # Π_{u ≤ y}
+    pension_unscaled0 = np.zeros_like(actives0)
+    for g, group in enumerate(CS_GROUPS):
+        r0 = int(np.floor(original_ages[group]))
+        vintage = base_year - (ages[r0:] - r0)
+        vintage = np.maximum(vintage, HISTORY_START + 1)
+        at_retirement = civil_service_pension_monthly_yuan(vintage, float(r0), **formula_args)["total"]
+        indexed = at_retirement * cum_index[-1] / cum_index[vintage - HISTORY_START]
+        pension_unscaled0[g, r0:] = indexed * retirees0[g, r0:]
+    deaths0 = (retirees0 * q[0]).sum()
+    funeral0 = deaths0 * step_values(pol.funeral_grant_yuan, yrs)[0] / YUAN_PER_WAN
+    pension_target = stated.benefit_expenditure.value - funeral0
+    factor = cal.scale_to_target(
+        pension_target, pension_unscaled0.sum() * MONTHS_PER_YEAR / YUAN_PER_WAN, "pensions"
+    )
+    pension_mass0 = pension_unscaled0 * factor
+    new_formula = civil_service_pension_monthly_yuan(yrs[:, None, None], mean_retire_age, **formula_args)
+    new_pension = new_formula["total"] * factor
+    mean_pension0 = pension_mass0.sum() / retirees0.sum()
+    calibration.append(Calibrated(
+        "civil_service", "pension_formula_factor", factor, "/1",
+        "benefit_expenditure (二(一): 养老保险待遇支出30150.48万元)",
+        reference=1.0, reference_label="the statutory formula unscaled",
+    ))
+    calibration.append(Calibrated(
+        "civil_service", "mean_pension_monthly_yuan", mean_pension0, "元/月",
+        "benefit_expenditure / beneficiaries / 12",
+    ))
+
+    # --- entrants and headcount
+    entry = age_weights(a.entry_age_profile)
+    entrant_profile = np.array(a.entrant_groups.as_tuple())[:, None] * entry[None, :]
+    hc = pol.headcount
+    frozen = np.zeros(T)
+    if hc.freeze is not None:
+        frozen = ((yrs >= hc.freeze.start_year) & (yrs < hc.freeze.start_year + hc.freeze.years)).astype(float)
+    frozen[0] = 0.0
+
+    # --- fund
+    reserve_start0, interest0 = _opening_reserve(stated, "civil_service", calibration)
+    interest_rate = step_values(eco.interest_rate_civil_service, yrs).copy()
+    interest_rate[0] = interest0
+    other_income = np.full(T, stated.other_income.value if stated.other_income else 0.0)
+    other_exp = np.full(T, stated.other_expenditure.value if stated.other_expenditure else 0.0)
+    payout_monthly = stated.total_expenditure.value / MONTHS_PER_YEAR
+    base_months = stated.reserve_end.value / payout_monthly if payout_monthly > 0 else 0.0
+    rule, months, amount, share = _subsidy_arrays(pol.subsidy, yrs, base_months)
+    calibration.append(Calibrated(
+        "civil_service", "reserve_months_held", base_months, "月",
+        "reserve_end / (total_expenditure / 12) in the base year",
+    ))
+
+    return CivilServiceBasis(
+        death_prob=q[None],
+        exit_rate=_row(np.full(T, a.exit_rate.value)),
+        retirement_hazard=hazard[None],
+        new_pension_monthly_yuan=new_pension[None],
+        entrant_profile=entrant_profile[None],
+        headcount_rule=np.array([HEADCOUNT_RULES.index(hc.rule)]),
+        headcount_growth=_row(step_values(hc.growth_rate, yrs) if hc.growth_rate else np.zeros(T)),
+        replacement_ratio=_row(step_values(hc.replacement_ratio, yrs) if hc.replacement_ratio else np.ones(T)),
+        headcount_path=_row(step_values(hc.path, yrs) if hc.path else np.zeros(T)),
+        hiring_frozen=_row(frozen),
+        salary_level_yuan=_row(salary_level),
+        salary_scale=_row(scale),
+        base_floor_yuan=_row(floor),
+        base_cap_yuan=_row(cap),
+        contribution_rate_employer=_row(er),
+        contribution_rate_individual=_row(ee),
+        collection_rate=_row(coll),
+        indexation=_row(step_values(pol.indexation, yrs)),
+        funeral_grant_yuan=_row(step_values(pol.funeral_grant_yuan, yrs)),
+        interest_rate=_row(interest_rate),
+        other_income=_row(other_income),
+        other_expenditure=_row(other_exp),
+        subsidy_rule=rule,
+        reserve_months=months,
+        subsidy_amount=amount,
+        subsidy_share=share,
+        actives0=actives0[None],
+        retirees0=retirees0[None],
+        pension_mass0=pension_mass0[None],
+        reserve_start0=np.array([reserve_start0]),
+        subsidy0=np.array([stated.subsidy_income.value]),
+    )
+
+
+def _opening_reserve(stated, fund: str, calibration: list[Calibrated]) -> tuple[float, float]:
+    """Opening reserve implied by the year-end reserve and the stated income and expenditure
+    lines, and the interest rate that earns the stated interest on it."""
+    income = (
+        stated.contribution_income.value + stated.interest_income.value
+        + stated.subsidy_income.value + (stated.other_income.value if stated.other_income else 0.0)
+    )
+    expenditure = stated.benefit_expenditure.value + (
+        stated.other_expenditure.value if stated.other_expenditure else 0.0
+    )
+    reserve_start = stated.reserve_end.value - (income - expenditure)
+    if reserve_start > 0:
+        rate = stated.interest_income.value / reserve_start
+    elif stated.interest_income.value == 0:
+        rate = 0.0
+    else:
+        raise CalibrationError(
+            f"{fund}: the opening reserve implied by the base year is {reserve_start:.2f} 万元, "
+            f"so the stated interest {stated.interest_income.value:.2f} 万元 cannot be earned on it"
+        )
+    calibration.append(Calibrated(
+        fund, "reserve_start", reserve_start, "万元",
+        "reserve_end − (income lines − expenditure lines) of the base year",
+    ))
+    calibration.append(Calibrated(
+        fund, "interest_rate_base_year", rate, "/1", "interest_income / opening reserve",
+    ))
+    return reserve_start, rate
+
+
+def _residents_basis(
+    scenario: Scenario, yrs: IntArray, calibration: list[Calibrated]
+) -> ResidentsBasis:
+    stated = scenario.base_year.residents
+    a = scenario.assumptions.residents
+    popa = scenario.assumptions.population
+    pol = scenario.policy.residents
+    mort = scenario.assumptions.mortality
+    assert stated is not None and a is not None and pol is not None and popa is not None
+    T = yrs.size
+    ages = np.arange(N_AGES)
+
+    qx = life_table(mort.residents_table)
+    mult = np.array([mort.residents_multiplier.male, mort.residents_multiplier.female])
+    q = death_probabilities(qx, mult, step_values(mort.improvement_rate, yrs), yrs,
+                            mort.residents_table_year)
+
+    # --- population
+    structure = age_weights(popa.age_structure)
+    male = popa.male_share.value
+    sex_split = np.array([male, 1 - male])
+    population0 = popa.total_persons.value * sex_split[:, None] * structure[None, :]
+    srb = popa.sex_ratio_at_birth.value
+    fertility = fertility_schedule(step_values(popa.total_fertility_rate, yrs), popa.mean_age_at_birth.value)
+    migration_profile = sex_split[:, None] * age_weights(popa.migration_age_profile)[None, :]
+
+    # --- beneficiaries
+    pension_age = int(round(pol.pension_age.value))
+    older = population0[:, pension_age:].sum()
+    uptake = stated.beneficiaries.value / older
+    if uptake > 1:
+        raise CalibrationError(
+            f"residents: {stated.beneficiaries.value:.0f} beneficiaries exceed the "
+            f"{older:.0f} people aged {pension_age}+ of the population assumption"
+        )
+    beneficiaries0 = np.where(ages[None, :] >= pension_age, population0 * uptake, 0.0)
+    calibration.append(Calibrated(
+        "residents", "pension_uptake", uptake, "/1",
+        f"beneficiaries (三(二): 24608) / population aged {pension_age}+",
+    ))
+
+    # --- contributors and contributions
+    tiers = np.array(list(a.tier_mix), dtype=float)
+    shares = np.array(list(a.tier_mix.values()), dtype=float)
+    cs_pol = pol.contribution_subsidy
+    subsidy_per_tier = np.where(tiers >= cs_pol.threshold_tier_yuan, cs_pol.from_threshold_yuan,
+                                cs_pol.below_threshold_yuan)
+    contribution_ages = ((ages >= pol.contribution_age_from) & (ages <= pol.contribution_age_to)).astype(float)
+    at_contribution_ages = (population0 * contribution_ages).sum()
+    mean_tier = float(tiers @ shares)
+    if stated.contributors is not None and stated.contributors.value > 0:
+        contributors0 = stated.contributors.value
+        per_contributor = stated.contribution_income.value * YUAN_PER_WAN / contributors0
+        calibration.append(Calibrated(
+            "residents", "contribution_per_contributor_yuan", per_contributor, "元/年",
+            "contribution_income / stated contributors", reference=mean_tier,
+            reference_label="mean of the tier mix",
+        ))
+    else:
+        per_contributor = mean_tier
+        contributors0 = stated.contribution_income.value * YUAN_PER_WAN / per_contributor
+        calibration.append(Calibrated(
+            "residents", "contributors", contributors0, "人",
+            "contribution_income (二(二): 2441.98万元) / mean tier of the tier mix",
+        ))
+    contributor_rate = contributors0 / at_contribution_ages
+    calibration.append(Calibrated(
+        "residents", "contributor_rate", contributor_rate, "/1",
+        f"contributors / population aged {pol.contribution_age_from}–{pol.contribution_age_to}",
+    ))
+    subsidy_per_contributor = float(subsidy_per_tier @ shares)
+
+    # --- pensions
+    deaths0 = (beneficiaries0 * q[0]).sum()
+    if pol.funeral_grant_yuan == "from_budget":
+        if stated.expenditure_budget_funeral is None:
+            raise CalibrationError(
+                "residents: funeral_grant_yuan is 'from_budget' but the base year states no "
+                "expenditure_budget_funeral"
+            )
+        grant0 = stated.expenditure_budget_funeral.value * YUAN_PER_WAN / deaths0
+        grant = np.full(T, grant0)
+        calibration.append(Calibrated(
+            "residents", "funeral_grant_yuan", grant0, "元",
+            "expenditure_budget_funeral (一(二): 丧葬费支出54万元) / expected deaths of beneficiaries",
+        ))
+    else:
+        grant = step_values(pol.funeral_grant_yuan, yrs)
+    funeral0 = deaths0 * grant[0] / YUAN_PER_WAN
+    pensions0 = stated.benefit_expenditure.value - funeral0
+    account_share = a.account_pension_share.value
+    account_mass0 = beneficiaries0 * (pensions0 * account_share * YUAN_PER_WAN / MONTHS_PER_YEAR
+                                      / beneficiaries0.sum())
+    basic_per_head = cal.monthly_per_head_yuan(pensions0 * (1 - account_share), beneficiaries0.sum())
+    central = step_values(pol.basic_pension_central_monthly_yuan, yrs)
+    top_up0 = basic_per_head - central[0]
+    if top_up0 < 0:
+        raise CalibrationError(
+            f"residents: the base-year pension spending gives {basic_per_head:.2f} 元/月 of basic "
+            f"pension per beneficiary, below the central minimum {central[0]:.2f} 元/月"
+        )
+    calibration.append(Calibrated(
+        "residents", "top_up_pension_monthly_yuan", top_up0, "元/月",
+        "benefit_expenditure (二(二): 5619.81万元) less funeral grants and account pensions, "
+        "per beneficiary, less the central minimum",
+    ))
+
+    # New beneficiaries' account pension: contributions and subsidies credited over the years
+    # since the scheme began (at most the contribution ages), at the contributor rate.
+    calendar = np.arange(min(a.scheme_start_year, yrs[0]) - 1, yrs[-1] + 2)
+    credit = np.where(calendar >= a.scheme_start_year,
+                      (per_contributor + subsidy_per_contributor) * contributor_rate, 0.0)
+    crediting = step_values(a.account_crediting_rate, calendar)
+    span = pol.contribution_age_to - pol.contribution_age_from + 1
+    balance = account_balance_at_retirement(yrs, np.maximum(yrs - span, a.scheme_start_year),
+                                            calendar, credit, crediting)
+    new_account = balance / pol.account_divisor_months.value
+
+    reserve_start0, interest0 = _opening_reserve(stated, "residents", calibration)
+    interest_rate = step_values(scenario.assumptions.economy.interest_rate_residents, yrs).copy()
+    interest_rate[0] = interest0
+    other_ratio = (stated.other_income.value if stated.other_income else 0.0) / stated.contribution_income.value
+    calibration.append(Calibrated(
+        "residents", "other_income_ratio", other_ratio, "/1",
+        "other_income (二(二): 187.19万元) / contribution_income",
+    ))
+    payout_monthly = stated.total_expenditure.value / MONTHS_PER_YEAR
+    base_months = stated.reserve_end.value / payout_monthly if payout_monthly > 0 else 0.0
+    rule, months, amount, share = _subsidy_arrays(pol.subsidy, yrs, base_months)
+    f = pol.funding
+    funding = np.array([[getattr(s, lv) for lv in GOVERNMENT_LEVELS]
+                        for s in (f.central_minimum, f.local_top_up, f.contribution_subsidy, f.funeral_grant)])
+    other_exp = np.full(T, stated.other_expenditure.value if stated.other_expenditure else 0.0)
+
+    return ResidentsBasis(
+        death_prob=q[None],
+        fertility=fertility[None],
+        male_share_of_births=np.array([srb / (1 + srb)]),
+        net_migration_rate=_row(step_values(popa.net_migration_rate, yrs)),
+        migration_profile=migration_profile[None],
+        pension_age=pension_age,
+        uptake=np.array([uptake]),
+        contribution_ages=_row(contribution_ages),
+        contributor_rate=_row(np.full(T, contributor_rate)),
+        contribution_per_contributor_yuan=_row(np.full(T, per_contributor)),
+        contribution_subsidy_per_contributor_yuan=_row(np.full(T, subsidy_per_contributor)),
+        central_pension_monthly_yuan=_row(central),
+        top_up_pension_monthly_yuan=_row(np.full(T, top_up0)),
+        new_account_pension_monthly_yuan=_row(new_account),
+        funeral_grant_yuan=_row(grant),
+        other_income_ratio=np.array([other_ratio]),
+        interest_rate=_row(interest_rate),
+        account_crediting_rate=_row(step_values(a.account_crediting_rate, yrs)),
+        funding_shares=funding[None],
+        subsidy_rule=rule,
+        reserve_months=months,
+        subsidy_amount=amount,
+        subsidy_share=share,
+        other_expenditure=_row(other_exp),
+        population0=population0[None],
+        beneficiaries0=beneficiaries0[None],
+        account_pension_mass0=account_mass0[None],
+        reserve_start0=np.array([reserve_start0]),
+        account_liability0=np.array([a.account_liability_share_of_reserve.value * stated.reserve_end.value]),
+        subsidy0=np.array([stated.subsidy_income.value]),
+    )
+
+
+def stack_bases(bases: list[Basis]) -> Basis:
+    """Stack bases of the same years and funds on the batch axis.
+
+    Arrays equal in every basis stay of length 1 (broadcast), so stacking many variants of one
+    scenario costs memory only for what differs.
+    """
+    first = bases[0]
+    for b in bases[1:]:
+        if not np.array_equal(b.years, first.years):
+            raise CalibrationError("cannot stack projections over different years")
+    parts = {}
+    for name in ("civil_service", "residents"):
+        items = [getattr(b, name) for b in bases]
+        if any(i is None for i in items):
+            if not all(i is None for i in items):
+                raise CalibrationError(f"cannot stack: only some scenarios have the {name} fund")
+            parts[name] = None
+            continue
+        values = {}
+        for f in fields(items[0]):
+            arrs = [getattr(i, f.name) for i in items]
+            if not isinstance(arrs[0], np.ndarray):
+                if any(x != arrs[0] for x in arrs):
+                    raise CalibrationError(f"cannot stack: {name}.{f.name} differs")
+                values[f.name] = arrs[0]
+            elif all(x.shape == arrs[0].shape and np.array_equal(x, arrs[0]) for x in arrs[1:]):
+                values[f.name] = arrs[0]
+            else:
+                values[f.name] = np.concatenate(
+                    [np.broadcast_to(x, (1,) + np.shape(x)[1:]) if x.shape[0] == 1 else x for x in arrs]
+                )
+        parts[name] = replace(items[0], **values)
+    return Basis(years=first.years, calibration=first.calibration, **parts)

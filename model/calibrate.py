@@ -1,0 +1,105 @@
+"""Base-year calibration: solve for the levels the report does not give.
+
+Each solver is a pure function of arrays and a stated target, so that the engine's own
+computation of the base year reproduces the report. Where the relation is linear the level is
+divided out exactly; where the contribution base floor or cap makes it non-linear, scipy's
+``brentq`` solves it (imported only then, since scipy is slow to import).
+
+Every calibrated level is recorded as a :class:`Calibrated` entry: what was solved, its value
+and unit, the target it reproduces, and the starting guess it moved from (a judgment or a
+published figure), so that a reader can see how far the data pulled it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from model.axes import FloatArray
+from model.errors import CalibrationError
+from model.units import MONTHS_PER_YEAR, YUAN_PER_WAN
+
+
+@dataclass(frozen=True)
+class Calibrated:
+    """One level solved for in the base year."""
+
+    fund: str
+    name: str
+    value: float
+    unit: str
+    target: str
+    reference: float | None = None
+    reference_label: str = ""
+
+    @property
+    def ratio_to_reference(self) -> float | None:
+        if self.reference in (None, 0):
+            return None
+        return self.value / self.reference
+
+
+def contribution_income_wan(
+    actives: FloatArray,
+    salary_level_yuan: float,
+    salary_scale: FloatArray,
+    base_floor_yuan: float,
+    base_cap_yuan: float,
+    contribution_rate: float,
+) -> float:
+    """Contributions [万元] of ``actives`` (G, A) at a salary level (yuan/year at scale 1)."""
+    base = np.clip(salary_level_yuan * salary_scale, base_floor_yuan, base_cap_yuan)
+    return float((actives * base).sum() * contribution_rate / YUAN_PER_WAN)
+
+
+def solve_salary_level(
+    target_wan: float,
+    actives: FloatArray,
+    salary_scale: FloatArray,
+    base_floor_yuan: float,
+    base_cap_yuan: float,
+    contribution_rate: float,
+) -> float:
+    """Salary level [yuan/year at scale 1] whose contributions equal ``target_wan``.
+
+    Contributions rise with the level, flat only where every member is at the floor or the cap.
+    """
+    if target_wan <= 0 or actives.sum() <= 0:
+        raise CalibrationError(
+            "cannot calibrate salaries: contributions and contributors must both be positive"
+        )
+    weighted = float((actives * salary_scale).sum())
+    linear_level = target_wan * YUAN_PER_WAN / (weighted * contribution_rate)
+    base = linear_level * salary_scale[actives.sum(0) > 0]
+    if np.all((base >= base_floor_yuan) & (base <= base_cap_yuan)):
+        return linear_level  # floor and cap do not bind: the relation is linear
+
+    def gap(level: float) -> float:
+        return contribution_income_wan(
+            actives, level, salary_scale, base_floor_yuan, base_cap_yuan, contribution_rate
+        ) - target_wan
+
+    lo, hi = 1e-3, linear_level * 10 + base_cap_yuan
+    if gap(lo) > 0 or gap(hi) < 0:
+        raise CalibrationError(
+            f"stated contributions {target_wan:.2f} 万元 cannot be reached between the "
+            f"contribution floor and cap; check the contributors and the contribution rates"
+        )
+    from scipy.optimize import brentq
+
+    return float(brentq(gap, lo, hi, xtol=1e-9, rtol=1e-14))
+
+
+def scale_to_target(target_wan: float, unscaled_wan: float, what: str) -> float:
+    """Factor that turns ``unscaled_wan`` into ``target_wan`` (a linear calibration)."""
+    if unscaled_wan <= 0:
+        raise CalibrationError(f"cannot calibrate {what}: the model gives no amount to scale")
+    return target_wan / unscaled_wan
+
+
+def monthly_per_head_yuan(amount_wan: float, heads: float) -> float:
+    """Yuan per head per month that pays ``amount_wan`` in a year to ``heads`` people."""
+    if heads <= 0:
+        raise CalibrationError("cannot calibrate a per-head amount for no people")
+    return amount_wan * YUAN_PER_WAN / heads / MONTHS_PER_YEAR

@@ -1,0 +1,88 @@
+"""Accounting identities, run on every projection.
+
+* reserve: ``reserve_end = reserve_start + total_income − total_expenditure`` and
+  ``reserve_start[t] = reserve_end[t−1]``;
+* income and expenditure: totals equal the sum of their lines;
+* heads: ``closing = opening + entrants − deaths − exits`` for every fund and year
+  (civil-service contributors and retirees; county population; residents' beneficiaries);
+* subsidy: under ``fill_gap`` the subsidy paid equals the subsidy need.
+
+A failure names the fund, year, identity, expected and actual values and the residual.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+#: Relative tolerance of an identity (floating-point rounding only).
+IDENTITY_RTOL = 1e-9
+#: Absolute floor of the tolerance: 万元 for money, persons for heads.
+IDENTITY_ATOL = 1e-6
+
+
+@dataclass(frozen=True)
+class IdentityFailure:
+    fund: str
+    year: int
+    identity: str
+    expected: float
+    actual: float
+
+    @property
+    def residual(self) -> float:
+        return self.actual - self.expected
+
+    def __str__(self) -> str:
+        return (f"{self.fund} {self.year}: {self.identity}: expected {self.expected:.6f}, "
+                f"got {self.actual:.6f} (residual {self.residual:.3g})")
+
+
+def _compare(fund, years, identity, expected, actual, out, start=0):
+    expected = np.asarray(expected, dtype=float)
+    actual = np.asarray(actual, dtype=float)
+    tol = IDENTITY_ATOL + IDENTITY_RTOL * np.maximum(np.abs(expected), np.abs(actual))
+    bad = np.abs(actual - expected) > tol
+    bad[..., :start] = False
+    for b, t in zip(*np.nonzero(bad), strict=True):
+        out.append(IdentityFailure(fund, int(years[t]), identity + (f" [batch {b}]" if expected.shape[0] > 1 else ""),
+                                   float(expected[b, t]), float(actual[b, t])))
+
+
+def identity_failures(years: np.ndarray, funds: dict[str, dict[str, np.ndarray]],
+                      subsidy_rules: dict[str, np.ndarray] | None = None) -> list[IdentityFailure]:
+    """Every failed identity of a projection's yearly arrays (B, T)."""
+    out: list[IdentityFailure] = []
+    for fund, d in funds.items():
+        _compare(fund, years, "reserve_end = reserve_start + total_income − total_expenditure",
+                 d["reserve_start"] + d["total_income"] - d["total_expenditure"], d["reserve_end"], out)
+        _compare(fund, years, "reserve_start = previous reserve_end",
+                 np.concatenate([d["reserve_start"][:, :1], d["reserve_end"][:, :-1]], 1),
+                 d["reserve_start"], out)
+        _compare(fund, years, "total_income = contributions + interest + subsidy + other",
+                 d["contribution_income"] + d["interest_income"] + d["subsidy_income"] + d["other_income"],
+                 d["total_income"], out)
+        _compare(fund, years, "total_expenditure = benefits + other",
+                 d["benefit_expenditure"] + d["other_expenditure"], d["total_expenditure"], out)
+        if fund == "civil_service":
+            _compare(fund, years, "contributors = opening + entrants − deaths − exits − retirements",
+                     d["contributors_start"] + d["entrants"] - d["deaths_active"] - d["exits"] - d["retirements"],
+                     d["contributors"], out, start=1)
+            _compare(fund, years, "retirees = opening + retirements − deaths",
+                     d["beneficiaries_start"] + d["retirements"] - d["deaths_retired"],
+                     d["beneficiaries"], out, start=1)
+        if fund == "residents":
+            _compare(fund, years, "population = opening + births − deaths + net migration",
+                     d["population_start"] + d["births"] - d["deaths"] + d["net_migration"],
+                     d["population_total"], out, start=1)
+            _compare(fund, years, "beneficiaries = opening + new beneficiaries − deaths",
+                     d["beneficiaries_start"] + d["new_beneficiaries"] - d["deaths_beneficiaries"],
+                     d["beneficiaries"], out, start=1)
+        rules = (subsidy_rules or {}).get(fund)
+        if rules is not None:
+            fill = np.broadcast_to(rules == 0, d["subsidy_income"].shape[:1])
+            if fill.any():
+                _compare(fund, years, "subsidy = subsidy_need under fill_gap",
+                         d["subsidy_need"][fill], d["subsidy_income"][fill], out, start=1)
+    return out

@@ -1,0 +1,68 @@
+"""One registry of output names: each column's Chinese and English label and its unit.
+
+Reports and ``Projection.to_frame(lang=…)`` read it; a test fails if an output column has none.
+"""
+
+from __future__ import annotations
+
+LABELS: dict[str, dict[str, str]] = {
+    "fund": {"zh": "基金", "en": "fund", "unit": ""},
+    "year": {"zh": "年度", "en": "year", "unit": "年"},
+    "contributors": {"zh": "缴费人数", "en": "contributors", "unit": "人"},
+    "beneficiaries": {"zh": "领取待遇人数", "en": "beneficiaries", "unit": "人"},
+    "dependency_ratio": {"zh": "抚养比", "en": "dependency ratio (contributors per beneficiary)", "unit": "/1"},
+    "contribution_income": {"zh": "基本养老保险费收入", "en": "contribution income", "unit": "万元"},
+    "interest_income": {"zh": "利息收入", "en": "interest income", "unit": "万元"},
+    "subsidy_income": {"zh": "财政补贴收入", "en": "fiscal subsidy income", "unit": "万元"},
+    "other_income": {"zh": "其他收入", "en": "other income", "unit": "万元"},
+    "total_income": {"zh": "收入合计", "en": "total income", "unit": "万元"},
+    "benefit_expenditure": {"zh": "养老保险待遇支出", "en": "benefit expenditure", "unit": "万元"},
+    "other_expenditure": {"zh": "其他支出", "en": "other expenditure", "unit": "万元"},
+    "total_expenditure": {"zh": "支出合计", "en": "total expenditure", "unit": "万元"},
+    "balance": {"zh": "本年收支结余", "en": "balance of the year", "unit": "万元"},
+    "reserve_end": {"zh": "年末滚存结余", "en": "reserve at year end", "unit": "万元"},
+    "months_of_payout": {"zh": "可支付月数", "en": "months of payouts held", "unit": "月"},
+    "subsidy_need": {"zh": "财政补贴需求(补足缺口)", "en": "subsidy need (fill the gap)", "unit": "万元"},
+    "reserve_start": {"zh": "年初滚存结余", "en": "reserve at year start", "unit": "万元"},
+    "pension_expenditure": {"zh": "基本养老金支出", "en": "pension expenditure", "unit": "万元"},
+    "funeral_grant_expenditure": {"zh": "丧葬补助金支出", "en": "funeral grants", "unit": "万元"},
+    "subsidy_due": {"zh": "应拨财政补贴", "en": "subsidy due under the rules", "unit": "万元"},
+    "subsidy_due_central": {"zh": "应拨补贴: 中央", "en": "subsidy due: central", "unit": "万元"},
+    "subsidy_due_region": {"zh": "应拨补贴: 自治区", "en": "subsidy due: region", "unit": "万元"},
+    "subsidy_due_prefecture": {"zh": "应拨补贴: 州", "en": "subsidy due: prefecture", "unit": "万元"},
+    "subsidy_due_county": {"zh": "应拨补贴: 县", "en": "subsidy due: county", "unit": "万元"},
+    "reserve_end_without_subsidy": {"zh": "无财政补贴时年末结余", "en": "reserve at year end had no subsidy been paid", "unit": "万元"},
+    "account_liability": {"zh": "个人账户记账额", "en": "individual-account liability", "unit": "万元"},
+    "population_total": {"zh": "县常住人口", "en": "county population", "unit": "人"},
+    "entrants": {"zh": "新增参保人数", "en": "new entrants", "unit": "人"},
+    "retirements": {"zh": "新增退休人数", "en": "new retirements", "unit": "人"},
+    "deaths_retired": {"zh": "退休人员死亡人数", "en": "deaths of retirees", "unit": "人"},
+    "new_beneficiaries": {"zh": "新增领取人数", "en": "new beneficiaries", "unit": "人"},
+    "deaths_beneficiaries": {"zh": "领取人员死亡人数", "en": "deaths of beneficiaries", "unit": "人"},
+}
+
+#: Columns of ``projection.csv`` in order; the first 17 are the contract every consumer may rely on.
+CONTRACT_COLUMNS = (
+    "fund", "year", "contributors", "beneficiaries", "dependency_ratio", "contribution_income",
+    "interest_income", "subsidy_income", "other_income", "total_income", "benefit_expenditure",
+    "other_expenditure", "total_expenditure", "balance", "reserve_end", "months_of_payout",
+    "subsidy_need",
+)
+EXTRA_COLUMNS = (
+    "reserve_start", "pension_expenditure", "funeral_grant_expenditure", "subsidy_due",
+    "subsidy_due_central", "subsidy_due_region", "subsidy_due_prefecture", "subsidy_due_county",
+    "reserve_end_without_subsidy", "account_liability", "population_total", "entrants",
+    "retirements", "deaths_retired", "new_beneficiaries", "deaths_beneficiaries",
+)
+CSV_COLUMNS = CONTRACT_COLUMNS + EXTRA_COLUMNS
+
+#: Columns counted in heads (written without decimals in tables).
+HEAD_COLUMNS = frozenset(c for c, lab in LABELS.items() if lab["unit"] == "人")
+
+
+def label(name: str, lang: str = "en") -> str:
+    """The label of an output column in ``lang`` ("zh" or "en"), with its unit."""
+    entry = LABELS[name]
+    unit = entry["unit"]
+    text = entry[lang]
+    return f"{text} ({unit})" if unit and unit not in ("/1", "年") else text

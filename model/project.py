@@ -1,0 +1,338 @@
+"""The projection: the only yearly loop.
+
+Order of events inside a projection year ``t`` (written down once, here):
+
+1. **Opening stock** — the members at the end of year ``t-1`` by group and completed age.
+2. **Deaths** — each member dies with the year's death probability at their age.
+3. **Other exits** — active civil-service members leave public employment (transfers, quits).
+4. **Retirements** — surviving active members who reach their statutory age in year ``t``
+   retire (the 2025 reform makes this a share of a birth-year cohort); residents reaching the
+   pension age become beneficiaries at the calibrated uptake.
+5. **Indexation** — pensions in payment at the start of the year rise by the year's indexation;
+   new pensions are set by the benefit formula and are not indexed in their first year.
+6. **Ageing** — everyone moves up one year of age; the top age (100+) keeps its survivors.
+7. **New entrants** — new civil-service hires at their entry ages (headcount rule); births and
+   net migration in the county population.
+8. **Closing stock** — the members at the end of year ``t``.
+9. **Cash flows** — contributions, pensions and subsidies of year ``t`` are computed on the
+   closing stock, as the report counts people (year-end contributors; retirees paid in the
+   year); funeral grants on the year's deaths.
+10. **Fund** — interest on the opening reserve, the subsidy by rule, the reserve rolled forward.
+
+The base year (index 0) is not projected: its stock is the base-year stock and its cash flows
+are computed by the same functions from calibrated levels, which reproduces the report.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from model import fund as fundlib
+from model.axes import FloatArray
+from model.basis import Basis, CivilServiceBasis, ResidentsBasis, build_basis
+from model.demography import age_one_year
+from model.results import Projection
+from model.scenario.schema import Scenario
+from model.units import MONTHS_PER_YEAR, YUAN_PER_WAN
+
+
+def project(scenario: Scenario, years: int | None = None, check: bool = True) -> Projection:
+    """Calibrate and project one scenario; run the identity checks on the result."""
+    basis = build_basis(scenario, years)
+    result = project_basis(basis, scenario=scenario)
+    if check:
+        result.checks(raise_on_failure=True)
+    return result
+
+
+def project_basis(basis: Basis, scenario: Scenario | None = None, keep_members: bool = True) -> Projection:
+    """Run the yearly loop over a (possibly batched) basis."""
+    B, T = basis.batch_size, basis.years.size
+    out: dict[str, dict[str, FloatArray]] = {}
+    if basis.civil_service is not None:
+        out["civil_service"] = _run_civil_service(basis.civil_service, B, T, keep_members)
+    if basis.residents is not None:
+        out["residents"] = _run_residents(basis.residents, B, T, keep_members)
+    return Projection(years=basis.years, funds=out, basis=basis, scenario=scenario)
+
+
+# --------------------------------------------------------------------------------------------
+# civil-service fund
+
+
+def civil_service_step(
+    actives: FloatArray, retirees: FloatArray, pension_mass: FloatArray, b: CivilServiceBasis, t: int
+) -> dict[str, FloatArray]:
+    """One year of members for the civil-service fund (steps 1–8). Arrays (B, G, A)."""
+    q = b.death_prob[:, t]
+    deaths_active = actives * q
+    after_deaths = actives - deaths_active
+    exits = after_deaths * b.exit_rate[:, t, None, None]
+    after_exits = after_deaths - exits
+    retirements = after_exits * b.retirement_hazard[:, t]
+    staying = after_exits - retirements
+    deaths_retired = retirees * q
+    retirees_next = retirees - deaths_retired + retirements
+    pension_next = (
+        pension_mass * (1 - q) * (1 + b.indexation[:, t, None, None])
+        + retirements * b.new_pension_monthly_yuan[:, t]
+    )
+    staying = age_one_year(staying)
+    retirees_next = age_one_year(retirees_next)
+    pension_next = age_one_year(pension_next)
+
+    opening = actives.sum((1, 2))
+    before_hiring = staying.sum((1, 2))
+    leavers = opening - before_hiring
+    rule = b.headcount_rule
+    target = np.select(
+        [rule == 0, rule == 1, rule == 3],
+        [opening, opening * (1 + b.headcount_growth[:, t]), b.headcount_path[:, t]],
+        default=0.0,
+    )
+    hires = np.where(rule == 2, leavers * b.replacement_ratio[:, t], np.maximum(target - before_hiring, 0.0))
+    hires = hires * (1.0 - b.hiring_frozen[:, t])
+    entrants = hires[:, None, None] * b.entrant_profile
+    return {
+        "actives": staying + entrants,
+        "retirees": retirees_next,
+        "pension_mass": pension_next,
+        "deaths_active": deaths_active.sum((1, 2)),
+        "deaths_retired": deaths_retired.sum((1, 2)),
+        "exits": exits.sum((1, 2)),
+        "retirements": retirements.sum((1, 2)),
+        "entrants": hires,
+    }
+
+
+def civil_service_cash(
+    actives: FloatArray, pension_mass: FloatArray, deaths_retired: FloatArray, b: CivilServiceBasis, t: int
+) -> dict[str, FloatArray]:
+    """Cash flows of year ``t`` [万元] on the closing stock (step 9)."""
+    base = np.clip(
+        b.salary_level_yuan[:, t, None] * b.salary_scale,
+        b.base_floor_yuan[:, t, None],
+        b.base_cap_yuan[:, t, None],
+    )  # (B, A) contribution base per head, yuan/year
+    contribution_base = (actives * base[:, None, :]).sum((1, 2)) / YUAN_PER_WAN
+    rate = (b.contribution_rate_employer[:, t] + b.contribution_rate_individual[:, t]) * b.collection_rate[:, t]
+    pensions = pension_mass.sum((1, 2)) * MONTHS_PER_YEAR / YUAN_PER_WAN
+    funeral = deaths_retired * b.funeral_grant_yuan[:, t] / YUAN_PER_WAN
+    return {
+        "contribution_base": contribution_base,
+        "contribution_income": contribution_base * rate,
+        "contribution_income_employer": contribution_base * b.contribution_rate_employer[:, t] * b.collection_rate[:, t],
+        "pension_expenditure": pensions,
+        "funeral_grant_expenditure": funeral,
+        "benefit_expenditure": pensions + funeral,
+        "other_income": np.broadcast_to(b.other_income[:, t], pensions.shape).copy(),
+        "other_expenditure": np.broadcast_to(b.other_expenditure[:, t], pensions.shape).copy(),
+    }
+
+
+def _run_civil_service(b: CivilServiceBasis, B: int, T: int, keep_members: bool) -> dict[str, FloatArray]:
+    actives = np.broadcast_to(b.actives0, (B,) + b.actives0.shape[1:]).copy()
+    retirees = np.broadcast_to(b.retirees0, actives.shape).copy()
+    pension = np.broadcast_to(b.pension_mass0, actives.shape).copy()
+    rec = _Recorder(B, T)
+    if keep_members:
+        rec.members("actives", actives.shape[1:])
+        rec.members("retirees", actives.shape[1:])
+    reserve_end = np.zeros(B)
+    shadow = np.zeros(B)
+    zero = np.zeros(B)
+    for t in range(T):
+        if t == 0:
+            step = {"deaths_active": zero,
+                    "deaths_retired": (retirees * b.death_prob[:, 0]).sum((1, 2)),
+                    "exits": zero, "retirements": zero, "entrants": zero}
+            opening_active, opening_retired = actives.sum((1, 2)), retirees.sum((1, 2))
+        else:
+            opening_active, opening_retired = actives.sum((1, 2)), retirees.sum((1, 2))
+            step = civil_service_step(actives, retirees, pension, b, t)
+            actives, retirees, pension = step["actives"], step["retirees"], step["pension_mass"]
+        cash = civil_service_cash(actives, pension, step["deaths_retired"], b, t)
+        reserve_start = np.broadcast_to(b.reserve_start0, (B,)) if t == 0 else reserve_end
+        due = np.zeros(B)  # no formula rule for this fund
+        money = fundlib.roll_forward(
+            reserve_start=reserve_start,
+            contribution_income=cash["contribution_income"],
+            other_income=cash["other_income"],
+            benefit_expenditure=cash["benefit_expenditure"],
+            other_expenditure=cash["other_expenditure"],
+            interest_rate=b.interest_rate[:, t],
+            subsidy_rule=b.subsidy_rule,
+            reserve_months=b.reserve_months,
+            subsidy_amount=b.subsidy_amount[:, t],
+            subsidy_share=b.subsidy_share[:, t],
+            subsidy_due=due,
+            stated_subsidy=b.subsidy0 if t == 0 else None,
+        )
+        shadow = money["reserve_end"] if t == 0 else fundlib.roll_without_subsidy(
+            shadow, cash["contribution_income"] + cash["other_income"],
+            cash["benefit_expenditure"] + cash["other_expenditure"], b.interest_rate[:, t])
+        reserve_end = money["reserve_end"]
+        rec.put(t, contributors=actives.sum((1, 2)), beneficiaries=retirees.sum((1, 2)),
+                contributors_start=opening_active, beneficiaries_start=opening_retired,
+                reserve_end_without_subsidy=shadow, **{k: v for k, v in step.items() if v.ndim == 1},
+                **cash, **money)
+        if keep_members:
+            rec.put_members(t, actives=actives, retirees=retirees)
+    return rec.data
+
+
+# --------------------------------------------------------------------------------------------
+# county population and residents' fund
+
+
+def residents_step(
+    population: FloatArray, beneficiaries: FloatArray, account_mass: FloatArray, b: ResidentsBasis, t: int
+) -> dict[str, FloatArray]:
+    """One year of the county population and the residents' fund members (steps 1–8)."""
+    q = b.death_prob[:, t]
+    deaths = population * q
+    survivors = population - deaths
+    total = population.sum((1, 2))
+    migration = (b.net_migration_rate[:, t] * total)[:, None, None] * b.migration_profile
+    # Emigration cannot take more people than there are at an age.
+    migration = np.maximum(migration, -survivors)
+    survivors = survivors + migration
+    born = population[:, 1, :] @ b.fertility[0, t] if b.fertility.shape[0] == 1 else np.einsum(
+        "ba,ba->b", population[:, 1, :], b.fertility[:, t])
+    msb = b.male_share_of_births
+    pa = b.pension_age
+    deaths_ben = beneficiaries * q
+    new_ben = survivors[:, :, pa - 1] * b.uptake[:, None]
+    ben = age_one_year(beneficiaries - deaths_ben)
+    ben[:, :, pa] += new_ben
+    acct = age_one_year(account_mass * (1 - q))
+    acct[:, :, pa] += new_ben * b.new_account_pension_monthly_yuan[:, t, None]
+    pop = age_one_year(survivors)
+    pop[:, 0, 0] += born * msb
+    pop[:, 1, 0] += born * (1 - msb)
+    return {
+        "population": pop,
+        "beneficiaries": ben,
+        "account_pension_mass": acct,
+        "births": born,
+        "deaths": deaths.sum((1, 2)),
+        "net_migration": migration.sum((1, 2)),
+        "deaths_beneficiaries": deaths_ben.sum((1, 2)),
+        "new_beneficiaries": new_ben.sum(1),
+    }
+
+
+def residents_cash(
+    population: FloatArray, beneficiaries: FloatArray, account_mass: FloatArray,
+    deaths_beneficiaries: FloatArray, b: ResidentsBasis, t: int,
+) -> dict[str, FloatArray]:
+    """Cash flows of year ``t`` [万元] on the closing stock (step 9)."""
+    contributors = (population * b.contribution_ages[:, None, :]).sum((1, 2)) * b.contributor_rate[:, t]
+    contributions = contributors * b.contribution_per_contributor_yuan[:, t] / YUAN_PER_WAN
+    contribution_subsidy = contributors * b.contribution_subsidy_per_contributor_yuan[:, t] / YUAN_PER_WAN
+    heads = beneficiaries.sum((1, 2))
+    central = heads * b.central_pension_monthly_yuan[:, t] * MONTHS_PER_YEAR / YUAN_PER_WAN
+    top_up = heads * b.top_up_pension_monthly_yuan[:, t] * MONTHS_PER_YEAR / YUAN_PER_WAN
+    account = account_mass.sum((1, 2)) * MONTHS_PER_YEAR / YUAN_PER_WAN
+    funeral = deaths_beneficiaries * b.funeral_grant_yuan[:, t] / YUAN_PER_WAN
+    # Who owes what: (B, 4 items) × (B, 4 items, 4 levels) → (B, 4 levels)
+    items = np.stack([central, top_up, contribution_subsidy, funeral], axis=1)
+    by_level = np.einsum("bi,bil->bl", items, np.broadcast_to(b.funding_shares, (items.shape[0], 4, 4)))
+    return {
+        "contributors": contributors,
+        "contribution_income": contributions,
+        "contribution_subsidy": contribution_subsidy,
+        "basic_pension_central": central,
+        "basic_pension_top_up": top_up,
+        "account_pension_expenditure": account,
+        "pension_expenditure": central + top_up + account,
+        "funeral_grant_expenditure": funeral,
+        "benefit_expenditure": central + top_up + account + funeral,
+        "other_income": contributions * b.other_income_ratio,
+        "other_expenditure": np.broadcast_to(b.other_expenditure[:, t], heads.shape).copy(),
+        "subsidy_due": items.sum(1),
+        "subsidy_due_central": by_level[:, 0],
+        "subsidy_due_region": by_level[:, 1],
+        "subsidy_due_prefecture": by_level[:, 2],
+        "subsidy_due_county": by_level[:, 3],
+    }
+
+
+def _run_residents(b: ResidentsBasis, B: int, T: int, keep_members: bool) -> dict[str, FloatArray]:
+    pop = np.broadcast_to(b.population0, (B,) + b.population0.shape[1:]).copy()
+    ben = np.broadcast_to(b.beneficiaries0, pop.shape).copy()
+    acct = np.broadcast_to(b.account_pension_mass0, pop.shape).copy()
+    rec = _Recorder(B, T)
+    if keep_members:
+        rec.members("population", pop.shape[1:])
+        rec.members("beneficiaries_by_age", pop.shape[1:])
+    reserve_end = np.zeros(B)
+    shadow = np.zeros(B)
+    liability = np.zeros(B)
+    zero = np.zeros(B)
+    for t in range(T):
+        opening_pop, opening_ben = pop.sum((1, 2)), ben.sum((1, 2))
+        if t == 0:
+            step = {"births": zero, "deaths": zero, "net_migration": zero,
+                    "deaths_beneficiaries": (ben * b.death_prob[:, 0]).sum((1, 2)),
+                    "new_beneficiaries": zero}
+        else:
+            step = residents_step(pop, ben, acct, b, t)
+            pop, ben, acct = step["population"], step["beneficiaries"], step["account_pension_mass"]
+        cash = residents_cash(pop, ben, acct, step["deaths_beneficiaries"], b, t)
+        reserve_start = np.broadcast_to(b.reserve_start0, (B,)) if t == 0 else reserve_end
+        money = fundlib.roll_forward(
+            reserve_start=reserve_start,
+            contribution_income=cash["contribution_income"],
+            other_income=cash["other_income"],
+            benefit_expenditure=cash["benefit_expenditure"],
+            other_expenditure=cash["other_expenditure"],
+            interest_rate=b.interest_rate[:, t],
+            subsidy_rule=b.subsidy_rule,
+            reserve_months=b.reserve_months,
+            subsidy_amount=b.subsidy_amount[:, t],
+            subsidy_share=b.subsidy_share[:, t],
+            subsidy_due=cash["subsidy_due"],
+            stated_subsidy=b.subsidy0 if t == 0 else None,
+        )
+        shadow = money["reserve_end"] if t == 0 else fundlib.roll_without_subsidy(
+            shadow, cash["contribution_income"] + cash["other_income"],
+            cash["benefit_expenditure"] + cash["other_expenditure"], b.interest_rate[:, t])
+        reserve_end = money["reserve_end"]
+        if t == 0:
+            liability = np.broadcast_to(b.account_liability0, (B,)).copy()
+        else:
+            liability = (liability * (1 + b.account_crediting_rate[:, t]) + cash["contribution_income"]
+                         + cash["contribution_subsidy"] - cash["account_pension_expenditure"])
+        arrears = cash["subsidy_due"] - money["subsidy_income"] if t == 0 else np.maximum(
+            cash["subsidy_due"] - money["subsidy_income"], 0.0)
+        rec.put(t, beneficiaries=ben.sum((1, 2)), population_total=pop.sum((1, 2)),
+                population_start=opening_pop, beneficiaries_start=opening_ben,
+                account_liability=liability, subsidy_shortfall=arrears,
+                reserve_end_without_subsidy=shadow,
+                **{k: v for k, v in step.items() if np.ndim(v) == 1}, **cash, **money)
+        if keep_members:
+            rec.put_members(t, population=pop, beneficiaries_by_age=ben)
+    return rec.data
+
+
+class _Recorder:
+    """Preallocated (B, T) arrays, filled year by year."""
+
+    def __init__(self, B: int, T: int):
+        self.B, self.T = B, T
+        self.data: dict[str, FloatArray] = {}
+
+    def members(self, name: str, shape: tuple[int, ...]) -> None:
+        self.data[name] = np.zeros((self.B, self.T) + tuple(shape))
+
+    def put(self, t: int, **values: FloatArray) -> None:
+        for k, v in values.items():
+            arr = self.data.get(k)
+            if arr is None:
+                arr = self.data[k] = np.zeros((self.B, self.T))
+            arr[:, t] = v
+
+    def put_members(self, t: int, **values: FloatArray) -> None:
+        for k, v in values.items():
+            self.data[k][:, t] = v

@@ -1,0 +1,87 @@
+"""Year schedules become arrays here, and only here.
+
+A :class:`~model.scenario.schema.Schedule` says "this value from year Y until it changes". The
+functions below turn it into a float array over a run of calendar years, so that every formula
+sees a plain ``rate[year_index]``.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from model.axes import FloatArray
+from model.scenario.schema import Schedule
+
+
+def step_values(schedule: Schedule, years: np.ndarray) -> FloatArray:
+    """Value in force in each of ``years``: the last stated value at or before the year.
+
+    Years before the first stated year take the first value (scenario validation makes sure the
+    first stated year is not after the base year, so this only happens for history).
+
+    >>> from model.scenario.schema import Schedule
+    >>> s = Schedule(value={2021: 0.16, 2025: 0.14}, source="example")
+    >>> step_values(s, np.arange(2023, 2027)).tolist()
+    [0.16, 0.16, 0.14, 0.14]
+    """
+    years = np.asarray(years)
+    if not isinstance(schedule.value, dict):
+        return np.full(years.shape, float(schedule.value))
+    stated_years = np.fromiter(schedule.value.keys(), dtype=np.int64)
+    stated_values = np.fromiter(schedule.value.values(), dtype=np.float64)
+    idx = np.searchsorted(stated_years, years, side="right") - 1
+    return stated_values[np.clip(idx, 0, None)]
+
+
+def stated_mask(schedule: Schedule, years: np.ndarray) -> np.ndarray:
+    """True where the year is stated in the schedule (a constant counts as stated everywhere)."""
+    years = np.asarray(years)
+    if not isinstance(schedule.value, dict):
+        return np.ones(years.shape, dtype=bool)
+    return np.isin(years, list(schedule.value))
+
+
+def last_stated_year(schedule: Schedule) -> int | None:
+    return next(reversed(schedule.value)) if isinstance(schedule.value, dict) else None
+
+
+def uprated_values(
+    schedule: Schedule, years: np.ndarray, growth_by_year: FloatArray
+) -> FloatArray:
+    """Step values up to the last stated year; after it the value grows with ``growth_by_year``.
+
+    ``growth_by_year[i]`` is the growth from ``years[i-1]`` to ``years[i]``.
+
+    >>> from model.scenario.schema import Schedule
+    >>> s = Schedule(value={2021: 100.0}, source="example")
+    >>> uprated_values(s, np.arange(2021, 2024), np.array([0.0, 0.1, 0.1])).round(6).tolist()
+    [100.0, 110.0, 121.0]
+    """
+    years = np.asarray(years)
+    base = step_values(schedule, years)
+    last = last_stated_year(schedule)
+    if last is None or schedule.uprate is None:
+        return base
+    after = years > last
+    if not after.any():
+        return base
+    factor = np.cumprod(np.where(after, 1.0 + growth_by_year, 1.0))
+    return np.where(after, base * factor, base)
+
+
+def geometric_values(schedule: Schedule, years: np.ndarray) -> FloatArray:
+    """Stated levels with the years between them filled geometrically (for wage histories).
+
+    Before the first and after the last stated year the nearest stated value is held.
+
+    >>> from model.scenario.schema import Schedule
+    >>> s = Schedule(value={2000: 100.0, 2002: 121.0}, source="example")
+    >>> geometric_values(s, np.arange(2000, 2003)).round(6).tolist()
+    [100.0, 110.0, 121.0]
+    """
+    years = np.asarray(years, dtype=float)
+    if not isinstance(schedule.value, dict):
+        return np.full(years.shape, float(schedule.value))
+    xs = np.fromiter(schedule.value.keys(), dtype=float)
+    ys = np.log(np.fromiter(schedule.value.values(), dtype=float))
+    return np.exp(np.interp(years, xs, ys))
