@@ -412,12 +412,13 @@ def _budget_line_checks(block: Any, fund: str) -> Iterator[Finding]:
     complete = len(lines) == 2
     results = []
     for budget in _versions(block, "expenditure_budget"):
-        if not complete:
-            budget = replace(budget, bound="at_most")  # the budget holds at least its lines
-        name = f"{budget.label} = sum of budget lines"
-        if not complete:
+        if complete:
+            name, extra = f"{budget.label} = sum of budget lines", ""
+        else:
+            # the budget holds at least its stated lines: they may not exceed it
+            budget = replace(budget, bound="at_most")
             name = f"{budget.label} >= stated budget lines"
-        extra = "" if complete else "the other budget line is not stated: checked lines <= budget"
+            extra = "the other budget line is not stated: checked lines <= budget"
         results.append(_money_finding(name, fund, budget, [(1, f) for f in lines], extra))
     yield from _with_alternatives(results)
 
@@ -524,7 +525,7 @@ def _with_alternatives(results: list[Finding]) -> list[Finding]:
         return results
     agreeing = [f.name for f in results[1:] if f.agrees]
     if agreeing:
-        hint = "agrees with restated figures: " + "; ".join(agreeing)
+        hint = "recomputed with restated figures it agrees: " + "; ".join(agreeing)
         first = results[0]
         results[0] = replace(first, note=f"{first.note}; {hint}" if first.note else hint)
     return results

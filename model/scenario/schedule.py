@@ -53,7 +53,7 @@ def uprated_values(
     ``growth_by_year[i]`` is the growth from ``years[i-1]`` to ``years[i]``.
 
     >>> from model.scenario.schema import Schedule
-    >>> s = Schedule(value={2021: 100.0}, source="example")
+    >>> s = Schedule(value={2021: 100.0}, source="example", uprate="wage_growth")
     >>> uprated_values(s, np.arange(2021, 2024), np.array([0.0, 0.1, 0.1])).round(6).tolist()
     [100.0, 110.0, 121.0]
     """

@@ -1,0 +1,50 @@
+"""Shared fixtures: the shipped Qitai scenario, and variants of it built from its YAML."""
+
+from __future__ import annotations
+
+import copy
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from model.project import project
+from model.scenario.load import read_yaml, validate_data
+
+ROOT = Path(__file__).resolve().parents[1]
+QITAI = ROOT / "scenarios" / "qitai-2021.yaml"
+
+
+@pytest.fixture(scope="session")
+def qitai_data() -> tuple[dict[str, Any], dict]:
+    return read_yaml(QITAI)
+
+
+def variant(qitai_data, changes: dict[str, Any]):
+    """The Qitai scenario with dotted-path ``changes`` applied to its YAML data, validated."""
+    data, lines = qitai_data
+    data = copy.deepcopy(data)
+    for path, value in changes.items():
+        node = data
+        keys = path.split(".")
+        for k in keys[:-1]:
+            node = node[k]
+        if value is _DELETE:
+            del node[keys[-1]]
+        else:
+            node[keys[-1]] = value
+    return validate_data(data, lines, str(QITAI))
+
+
+_DELETE = object()
+DELETE = _DELETE
+
+
+@pytest.fixture(scope="session")
+def qitai(qitai_data):
+    return variant(qitai_data, {})
+
+
+@pytest.fixture(scope="session")
+def qitai_projection(qitai):
+    return project(qitai)

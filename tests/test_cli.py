@@ -1,0 +1,97 @@
+"""The command line, end to end, with typer's runner and the installed console script."""
+
+from __future__ import annotations
+
+import csv
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from cli.main import app
+from model.labels import CONTRACT_COLUMNS
+from tests.conftest import QITAI
+from tests.published import qitai_2021 as pub
+
+runner = CliRunner()
+
+
+def test_project_writes_the_contract_csv(tmp_path):
+    out = tmp_path / "out"
+    result = runner.invoke(app, ["project", str(QITAI), "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "Headline" in result.output and "dependency ratio" in result.output
+    with open(out / "projection.csv", encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh))
+    assert tuple(rows[0])[: len(CONTRACT_COLUMNS)] == CONTRACT_COLUMNS
+    funds = {r["fund"] for r in rows}
+    assert funds == {"civil_service", "residents"}
+    for fund, stated in (("civil_service", pub.CIVIL_SERVICE), ("residents", pub.RESIDENTS)):
+        fund_rows = [r for r in rows if r["fund"] == fund]
+        assert [int(r["year"]) for r in fund_rows] == list(range(2021, 2051))
+        first = fund_rows[0]
+        for name, (value, _section) in stated.items():
+            assert float(first[name]) == pytest.approx(value, abs=pub.MONEY_ATOL_WAN), name
+
+
+def test_years_option_extends_the_horizon(tmp_path):
+    out = tmp_path / "o"
+    result = runner.invoke(app, ["project", str(QITAI), "--years", "75", "--out", str(out), "--format", "csv"])
+    assert result.exit_code == 0, result.output
+    rows = list(csv.DictReader(open(out / "projection.csv", encoding="utf-8")))
+    assert max(int(r["year"]) for r in rows) == 2096
+    assert result.output.startswith("fund,year,contributors")
+
+
+def test_years_out_of_range_is_refused(tmp_path):
+    result = runner.invoke(app, ["project", str(QITAI), "--years", "101", "--out", str(tmp_path / "x")])
+    assert result.exit_code == 2
+    assert not (tmp_path / "x").exists()
+
+
+def test_json_and_xlsx_outputs(tmp_path):
+    out = tmp_path / "j"
+    result = runner.invoke(app, ["project", str(QITAI), "--format", "json", "--out", str(out)])
+    assert result.exit_code == 0
+    payload = json.loads((out / "projection.json").read_text(encoding="utf-8"))
+    assert payload["summary"]["civil_service"]["first_year_subsidy_needed"] == 2022
+    assert payload["units"]["reserve_end"] == "万元"
+    out2 = tmp_path / "x"
+    assert runner.invoke(app, ["project", str(QITAI), "--format", "xlsx", "--out", str(out2)]).exit_code == 0
+    from openpyxl import load_workbook
+
+    wb = load_workbook(out2 / "projection.xlsx")
+    assert {"civil_service", "residents", "calibration"} <= set(wb.sheetnames)
+    ws = wb["civil_service"]
+    assert ws.cell(1, 1).value == "基金" and ws.cell(3, 2).value == 2021
+    assert ws.cell(3, 15).value == pytest.approx(360.87)
+
+
+def test_validate_reports_a_valid_file():
+    result = runner.invoke(app, ["validate", str(QITAI)])
+    assert result.exit_code == 0
+    assert "valid" in result.output
+
+
+def test_existing_output_folder_keeps_other_files(tmp_path):
+    out = tmp_path / "keep"
+    out.mkdir()
+    (out / "notes.txt").write_text("mine")
+    assert runner.invoke(app, ["project", str(QITAI), "--out", str(out)]).exit_code == 0
+    assert (out / "notes.txt").read_text() == "mine"
+    assert (out / "projection.csv").exists()
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".keep")]
+
+
+def test_installed_console_script_runs():
+    """The `yanglao` entry point of the installed package (catches a clash of the generic
+    top-level names `model` and `cli` with another installed package)."""
+    exe = shutil.which("yanglao", path=str(Path(sys.executable).parent))
+    assert exe, "the yanglao console script is not installed next to this Python"
+    proc = subprocess.run([exe, "validate", str(QITAI)], capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    assert "valid" in proc.stdout

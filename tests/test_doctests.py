@@ -1,0 +1,16 @@
+"""Run the doctest examples of the small helper modules."""
+
+import doctest
+import importlib
+
+import pytest
+
+MODULES = ["model.units", "model.scenario.schedule", "model.retirement", "model.demography",
+           "model.fund", "model.report"]
+
+
+@pytest.mark.parametrize("name", MODULES)
+def test_doctests(name):
+    result = doctest.testmod(importlib.import_module(name))
+    assert result.attempted > 0, f"{name} has no examples"
+    assert result.failed == 0
