@@ -22,6 +22,16 @@ from model.axes import FloatArray
 from model.units import MONTHS_PER_YEAR
 
 
+def rule_weights(subsidy_rule: np.ndarray, n_rules: int = 5) -> FloatArray:
+    """One-hot weights (n_rules, B) of each batch row's subsidy rule, computed once per run so
+    that the yearly step selects the rule with a few multiplications.
+
+    >>> rule_weights(np.array([0, 3]), 5)[:, 1].tolist()
+    [0.0, 0.0, 0.0, 1.0, 0.0]
+    """
+    return (np.arange(n_rules)[:, None] == np.asarray(subsidy_rule)[None, :]).astype(float)
+
+
 def roll_forward(
     reserve_start: FloatArray,
     contribution_income: FloatArray,
@@ -29,14 +39,15 @@ def roll_forward(
     benefit_expenditure: FloatArray,
     other_expenditure: FloatArray,
     interest_rate: FloatArray,
-    subsidy_rule: np.ndarray,
+    subsidy_rule: FloatArray,
     reserve_months: FloatArray,
     subsidy_amount: FloatArray,
     subsidy_share: FloatArray,
     subsidy_due: FloatArray,
     stated_subsidy: FloatArray | None = None,
 ) -> dict[str, FloatArray]:
-    """One year of the fund [万元]. ``stated_subsidy`` (the base year) overrides the rule."""
+    """One year of the fund [万元]. ``subsidy_rule`` is :func:`rule_weights` of the rules in
+    :data:`model.basis.SUBSIDY_RULES` order; ``stated_subsidy`` (the base year) overrides them."""
     interest = interest_rate * np.maximum(reserve_start, 0.0)
     income_before_subsidy = contribution_income + interest + other_income
     expenditure = benefit_expenditure + other_expenditure
@@ -46,12 +57,8 @@ def roll_forward(
     if stated_subsidy is not None:
         subsidy = np.broadcast_to(stated_subsidy, need.shape).astype(float)
     else:
-        subsidy = np.select(
-            [subsidy_rule == 0, subsidy_rule == 1, subsidy_rule == 2, subsidy_rule == 3],
-            [need, subsidy_amount, subsidy_share * expenditure, subsidy_due],
-            default=0.0,
-        )
-        subsidy = np.broadcast_to(subsidy, need.shape)
+        w = subsidy_rule
+        subsidy = w[0] * need + w[1] * subsidy_amount + w[2] * subsidy_share * expenditure + w[3] * subsidy_due
     total_income = income_before_subsidy + subsidy
     reserve_end = reserve_start + total_income - expenditure
     with np.errstate(divide="ignore", invalid="ignore"):

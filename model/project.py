@@ -60,10 +60,18 @@ def project_basis(basis: Basis, scenario: Scenario | None = None, keep_members: 
 # civil-service fund
 
 
+def _headcount_weights(rule: np.ndarray, B: int) -> FloatArray:
+    """One-hot (4, B) of each row's headcount rule, in HEADCOUNT_RULES order."""
+    return (np.arange(4)[:, None] == np.broadcast_to(rule, (B,))[None, :]).astype(float)
+
+
 def civil_service_step(
-    actives: FloatArray, retirees: FloatArray, pension_mass: FloatArray, b: CivilServiceBasis, t: int
+    actives: FloatArray, retirees: FloatArray, pension_mass: FloatArray, b: CivilServiceBasis, t: int,
+    hiring: FloatArray,
 ) -> dict[str, FloatArray]:
-    """One year of members for the civil-service fund (steps 1–8). Arrays (B, G, A)."""
+    """One year of members for the civil-service fund (steps 1–8). Arrays (B, G, A).
+
+    ``hiring`` is :func:`_headcount_weights` of the rows' headcount rules."""
     q = b.death_prob[:, t]
     deaths_active = actives * q
     after_deaths = actives - deaths_active
@@ -84,13 +92,10 @@ def civil_service_step(
     opening = actives.sum((1, 2))
     before_hiring = staying.sum((1, 2))
     leavers = opening - before_hiring
-    rule = b.headcount_rule
-    target = np.select(
-        [rule == 0, rule == 1, rule == 3],
-        [opening, opening * (1 + b.headcount_growth[:, t]), b.headcount_path[:, t]],
-        default=0.0,
-    )
-    hires = np.where(rule == 2, leavers * b.replacement_ratio[:, t], np.maximum(target - before_hiring, 0.0))
+    # constant: keep the opening headcount; growth: grow it; path: reach the stated count;
+    # replacement: hire a ratio of this year's leavers. Hiring never goes below zero.
+    target = hiring[0] * opening + hiring[1] * opening * (1 + b.headcount_growth[:, t]) + hiring[3] * b.headcount_path[:, t]
+    hires = hiring[2] * leavers * b.replacement_ratio[:, t] + (1 - hiring[2]) * np.maximum(target - before_hiring, 0.0)
     hires = hires * (1.0 - b.hiring_frozen[:, t])
     entrants = hires[:, None, None] * b.entrant_profile
     return {
@@ -141,6 +146,8 @@ def _run_civil_service(b: CivilServiceBasis, B: int, T: int, keep_members: bool)
     reserve_end = np.zeros(B)
     shadow = np.zeros(B)
     zero = np.zeros(B)
+    rules = fundlib.rule_weights(np.broadcast_to(b.subsidy_rule, (B,)))
+    hiring = _headcount_weights(b.headcount_rule, B)
     for t in range(T):
         if t == 0:
             step = {"deaths_active": zero,
@@ -149,7 +156,7 @@ def _run_civil_service(b: CivilServiceBasis, B: int, T: int, keep_members: bool)
             opening_active, opening_retired = actives.sum((1, 2)), retirees.sum((1, 2))
         else:
             opening_active, opening_retired = actives.sum((1, 2)), retirees.sum((1, 2))
-            step = civil_service_step(actives, retirees, pension, b, t)
+            step = civil_service_step(actives, retirees, pension, b, t, hiring)
             actives, retirees, pension = step["actives"], step["retirees"], step["pension_mass"]
         cash = civil_service_cash(actives, pension, step["deaths_retired"], b, t)
         reserve_start = np.broadcast_to(b.reserve_start0, (B,)) if t == 0 else reserve_end
@@ -161,7 +168,7 @@ def _run_civil_service(b: CivilServiceBasis, B: int, T: int, keep_members: bool)
             benefit_expenditure=cash["benefit_expenditure"],
             other_expenditure=cash["other_expenditure"],
             interest_rate=b.interest_rate[:, t],
-            subsidy_rule=b.subsidy_rule,
+            subsidy_rule=rules,
             reserve_months=b.reserve_months,
             subsidy_amount=b.subsidy_amount[:, t],
             subsidy_share=b.subsidy_share[:, t],
@@ -270,6 +277,7 @@ def _run_residents(b: ResidentsBasis, B: int, T: int, keep_members: bool) -> dic
     shadow = np.zeros(B)
     liability = np.zeros(B)
     zero = np.zeros(B)
+    rules = fundlib.rule_weights(np.broadcast_to(b.subsidy_rule, (B,)))
     for t in range(T):
         opening_pop, opening_ben = pop.sum((1, 2)), ben.sum((1, 2))
         if t == 0:
@@ -288,7 +296,7 @@ def _run_residents(b: ResidentsBasis, B: int, T: int, keep_members: bool) -> dic
             benefit_expenditure=cash["benefit_expenditure"],
             other_expenditure=cash["other_expenditure"],
             interest_rate=b.interest_rate[:, t],
-            subsidy_rule=b.subsidy_rule,
+            subsidy_rule=rules,
             reserve_months=b.reserve_months,
             subsidy_amount=b.subsidy_amount[:, t],
             subsidy_share=b.subsidy_share[:, t],

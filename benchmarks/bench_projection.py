@@ -1,0 +1,99 @@
+"""Timing of the projection engine and the CLI. A script, not a test: it asserts nothing.
+
+    python benchmarks/bench_projection.py [--repeat N]
+
+Measures, for a 75-year projection of both Qitai funds:
+1. the engine alone for one scenario (basis built beforehand);
+2. the engine for 1,000 scenarios stacked on the leading axis (variants of wage growth,
+   contribution rates and indexation, applied to the calibrated basis);
+3. building the basis (loading, calibration) for one scenario;
+4. ``yanglao project`` end to end in a fresh process, against ``python -c "import pandas"``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import subprocess
+import sys
+import time
+from dataclasses import replace
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from model.basis import Basis, build_basis  # noqa: E402
+from model.project import project_basis  # noqa: E402
+from model.scenario.load import load_scenario  # noqa: E402
+
+SCENARIO = ROOT / "scenarios" / "qitai-2021.yaml"
+YEARS = 75
+N_STACKED = 1000
+
+
+def best_of(fn, repeat: int) -> tuple[float, float]:
+    times = []
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - t0)
+    return min(times), statistics.median(times)
+
+
+def stacked(basis: Basis, n: int, seed: int = 0) -> Basis:
+    """``n`` variants of one calibrated basis: salary paths, contribution and indexation rates."""
+    rng = np.random.default_rng(seed)
+    cs, res = basis.civil_service, basis.residents
+    T = basis.years.size
+    growth = rng.normal(0.0, 0.01, size=(n, 1))
+    wage_factor = np.cumprod(np.concatenate([np.ones((n, 1)), np.full((n, T - 1), 1.0) + growth], 1), 1)
+    cs = replace(
+        cs,
+        salary_level_yuan=cs.salary_level_yuan * wage_factor,
+        contribution_rate_employer=np.clip(cs.contribution_rate_employer + rng.normal(0, 0.02, (n, 1)), 0, 1),
+        indexation=cs.indexation + rng.normal(0, 0.01, (n, 1)),
+        interest_rate=np.repeat(cs.interest_rate, n, 0),
+    )
+    res = replace(res, contributor_rate=res.contributor_rate * rng.uniform(0.9, 1.1, (n, 1)))
+    return replace(basis, civil_service=cs, residents=res)
+
+
+def cli_seconds(args: list[str], repeat: int) -> float:
+    times = []
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        subprocess.run(args, check=True, capture_output=True, cwd=ROOT)
+        times.append(time.perf_counter() - t0)
+    return statistics.median(times)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--repeat", type=int, default=7)
+    args = parser.parse_args()
+    scenario = load_scenario(SCENARIO)
+    basis = build_basis(scenario, YEARS)
+    many = stacked(basis, N_STACKED)
+
+    one_best, one_med = best_of(lambda: project_basis(basis, keep_members=False), args.repeat * 3)
+    one_m_best, _ = best_of(lambda: project_basis(basis, keep_members=True), args.repeat * 3)
+    many_best, many_med = best_of(lambda: project_basis(many, keep_members=False), max(3, args.repeat // 2))
+    build_best, _ = best_of(lambda: build_basis(load_scenario(SCENARIO), YEARS), args.repeat)
+    exe = str(Path(sys.executable).parent / "yanglao")
+    cli = cli_seconds([exe, "project", str(SCENARIO), "--years", str(YEARS)], args.repeat)
+    pandas = cli_seconds([sys.executable, "-c", "import pandas"], args.repeat)
+
+    print(f"engine, 1 scenario x {YEARS} years, both funds:  best {one_best * 1e3:7.1f} ms  "
+          f"median {one_med * 1e3:7.1f} ms  (keeping member arrays: {one_m_best * 1e3:.1f} ms)")
+    print(f"engine, {N_STACKED} scenarios stacked:             best {many_best:7.3f} s   median {many_med:7.3f} s")
+    print(f"load + calibrate one scenario:                best {build_best * 1e3:7.1f} ms")
+    print(f"yanglao project (fresh process):              median {cli:7.3f} s")
+    print(f'python -c "import pandas":                    median {pandas:7.3f} s  '
+          f"(ratio {cli / pandas:.2f}; aim <= 1.5)")
+
+
+if __name__ == "__main__":
+    main()
