@@ -60,13 +60,15 @@ def project(
     debug: DebugOpt = False,
 ) -> None:
     """Project both funds year by year from the base year."""
-    from model.io import write_projection
-    from model.project import project as run_projection
-    from model.report import format_headline, format_table, projection_csv_text, projection_json_text
     from model.scenario.load import load_scenario
 
     try:
         sc = load_scenario(scenario)
+        # The engine is imported only once the scenario is known to be valid.
+        from model.io import write_projection
+        from model.project import project as run_projection
+        from model.report import format_headline, format_table, projection_csv_text, projection_json_text
+
         result = run_projection(sc, years=years)
         if out is not None:
             written = write_projection(result, out, xlsx=fmt is Format.xlsx, json=fmt is Format.json)
