@@ -67,7 +67,13 @@ def project(
         # The engine is imported only once the scenario is known to be valid.
         from model.io import write_projection
         from model.project import project as run_projection
-        from model.report import format_headline, format_table, projection_csv_text, projection_json_text
+        from model.report import (
+            format_calibration,
+            format_headline,
+            format_table,
+            projection_csv_text,
+            projection_json_text,
+        )
 
         result = run_projection(sc, years=years)
         if out is not None:
@@ -79,6 +85,7 @@ def project(
         else:
             typer.echo(format_table(result))
             typer.echo(format_headline(result))
+            typer.echo(format_calibration(result))
         if out is not None:
             typer.echo("wrote " + ", ".join(str(p) for p in written), err=True)
     except YanglaoError as err:

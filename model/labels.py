@@ -32,6 +32,7 @@ LABELS: dict[str, dict[str, str]] = {
     "subsidy_due_prefecture": {"zh": "应拨补贴: 州", "en": "subsidy due: prefecture", "unit": "万元"},
     "subsidy_due_county": {"zh": "应拨补贴: 县", "en": "subsidy due: county", "unit": "万元"},
     "reserve_end_without_subsidy": {"zh": "无财政补贴时年末结余", "en": "reserve at year end had no subsidy been paid", "unit": "万元"},
+    "subsidy_shortfall": {"zh": "应拨未拨财政补贴", "en": "subsidy due but not paid", "unit": "万元"},
     "account_liability": {"zh": "个人账户记账额", "en": "individual-account liability", "unit": "万元"},
     "population_total": {"zh": "县常住人口", "en": "county population", "unit": "人"},
     "entrants": {"zh": "新增参保人数", "en": "new entrants", "unit": "人"},
@@ -51,7 +52,7 @@ CONTRACT_COLUMNS = (
 EXTRA_COLUMNS = (
     "reserve_start", "pension_expenditure", "funeral_grant_expenditure", "subsidy_due",
     "subsidy_due_central", "subsidy_due_region", "subsidy_due_prefecture", "subsidy_due_county",
-    "reserve_end_without_subsidy", "account_liability", "population_total", "entrants",
+    "reserve_end_without_subsidy", "subsidy_shortfall", "account_liability", "population_total", "entrants",
     "retirements", "deaths_retired", "new_beneficiaries", "deaths_beneficiaries",
 )
 CSV_COLUMNS = CONTRACT_COLUMNS + EXTRA_COLUMNS

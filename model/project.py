@@ -159,25 +159,7 @@ def _run_civil_service(b: CivilServiceBasis, B: int, T: int, keep_members: bool)
             step = civil_service_step(actives, retirees, pension, b, t, hiring)
             actives, retirees, pension = step["actives"], step["retirees"], step["pension_mass"]
         cash = civil_service_cash(actives, pension, step["deaths_retired"], b, t)
-        reserve_start = np.broadcast_to(b.reserve_start0, (B,)) if t == 0 else reserve_end
-        due = np.zeros(B)  # no formula rule for this fund
-        money = fundlib.roll_forward(
-            reserve_start=reserve_start,
-            contribution_income=cash["contribution_income"],
-            other_income=cash["other_income"],
-            benefit_expenditure=cash["benefit_expenditure"],
-            other_expenditure=cash["other_expenditure"],
-            interest_rate=b.interest_rate[:, t],
-            subsidy_rule=rules,
-            reserve_months=b.reserve_months,
-            subsidy_amount=b.subsidy_amount[:, t],
-            subsidy_share=b.subsidy_share[:, t],
-            subsidy_due=due,
-            stated_subsidy=b.subsidy0 if t == 0 else None,
-        )
-        shadow = money["reserve_end"] if t == 0 else fundlib.roll_without_subsidy(
-            shadow, cash["contribution_income"] + cash["other_income"],
-            cash["benefit_expenditure"] + cash["other_expenditure"], b.interest_rate[:, t])
+        money, shadow = _fund_year(b, t, reserve_end, shadow, cash, rules, np.zeros(B))
         reserve_end = money["reserve_end"]
         rec.put(t, contributors=actives.sum((1, 2)), beneficiaries=retirees.sum((1, 2)),
                 contributors_start=opening_active, beneficiaries_start=opening_retired,
@@ -288,24 +270,7 @@ def _run_residents(b: ResidentsBasis, B: int, T: int, keep_members: bool) -> dic
             step = residents_step(pop, ben, acct, b, t)
             pop, ben, acct = step["population"], step["beneficiaries"], step["account_pension_mass"]
         cash = residents_cash(pop, ben, acct, step["deaths_beneficiaries"], b, t)
-        reserve_start = np.broadcast_to(b.reserve_start0, (B,)) if t == 0 else reserve_end
-        money = fundlib.roll_forward(
-            reserve_start=reserve_start,
-            contribution_income=cash["contribution_income"],
-            other_income=cash["other_income"],
-            benefit_expenditure=cash["benefit_expenditure"],
-            other_expenditure=cash["other_expenditure"],
-            interest_rate=b.interest_rate[:, t],
-            subsidy_rule=rules,
-            reserve_months=b.reserve_months,
-            subsidy_amount=b.subsidy_amount[:, t],
-            subsidy_share=b.subsidy_share[:, t],
-            subsidy_due=cash["subsidy_due"],
-            stated_subsidy=b.subsidy0 if t == 0 else None,
-        )
-        shadow = money["reserve_end"] if t == 0 else fundlib.roll_without_subsidy(
-            shadow, cash["contribution_income"] + cash["other_income"],
-            cash["benefit_expenditure"] + cash["other_expenditure"], b.interest_rate[:, t])
+        money, shadow = _fund_year(b, t, reserve_end, shadow, cash, rules, cash["subsidy_due"])
         reserve_end = money["reserve_end"]
         if t == 0:
             liability = np.broadcast_to(b.account_liability0, (B,)).copy()
@@ -322,6 +287,33 @@ def _run_residents(b: ResidentsBasis, B: int, T: int, keep_members: bool) -> dic
         if keep_members:
             rec.put_members(t, population=pop, beneficiaries_by_age=ben)
     return rec.data
+
+
+def _fund_year(
+    b: CivilServiceBasis | ResidentsBasis, t: int, reserve_end: FloatArray, shadow: FloatArray,
+    cash: dict[str, FloatArray], rules: FloatArray, due: FloatArray,
+) -> tuple[dict[str, FloatArray], FloatArray]:
+    """Step 10 for either fund: the fund's year, and the reserve had no subsidy been paid."""
+    B = reserve_end.shape[0]
+    income = cash["contribution_income"] + cash["other_income"]
+    expenditure = cash["benefit_expenditure"] + cash["other_expenditure"]
+    money = fundlib.roll_forward(
+        reserve_start=np.broadcast_to(b.reserve_start0, (B,)) if t == 0 else reserve_end,
+        contribution_income=cash["contribution_income"],
+        other_income=cash["other_income"],
+        benefit_expenditure=cash["benefit_expenditure"],
+        other_expenditure=cash["other_expenditure"],
+        interest_rate=b.interest_rate[:, t],
+        subsidy_rule=rules,
+        reserve_months=b.reserve_months,
+        subsidy_amount=b.subsidy_amount[:, t],
+        subsidy_share=b.subsidy_share[:, t],
+        subsidy_due=due,
+        stated_subsidy=b.subsidy0 if t == 0 else None,
+    )
+    if t == 0:
+        return money, money["reserve_end"]
+    return money, fundlib.roll_without_subsidy(shadow, income, expenditure, b.interest_rate[:, t])
 
 
 class _Recorder:

@@ -100,6 +100,19 @@ def format_headline(result: Projection, batch: int = 0) -> str:
     return "\n".join(lines)
 
 
+def format_calibration(result: Projection) -> str:
+    """What the base-year calibration solved for, and how far it sits from its reference."""
+    lines = ["Calibrated to reproduce the base year:"]
+    for c in result.calibration:
+        ref = ""
+        if c.ratio_to_reference is not None:
+            ref = f"  ({c.ratio_to_reference:.3f} × {c.reference_label} {c.reference:,.2f})"
+        value = f"{c.value:,.4f}" if abs(c.value) < 10 else f"{c.value:,.2f}"
+        lines.append(f"  {c.fund}.{c.name} = {value} {c.unit}{ref}")
+        lines.append(f"      reproduces: {c.target}")
+    return "\n".join(lines)
+
+
 def projection_csv_text(result: Projection, batch: int = 0) -> str:
     """``projection.csv``: one row per fund × year, money in 万元, the base year first."""
     buf = io.StringIO()
