@@ -20,8 +20,8 @@ from model.benefits import account_balance_at_retirement, civil_service_pension_
 from model.calibrate import Calibrated
 from model.demography import death_probabilities, fertility_schedule
 from model.errors import CalibrationError
-from model.retirement import retirement_hazard
-from model.scenario.schedule import geometric_values, step_values, uprated_values
+from model.retirement import RetirementRules, retirement_hazard
+from model.scenario.schedule import geometric_values, last_stated_year, schedule_values, step_values
 from model.scenario.schema import Scenario, Subsidy
 from model.tables import age_levels, age_weights, life_table
 from model.units import MONTHS_PER_YEAR, YUAN_PER_WAN
@@ -70,6 +70,9 @@ class CivilServiceBasis:
     reserve_months: FloatArray  # [months of payouts] (B,)
     subsidy_amount: FloatArray  # [万元] (B, T)
     subsidy_share: FloatArray  # [/1] (B, T)
+    arrears_share: FloatArray  # [/1] (B, T) of the level's subsidy withheld
+    arrears_level: IntArray  # (B,) index into GOVERNMENT_LEVELS
+    arrears_paid_late: FloatArray  # 1.0 if withheld subsidy is paid the next year, (B,)
     actives0: FloatArray  # [persons] (B, G, A), base-year end
     retirees0: FloatArray  # [persons] (B, G, A)
     pension_mass0: FloatArray  # [yuan/month, total of the cell] (B, G, A)
@@ -88,7 +91,7 @@ class ResidentsBasis:
     migration_profile: FloatArray  # [/1] (B, 2, A), sums to 1
     pension_age: int
     uptake: FloatArray  # [/1] (B,) share of those reaching pension age who draw a pension
-    contribution_ages: FloatArray  # 1.0 at contribution ages, (B, A)
+    contribution_ages: FloatArray  # 1.0 at contribution ages, (B, T, A)
     contributor_rate: FloatArray  # [/1 of the population at contribution ages] (B, T)
     contribution_per_contributor_yuan: FloatArray  # [yuan/year] (B, T)
     contribution_subsidy_per_contributor_yuan: FloatArray  # [yuan/year] (B, T)
@@ -105,6 +108,9 @@ class ResidentsBasis:
     reserve_months: FloatArray  # (B,)
     subsidy_amount: FloatArray  # [万元] (B, T)
     subsidy_share: FloatArray  # [/1] (B, T)
+    arrears_share: FloatArray  # [/1] (B, T)
+    arrears_level: IntArray  # (B,)
+    arrears_paid_late: FloatArray  # (B,)
     other_expenditure: FloatArray  # [万元] (B, T)
     population0: FloatArray  # [persons] (B, 2, A)
     beneficiaries0: FloatArray  # [persons] (B, 2, A)
@@ -143,70 +149,148 @@ def projection_years(scenario: Scenario, years: int | None = None) -> IntArray:
     return np.arange(base, last + 1)
 
 
-def _subsidy_arrays(subsidy: Subsidy, years: IntArray, base_months: float):
+class _Years:
+    """Projection years with the economic drivers, to turn schedules into arrays."""
+
+    def __init__(self, scenario: Scenario, yrs: IntArray):
+        eco = scenario.assumptions.economy
+        self.years = yrs
+        self.T = yrs.size
+        wage_growth = step_values(eco.wage_growth, yrs)
+        prices = step_values(eco.price_inflation, yrs)
+        self.drivers = {"wage_growth": wage_growth, "price_inflation": prices}
+
+    def values(self, schedule) -> FloatArray:
+        return schedule_values(schedule, self.years, self.drivers)
+
+    def optional(self, schedule, default: float) -> FloatArray:
+        return self.values(schedule) if schedule is not None else np.full(self.T, float(default))
+
+
+def _history_first(projected: FloatArray, history: FloatArray) -> FloatArray:
+    """The projection's values with the base year's taken from the history (observed) policy."""
+    out = np.array(projected, dtype=float)
+    out[0] = history[0]
+    return out
+
+
+def _subsidy_arrays(subsidy: Subsidy, y: _Years, base_months: float):
     code = SUBSIDY_RULES.index(subsidy.rule)
     months = base_months if subsidy.reserve_months == "base_year" else subsidy.reserve_months.value
-    amount = step_values(subsidy.amount, years) if subsidy.amount else np.zeros(years.size)
-    share = step_values(subsidy.share, years) if subsidy.share else np.zeros(years.size)
-    return np.array([code]), np.array([float(months)]), _row(amount), _row(share)
+    amount = y.optional(subsidy.amount, 0.0)
+    share = y.optional(subsidy.share, 0.0)
+    arrears = subsidy.arrears
+    arrears_share = y.values(arrears.share) if arrears else np.zeros(y.T)
+    arrears_share[0] = 0.0  # the base year's subsidy is as stated
+    level = GOVERNMENT_LEVELS.index(arrears.level) if arrears else 3
+    late = 1.0 if (arrears and arrears.paid == "next_year") else 0.0
+    return {
+        "subsidy_rule": np.array([code]),
+        "reserve_months": np.array([float(months)]),
+        "subsidy_amount": _row(amount),
+        "subsidy_share": _row(share),
+        "arrears_share": _row(arrears_share),
+        "arrears_level": np.array([level]),
+        "arrears_paid_late": np.array([late]),
+    }
 
 
 def build_basis(scenario: Scenario, years: int | None = None) -> Basis:
-    """Calibrate the scenario's base year and build every array of the projection."""
+    """Calibrate the scenario's base year and build every array of the projection.
+
+    The base year is history: calibration, the base-year members and the base year's cash
+    flows use the policy of ``scenario.history`` (the root of an ``extends`` chain) with this
+    scenario's assumptions; this scenario's policy applies from the next year on.
+    """
     yrs = projection_years(scenario, years)
+    history = scenario.history
+    observed = scenario if history is scenario else scenario.model_copy(update={"policy": history.policy})
     calibration: list[Calibrated] = []
-    cs = _civil_service_basis(scenario, yrs, calibration) if scenario.base_year.civil_service else None
-    res = _residents_basis(scenario, yrs, calibration) if scenario.base_year.residents else None
+    y = _Years(scenario, yrs)
+    cs = res = None
+    if scenario.base_year.civil_service:
+        cs = _civil_service_basis(scenario, observed, y, calibration)
+    if scenario.base_year.residents:
+        res = _residents_basis(scenario, observed, y, calibration)
     return Basis(years=yrs, civil_service=cs, residents=res, calibration=tuple(calibration))
 
 
-def _economy_arrays(scenario: Scenario, yrs: IntArray):
-    """Wage growth over projection years and the provincial wage over all calendar years."""
+def _regional_wages(scenario: Scenario, y: _Years) -> tuple[IntArray, FloatArray]:
+    """The provincial average wage over every calendar year from HISTORY_START to a year past
+    the horizon: the history before the base year, the projection from it."""
     eco = scenario.assumptions.economy
     base = scenario.meta.base_year
-    wage_growth = step_values(eco.wage_growth, yrs)
-    prices = step_values(eco.price_inflation, yrs)
-    drivers = {"wage_growth": wage_growth, "price_inflation": prices}
-    wage_proj = uprated_values(
-        eco.average_wage_region_yuan, yrs, drivers[eco.average_wage_region_yuan.uprate or "wage_growth"]
-    )
-    calendar = np.arange(HISTORY_START, yrs[-1] + 2)
+    wage_proj = y.values(eco.average_wage_region_yuan)
+    calendar = np.arange(HISTORY_START, y.years[-1] + 2)
     wage_hist = geometric_values(eco.average_wage_region_history_yuan, calendar)
     # One year past the horizon, for a formula that looks at the previous year.
-    wage_all = np.where(
-        calendar < base,
-        wage_hist,
-        np.concatenate([wage_proj, [wage_proj[-1] * (1 + wage_growth[-1])]])[
-            np.clip(calendar - base, 0, yrs.size)
-        ],
+    growth = y.drivers["wage_growth"]
+    extended = np.concatenate([wage_proj, [wage_proj[-1] * (1 + growth[-1])]])
+    wage_all = np.where(calendar < base, wage_hist, extended[np.clip(calendar - base, 0, y.T)])
+    return calendar, wage_all
+
+
+def _retirement_rules(pol, a) -> RetirementRules:
+    cohort = pol.retirement_age_by_cohort
+    flex = pol.flexible_retirement
+    minimum = pol.minimum_contribution_years
+    entry = age_weights(a.entry_age_profile)
+    return RetirementRules(
+        original_ages=tuple((g, float(getattr(pol.retirement_age, g))) for g in CS_GROUPS),
+        reform=pol.retirement_reform.enabled,
+        reform_start_year=pol.retirement_reform.start_year,
+        cohort_ages=tuple(
+            (g, tuple(getattr(cohort, g).items())) for g in CS_GROUPS
+            if cohort is not None and getattr(cohort, g)
+        ),
+        early_share=flex.early_share if flex else 0.0,
+        early_years=flex.early_years if flex else 0.0,
+        late_share=flex.late_share if flex else 0.0,
+        late_years=flex.late_years if flex else 0.0,
+        minimum_years=(
+            tuple(minimum.value.items()) if isinstance(minimum.value, dict)
+            else ((1900, float(minimum.value)),)
+        ) if minimum is not None else (),
+        entry_ages=tuple((int(x), float(w)) for x, w in zip(np.nonzero(entry)[0], entry[entry > 0],
+                                                            strict=True)),
     )
-    return wage_growth, calendar, wage_all
+
+
+def _indexation(pol, y: _Years) -> FloatArray:
+    """Published or fixed rates; after the last of them, the rule where there is one."""
+    rates = y.values(pol.indexation)
+    rule = pol.indexation_rule
+    if rule is None:
+        return rates
+    last = last_stated_year(pol.indexation)
+    linked = (rule.wage_growth_share * y.drivers["wage_growth"]
+              + rule.price_inflation_share * y.drivers["price_inflation"] + rule.margin)
+    after = y.years > (last if last is not None else y.years[0])
+    return np.where(after, linked, rates)
 
 
 def _civil_service_basis(
-    scenario: Scenario, yrs: IntArray, calibration: list[Calibrated]
+    scenario: Scenario, observed: Scenario, y: _Years, calibration: list[Calibrated]
 ) -> CivilServiceBasis:
     base_year = scenario.meta.base_year
     stated = scenario.base_year.civil_service
     a = scenario.assumptions.civil_service
-    pol = scenario.policy.civil_service
+    pol = scenario.policy.civil_service  # from the year after the base year
+    pol0 = observed.policy.civil_service  # the base year: as observed
     eco = scenario.assumptions.economy
     mort = scenario.assumptions.mortality
-    assert stated is not None and a is not None and pol is not None  # ensured by the schema
-    T = yrs.size
+    assert stated is not None and a is not None and pol is not None and pol0 is not None
+    yrs, T = y.years, y.T
 
     # --- mortality
     sexes = [SEXES.index(s) for s in CS_GROUP_SEX]
     qx = life_table(mort.civil_service_table)[sexes]
     mult = np.array([getattr(mort.civil_service_multiplier, g) for g in CS_GROUPS])
-    q = death_probabilities(qx, mult, step_values(mort.improvement_rate, yrs), yrs,
-                            mort.civil_service_table_year)
+    q = death_probabilities(qx, mult, y.values(mort.improvement_rate), yrs, mort.civil_service_table_year)
 
-    # --- retirement
-    original_ages = {g: float(getattr(pol.retirement_age, g)) for g in CS_GROUPS}
-    hazard, mean_retire_age = retirement_hazard(
-        yrs, original_ages, pol.retirement_reform.enabled, pol.retirement_reform.start_year
-    )
+    # --- retirement (projection policy) and the base-year stock (observed policy)
+    hazard, mean_retire_age = retirement_hazard(yrs, _retirement_rules(pol, a))
+    original_ages = {g: float(getattr(pol0.retirement_age, g)) for g in CS_GROUPS}
 
     # --- base-year members (year-end)
     ages = np.arange(N_AGES)
@@ -227,23 +311,20 @@ def _civil_service_basis(
         retirees0[g, r0:] = weights / weights.sum() * getattr(a.retiree_groups, group) * stated.beneficiaries.value
 
     # --- wages and contributions
-    wage_growth, calendar, wage_all = _economy_arrays(scenario, yrs)
-    idx_prev = yrs - 1 - HISTORY_START
-    wage_prev = wage_all[idx_prev]  # provincial wage of the previous year, per projection year
-    floor = step_values(pol.contribution_base_floor, yrs) * wage_prev
-    cap = step_values(pol.contribution_base_cap, yrs) * wage_prev
-    er = step_values(pol.contribution_rate_employer, yrs)
-    ee = step_values(pol.contribution_rate_individual, yrs)
-    coll = step_values(pol.collection_rate, yrs)
+    calendar, wage_all = _regional_wages(scenario, y)
+    wage_prev = wage_all[yrs - 1 - HISTORY_START]  # provincial wage of the previous year
+    floor = _history_first(y.values(pol.contribution_base_floor), y.values(pol0.contribution_base_floor)) * wage_prev
+    cap = _history_first(y.values(pol.contribution_base_cap), y.values(pol0.contribution_base_cap)) * wage_prev
+    er = _history_first(y.values(pol.contribution_rate_employer), y.values(pol0.contribution_rate_employer))
+    ee = _history_first(y.values(pol.contribution_rate_individual), y.values(pol0.contribution_rate_individual))
+    coll = _history_first(y.values(pol.collection_rate), y.values(pol0.collection_rate))
     scale = age_levels(a.salary_scale)
     level0 = cal.solve_salary_level(
         stated.contribution_income.value, actives0, scale, floor[0], cap[0], (er[0] + ee[0]) * coll[0]
     )
-    growth_index = np.cumprod(np.concatenate([[1.0], 1 + wage_growth[1:]]))
+    growth_index = np.cumprod(np.concatenate([[1.0], 1 + y.drivers["wage_growth"][1:]]))
     salary_level = level0 * growth_index
-    mean_base = float(
-        (actives0 * np.clip(level0 * scale, floor[0], cap[0])).sum() / actives0.sum()
-    )
+    mean_base = float((actives0 * np.clip(level0 * scale, floor[0], cap[0])).sum() / actives0.sum())
     indexed_wage_ratio = mean_base / wage_prev[0]
     calibration.append(Calibrated(
         "civil_service", "mean_contribution_base_yuan", mean_base, "元/年",
@@ -258,48 +339,48 @@ def _civil_service_basis(
 
     # --- pensions
     crediting = step_values(eco.account_crediting_rate, calendar)
-    formula_args = dict(
-        calendar_years=calendar,
-        region_wage_yuan=wage_all,
-        crediting_rate=crediting,
-        indexed_wage_ratio=indexed_wage_ratio,
-        service_start_age=a.service_start_age.value,
-        basic_accrual_rate=pol.benefit.basic_accrual_rate.value,
-        transitional_coefficient=pol.benefit.transitional_coefficient.value,
-        reform_year=pol.benefit.reform_year,
-        account_contribution_rate=pol.benefit.account_contribution_rate.value,
-        payout_method=a.payout_months_fractional_ages,
-    )
+
+    def formula_args(benefit) -> dict:
+        return dict(
+            calendar_years=calendar,
+            region_wage_yuan=wage_all,
+            crediting_rate=crediting,
+            indexed_wage_ratio=indexed_wage_ratio,
+            service_start_age=a.service_start_age.value,
+            basic_accrual_rate=benefit.basic_accrual_rate.value,
+            transitional_coefficient=benefit.transitional_coefficient.value,
+            reform_year=benefit.reform_year,
+            account_contribution_rate=benefit.account_contribution_rate.value,
+            payout_method=a.payout_months_fractional_ages,
+        )
+
     # Pensions in payment at the end of the base year: a retiree aged x of group g retired in
     # year s = base − (x − R_g) at the original age and has been indexed every year since.
     hist_years = np.arange(HISTORY_START, base_year + 1)
-    index_hist = step_values(eco.pension_indexation_history, hist_years)
-    cum_index = np.cumprod(1 + index_hist)  # Π_{u ≤ y}
+    cum_index = np.cumprod(1 + step_values(eco.pension_indexation_history, hist_years))
     pension_unscaled0 = np.zeros_like(actives0)
     for g, group in enumerate(CS_GROUPS):
         r0 = int(np.floor(original_ages[group]))
-        vintage = base_year - (ages[r0:] - r0)
-        vintage = np.maximum(vintage, HISTORY_START + 1)
-        at_retirement = civil_service_pension_monthly_yuan(vintage, float(r0), **formula_args)["total"]
+        vintage = np.maximum(base_year - (ages[r0:] - r0), HISTORY_START + 1)
+        at_retirement = civil_service_pension_monthly_yuan(vintage, float(r0), **formula_args(pol0.benefit))["total"]
         indexed = at_retirement * cum_index[-1] / cum_index[vintage - HISTORY_START]
         pension_unscaled0[g, r0:] = indexed * retirees0[g, r0:]
-    deaths0 = (retirees0 * q[0]).sum()
-    funeral0 = deaths0 * step_values(pol.funeral_grant_yuan, yrs)[0] / YUAN_PER_WAN
-    pension_target = stated.benefit_expenditure.value - funeral0
+    grant = _history_first(y.values(pol.funeral_grant_yuan), y.values(pol0.funeral_grant_yuan))
+    funeral0 = (retirees0 * q[0]).sum() * grant[0] / YUAN_PER_WAN
     factor = cal.scale_to_target(
-        pension_target, pension_unscaled0.sum() * MONTHS_PER_YEAR / YUAN_PER_WAN, "pensions"
+        stated.benefit_expenditure.value - funeral0,
+        pension_unscaled0.sum() * MONTHS_PER_YEAR / YUAN_PER_WAN, "pensions",
     )
     pension_mass0 = pension_unscaled0 * factor
-    new_formula = civil_service_pension_monthly_yuan(yrs[:, None, None], mean_retire_age, **formula_args)
-    new_pension = new_formula["total"] * factor
-    mean_pension0 = pension_mass0.sum() / retirees0.sum()
+    new_pension = civil_service_pension_monthly_yuan(
+        yrs[:, None, None], mean_retire_age, **formula_args(pol.benefit))["total"] * factor
     calibration.append(Calibrated(
         "civil_service", "pension_formula_factor", factor, "/1",
         "benefit_expenditure (二(一): 养老保险待遇支出30150.48万元)",
         reference=1.0, reference_label="the statutory formula unscaled",
     ))
     calibration.append(Calibrated(
-        "civil_service", "mean_pension_monthly_yuan", mean_pension0, "元/月",
+        "civil_service", "mean_pension_monthly_yuan", pension_mass0.sum() / retirees0.sum(), "元/月",
         "benefit_expenditure / beneficiaries / 12",
     ))
 
@@ -314,13 +395,12 @@ def _civil_service_basis(
 
     # --- fund
     reserve_start0, interest0 = _opening_reserve(stated, "civil_service", calibration)
-    interest_rate = step_values(eco.interest_rate_civil_service, yrs).copy()
+    interest_rate = y.values(eco.interest_rate_civil_service).copy()
     interest_rate[0] = interest0
     other_income = np.full(T, stated.other_income.value if stated.other_income else 0.0)
     other_exp = np.full(T, stated.other_expenditure.value if stated.other_expenditure else 0.0)
     payout_monthly = stated.total_expenditure.value / MONTHS_PER_YEAR
     base_months = stated.reserve_end.value / payout_monthly if payout_monthly > 0 else 0.0
-    rule, months, amount, share = _subsidy_arrays(pol.subsidy, yrs, base_months)
     calibration.append(Calibrated(
         "civil_service", "reserve_months_held", base_months, "月",
         "reserve_end / (total_expenditure / 12) in the base year",
@@ -333,9 +413,9 @@ def _civil_service_basis(
         new_pension_monthly_yuan=new_pension[None],
         entrant_profile=entrant_profile[None],
         headcount_rule=np.array([HEADCOUNT_RULES.index(hc.rule)]),
-        headcount_growth=_row(step_values(hc.growth_rate, yrs) if hc.growth_rate else np.zeros(T)),
-        replacement_ratio=_row(step_values(hc.replacement_ratio, yrs) if hc.replacement_ratio else np.ones(T)),
-        headcount_path=_row(step_values(hc.path, yrs) if hc.path else np.zeros(T)),
+        headcount_growth=_row(y.optional(hc.growth_rate, 0.0)),
+        replacement_ratio=_row(y.optional(hc.replacement_ratio, 1.0)),
+        headcount_path=_row(y.optional(hc.path, 0.0)),
         hiring_frozen=_row(frozen),
         salary_level_yuan=_row(salary_level),
         salary_scale=_row(scale),
@@ -344,20 +424,17 @@ def _civil_service_basis(
         contribution_rate_employer=_row(er),
         contribution_rate_individual=_row(ee),
         collection_rate=_row(coll),
-        indexation=_row(step_values(pol.indexation, yrs)),
-        funeral_grant_yuan=_row(step_values(pol.funeral_grant_yuan, yrs)),
+        indexation=_row(_indexation(pol, y)),
+        funeral_grant_yuan=_row(grant),
         interest_rate=_row(interest_rate),
         other_income=_row(other_income),
         other_expenditure=_row(other_exp),
-        subsidy_rule=rule,
-        reserve_months=months,
-        subsidy_amount=amount,
-        subsidy_share=share,
         actives0=actives0[None],
         retirees0=retirees0[None],
         pension_mass0=pension_mass0[None],
         reserve_start0=np.array([reserve_start0]),
         subsidy0=np.array([stated.subsidy_income.value]),
+        **_subsidy_arrays(pol.subsidy, y, base_months),
     )
 
 
@@ -391,22 +468,41 @@ def _opening_reserve(stated, fund: str, calibration: list[Calibrated]) -> tuple[
     return reserve_start, rate
 
 
+def _tier_arrays(a, pol, y: _Years) -> tuple[FloatArray, FloatArray]:
+    """Mean contribution and mean contribution subsidy per contributor (元/年) by year."""
+    cs = pol.contribution_subsidy
+
+    def means(mix: dict[int, float]) -> tuple[float, float]:
+        tiers = np.array(list(mix), dtype=float)
+        shares = np.array(list(mix.values()), dtype=float)
+        subsidy = np.where(tiers >= cs.threshold_tier_yuan, cs.from_threshold_yuan, cs.below_threshold_yuan)
+        return float(tiers @ shares), float(subsidy @ shares)
+
+    base = means(a.tier_mix)
+    contribution = np.full(y.T, base[0])
+    subsidy = np.full(y.T, base[1])
+    for year, mix in (a.tier_mix_by_year or {}).items():
+        later = y.years >= max(year, y.years[0] + 1)
+        contribution[later], subsidy[later] = means(mix)
+    return contribution, subsidy
+
+
 def _residents_basis(
-    scenario: Scenario, yrs: IntArray, calibration: list[Calibrated]
+    scenario: Scenario, observed: Scenario, y: _Years, calibration: list[Calibrated]
 ) -> ResidentsBasis:
     stated = scenario.base_year.residents
     a = scenario.assumptions.residents
     popa = scenario.assumptions.population
     pol = scenario.policy.residents
+    pol0 = observed.policy.residents
     mort = scenario.assumptions.mortality
-    assert stated is not None and a is not None and pol is not None and popa is not None
-    T = yrs.size
+    assert stated is not None and a is not None and pol is not None and popa is not None and pol0 is not None
+    yrs, T = y.years, y.T
     ages = np.arange(N_AGES)
 
     qx = life_table(mort.residents_table)
     mult = np.array([mort.residents_multiplier.male, mort.residents_multiplier.female])
-    q = death_probabilities(qx, mult, step_values(mort.improvement_rate, yrs), yrs,
-                            mort.residents_table_year)
+    q = death_probabilities(qx, mult, y.values(mort.improvement_rate), yrs, mort.residents_table_year)
 
     # --- population
     structure = age_weights(popa.age_structure)
@@ -414,84 +510,95 @@ def _residents_basis(
     sex_split = np.array([male, 1 - male])
     population0 = popa.total_persons.value * sex_split[:, None] * structure[None, :]
     srb = popa.sex_ratio_at_birth.value
-    fertility = fertility_schedule(step_values(popa.total_fertility_rate, yrs), popa.mean_age_at_birth.value)
+    fertility = fertility_schedule(y.values(popa.total_fertility_rate), popa.mean_age_at_birth.value)
     migration_profile = sex_split[:, None] * age_weights(popa.migration_age_profile)[None, :]
 
-    # --- beneficiaries
-    pension_age = int(round(pol.pension_age.value))
-    older = population0[:, pension_age:].sum()
+    # --- beneficiaries (observed policy)
+    pension_age0 = int(round(pol0.pension_age.value))
+    older = population0[:, pension_age0:].sum()
     uptake = stated.beneficiaries.value / older
     if uptake > 1:
         raise CalibrationError(
             f"residents: {stated.beneficiaries.value:.0f} beneficiaries exceed the "
-            f"{older:.0f} people aged {pension_age}+ of the population assumption"
+            f"{older:.0f} people aged {pension_age0}+ of the population assumption"
         )
-    beneficiaries0 = np.where(ages[None, :] >= pension_age, population0 * uptake, 0.0)
+    beneficiaries0 = np.where(ages[None, :] >= pension_age0, population0 * uptake, 0.0)
     calibration.append(Calibrated(
         "residents", "pension_uptake", uptake, "/1",
-        f"beneficiaries (三(二): 24608) / population aged {pension_age}+",
+        f"beneficiaries (三(二): 24608) / population aged {pension_age0}+",
     ))
 
     # --- contributors and contributions
-    tiers = np.array(list(a.tier_mix), dtype=float)
-    shares = np.array(list(a.tier_mix.values()), dtype=float)
-    cs_pol = pol.contribution_subsidy
-    subsidy_per_tier = np.where(tiers >= cs_pol.threshold_tier_yuan, cs_pol.from_threshold_yuan,
-                                cs_pol.below_threshold_yuan)
-    contribution_ages = ((ages >= pol.contribution_age_from) & (ages <= pol.contribution_age_to)).astype(float)
-    at_contribution_ages = (population0 * contribution_ages).sum()
-    mean_tier = float(tiers @ shares)
+    def ages_of(p) -> FloatArray:
+        return ((ages >= p.contribution_age_from) & (ages <= p.contribution_age_to)).astype(float)
+
+    contribution_ages = np.repeat(ages_of(pol)[None, :], T, 0)
+    contribution_ages[0] = ages_of(pol0)
+    at_contribution_ages = (population0 * contribution_ages[0]).sum()
+    per_contributor, subsidy_per_contributor = _tier_arrays(a, pol, y)
+    _, subsidy_per_contributor0 = _tier_arrays(a, pol0, y)
+    subsidy_per_contributor[0] = subsidy_per_contributor0[0]
     if stated.contributors is not None and stated.contributors.value > 0:
         contributors0 = stated.contributors.value
-        per_contributor = stated.contribution_income.value * YUAN_PER_WAN / contributors0
+        mean_tier = per_contributor[0]
+        per_contributor = per_contributor * (stated.contribution_income.value * YUAN_PER_WAN
+                                             / contributors0 / mean_tier)
         calibration.append(Calibrated(
-            "residents", "contribution_per_contributor_yuan", per_contributor, "元/年",
+            "residents", "contribution_per_contributor_yuan", per_contributor[0], "元/年",
             "contribution_income / stated contributors", reference=mean_tier,
             reference_label="mean of the tier mix",
         ))
     else:
-        per_contributor = mean_tier
-        contributors0 = stated.contribution_income.value * YUAN_PER_WAN / per_contributor
+        contributors0 = stated.contribution_income.value * YUAN_PER_WAN / per_contributor[0]
         calibration.append(Calibrated(
             "residents", "contributors", contributors0, "人",
             "contribution_income (二(二): 2441.98万元) / mean tier of the tier mix",
         ))
-    contributor_rate = contributors0 / at_contribution_ages
+    contributor_rate0 = contributors0 / at_contribution_ages
+    contributor_rate = _history_first(y.optional(pol.participation_rate, contributor_rate0),
+                                      np.array([contributor_rate0]))
     calibration.append(Calibrated(
-        "residents", "contributor_rate", contributor_rate, "/1",
-        f"contributors / population aged {pol.contribution_age_from}–{pol.contribution_age_to}",
+        "residents", "contributor_rate", contributor_rate0, "/1",
+        f"contributors / population aged {pol0.contribution_age_from}–{pol0.contribution_age_to}",
     ))
-    subsidy_per_contributor = float(subsidy_per_tier @ shares)
 
     # --- pensions
     deaths0 = (beneficiaries0 * q[0]).sum()
-    if pol.funeral_grant_yuan == "from_budget":
+
+    def grants(p) -> FloatArray | None:
+        return None if p.funeral_grant_yuan == "from_budget" else y.values(p.funeral_grant_yuan)
+
+    grant0_path = grants(pol0)
+    if grant0_path is None:
         if stated.expenditure_budget_funeral is None:
             raise CalibrationError(
                 "residents: funeral_grant_yuan is 'from_budget' but the base year states no "
                 "expenditure_budget_funeral"
             )
         grant0 = stated.expenditure_budget_funeral.value * YUAN_PER_WAN / deaths0
-        grant = np.full(T, grant0)
         calibration.append(Calibrated(
             "residents", "funeral_grant_yuan", grant0, "元",
             "expenditure_budget_funeral (一(二): 丧葬费支出54万元) / expected deaths of beneficiaries",
         ))
     else:
-        grant = step_values(pol.funeral_grant_yuan, yrs)
-    funeral0 = deaths0 * grant[0] / YUAN_PER_WAN
+        grant0 = float(grant0_path[0])
+    grant_path = grants(pol)
+    grant = _history_first(grant_path if grant_path is not None else np.full(T, grant0), np.array([grant0]))
+    funeral0 = deaths0 * grant0 / YUAN_PER_WAN
     pensions0 = stated.benefit_expenditure.value - funeral0
     account_share = a.account_pension_share.value
     account_mass0 = beneficiaries0 * (pensions0 * account_share * YUAN_PER_WAN / MONTHS_PER_YEAR
                                       / beneficiaries0.sum())
     basic_per_head = cal.monthly_per_head_yuan(pensions0 * (1 - account_share), beneficiaries0.sum())
-    central = step_values(pol.basic_pension_central_monthly_yuan, yrs)
+    central = _history_first(y.values(pol.basic_pension_central_monthly_yuan),
+                             y.values(pol0.basic_pension_central_monthly_yuan))
     top_up0 = basic_per_head - central[0]
     if top_up0 < 0:
         raise CalibrationError(
             f"residents: the base-year pension spending gives {basic_per_head:.2f} 元/月 of basic "
             f"pension per beneficiary, below the central minimum {central[0]:.2f} 元/月"
         )
+    top_up = _history_first(y.optional(pol.basic_pension_top_up_monthly_yuan, top_up0), np.array([top_up0]))
     calibration.append(Calibrated(
         "residents", "top_up_pension_monthly_yuan", top_up0, "元/月",
         "benefit_expenditure (二(二): 5619.81万元) less funeral grants and account pensions, "
@@ -501,8 +608,10 @@ def _residents_basis(
     # New beneficiaries' account pension: contributions and subsidies credited over the years
     # since the scheme began (at most the contribution ages), at the contributor rate.
     calendar = np.arange(min(a.scheme_start_year, yrs[0]) - 1, yrs[-1] + 2)
+    in_proj = np.clip(calendar - yrs[0], 0, T - 1)
+    yearly = (per_contributor + subsidy_per_contributor) * contributor_rate
     credit = np.where(calendar >= a.scheme_start_year,
-                      (per_contributor + subsidy_per_contributor) * contributor_rate, 0.0)
+                      np.where(calendar <= yrs[0], yearly[0], yearly[in_proj]), 0.0)
     crediting = step_values(a.account_crediting_rate, calendar)
     span = pol.contribution_age_to - pol.contribution_age_from + 1
     balance = account_balance_at_retirement(yrs, np.maximum(yrs - span, a.scheme_start_year),
@@ -510,7 +619,7 @@ def _residents_basis(
     new_account = balance / pol.account_divisor_months.value
 
     reserve_start0, interest0 = _opening_reserve(stated, "residents", calibration)
-    interest_rate = step_values(scenario.assumptions.economy.interest_rate_residents, yrs).copy()
+    interest_rate = y.values(scenario.assumptions.economy.interest_rate_residents).copy()
     interest_rate[0] = interest0
     other_ratio = (stated.other_income.value if stated.other_income else 0.0) / stated.contribution_income.value
     calibration.append(Calibrated(
@@ -519,7 +628,6 @@ def _residents_basis(
     ))
     payout_monthly = stated.total_expenditure.value / MONTHS_PER_YEAR
     base_months = stated.reserve_end.value / payout_monthly if payout_monthly > 0 else 0.0
-    rule, months, amount, share = _subsidy_arrays(pol.subsidy, yrs, base_months)
     f = pol.funding
     funding = np.array([[getattr(s, lv) for lv in GOVERNMENT_LEVELS]
                         for s in (f.central_minimum, f.local_top_up, f.contribution_subsidy, f.funeral_grant)])
@@ -529,26 +637,22 @@ def _residents_basis(
         death_prob=q[None],
         fertility=fertility[None],
         male_share_of_births=np.array([srb / (1 + srb)]),
-        net_migration_rate=_row(step_values(popa.net_migration_rate, yrs)),
+        net_migration_rate=_row(y.values(popa.net_migration_rate)),
         migration_profile=migration_profile[None],
-        pension_age=pension_age,
+        pension_age=int(round(pol.pension_age.value)),
         uptake=np.array([uptake]),
-        contribution_ages=_row(contribution_ages),
-        contributor_rate=_row(np.full(T, contributor_rate)),
-        contribution_per_contributor_yuan=_row(np.full(T, per_contributor)),
-        contribution_subsidy_per_contributor_yuan=_row(np.full(T, subsidy_per_contributor)),
+        contribution_ages=contribution_ages[None],
+        contributor_rate=_row(contributor_rate),
+        contribution_per_contributor_yuan=_row(per_contributor),
+        contribution_subsidy_per_contributor_yuan=_row(subsidy_per_contributor),
         central_pension_monthly_yuan=_row(central),
-        top_up_pension_monthly_yuan=_row(np.full(T, top_up0)),
+        top_up_pension_monthly_yuan=_row(top_up),
         new_account_pension_monthly_yuan=_row(new_account),
         funeral_grant_yuan=_row(grant),
         other_income_ratio=np.array([other_ratio]),
         interest_rate=_row(interest_rate),
-        account_crediting_rate=_row(step_values(a.account_crediting_rate, yrs)),
+        account_crediting_rate=_row(y.values(a.account_crediting_rate)),
         funding_shares=funding[None],
-        subsidy_rule=rule,
-        reserve_months=months,
-        subsidy_amount=amount,
-        subsidy_share=share,
         other_expenditure=_row(other_exp),
         population0=population0[None],
         beneficiaries0=beneficiaries0[None],
@@ -556,6 +660,7 @@ def _residents_basis(
         reserve_start0=np.array([reserve_start0]),
         account_liability0=np.array([a.account_liability_share_of_reserve.value * stated.reserve_end.value]),
         subsidy0=np.array([stated.subsidy_income.value]),
+        **_subsidy_arrays(pol.subsidy, y, base_months),
     )
 
 

@@ -45,9 +45,14 @@ def roll_forward(
     subsidy_share: FloatArray,
     subsidy_due: FloatArray,
     stated_subsidy: FloatArray | None = None,
+    withheld_fraction: FloatArray | float = 0.0,
+    late_payment: FloatArray | float = 0.0,
 ) -> dict[str, FloatArray]:
     """One year of the fund [万元]. ``subsidy_rule`` is :func:`rule_weights` of the rules in
-    :data:`model.basis.SUBSIDY_RULES` order; ``stated_subsidy`` (the base year) overrides them."""
+    :data:`model.basis.SUBSIDY_RULES` order; ``stated_subsidy`` (the base year) overrides them.
+
+    Arrears: ``withheld_fraction`` of what the rule pays is not paid this year; ``late_payment``
+    is last year's withheld subsidy arriving now. Both are 0 without arrears."""
     interest = interest_rate * np.maximum(reserve_start, 0.0)
     income_before_subsidy = contribution_income + interest + other_income
     expenditure = benefit_expenditure + other_expenditure
@@ -56,9 +61,12 @@ def roll_forward(
     need = np.maximum(target - before_subsidy, 0.0)
     if stated_subsidy is not None:
         subsidy = np.broadcast_to(stated_subsidy, need.shape).astype(float)
+        withheld = np.zeros_like(need)
     else:
         w = subsidy_rule
-        subsidy = w[0] * need + w[1] * subsidy_amount + w[2] * subsidy_share * expenditure + w[3] * subsidy_due
+        by_rule = w[0] * need + w[1] * subsidy_amount + w[2] * subsidy_share * expenditure + w[3] * subsidy_due
+        withheld = by_rule * withheld_fraction
+        subsidy = by_rule - withheld + late_payment
     total_income = income_before_subsidy + subsidy
     reserve_end = reserve_start + total_income - expenditure
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -68,6 +76,7 @@ def roll_forward(
         "interest_income": interest,
         "subsidy_income": subsidy,
         "subsidy_need": need,
+        "subsidy_withheld": withheld,
         "total_income": total_income,
         "total_expenditure": expenditure,
         "balance": total_income - expenditure,

@@ -148,6 +148,7 @@ def _run_civil_service(b: CivilServiceBasis, B: int, T: int, keep_members: bool)
     zero = np.zeros(B)
     rules = fundlib.rule_weights(np.broadcast_to(b.subsidy_rule, (B,)))
     hiring = _headcount_weights(b.headcount_rule, B)
+    late = np.zeros(B)  # withheld subsidy of the previous year, paid this year
     for t in range(T):
         if t == 0:
             step = {"deaths_active": zero,
@@ -159,7 +160,11 @@ def _run_civil_service(b: CivilServiceBasis, B: int, T: int, keep_members: bool)
             step = civil_service_step(actives, retirees, pension, b, t, hiring)
             actives, retirees, pension = step["actives"], step["retirees"], step["pension_mass"]
         cash = civil_service_cash(actives, pension, step["deaths_retired"], b, t)
-        money, shadow = _fund_year(b, t, reserve_end, shadow, cash, rules, np.zeros(B))
+        # The county pays the civil-service subsidy: arrears withhold a share of all of it.
+        withheld_fraction = b.arrears_share[:, t]
+        money, shadow = _fund_year(b, t, reserve_end, shadow, cash, rules, np.zeros(B),
+                                   withheld_fraction, late)
+        late = money["subsidy_withheld"] * b.arrears_paid_late
         reserve_end = money["reserve_end"]
         rec.put(t, contributors=actives.sum((1, 2)), beneficiaries=retirees.sum((1, 2)),
                 contributors_start=opening_active, beneficiaries_start=opening_retired,
@@ -216,7 +221,7 @@ def residents_cash(
     deaths_beneficiaries: FloatArray, b: ResidentsBasis, t: int,
 ) -> dict[str, FloatArray]:
     """Cash flows of year ``t`` [万元] on the closing stock (step 9)."""
-    contributors = (population * b.contribution_ages[:, None, :]).sum((1, 2)) * b.contributor_rate[:, t]
+    contributors = (population * b.contribution_ages[:, t, None, :]).sum((1, 2)) * b.contributor_rate[:, t]
     contributions = contributors * b.contribution_per_contributor_yuan[:, t] / YUAN_PER_WAN
     contribution_subsidy = contributors * b.contribution_subsidy_per_contributor_yuan[:, t] / YUAN_PER_WAN
     heads = beneficiaries.sum((1, 2))
@@ -240,6 +245,7 @@ def residents_cash(
         "other_income": contributions * b.other_income_ratio,
         "other_expenditure": np.broadcast_to(b.other_expenditure[:, t], heads.shape).copy(),
         "subsidy_due": items.sum(1),
+        "subsidy_due_by_level": by_level,
         "subsidy_due_central": by_level[:, 0],
         "subsidy_due_region": by_level[:, 1],
         "subsidy_due_prefecture": by_level[:, 2],
@@ -260,6 +266,7 @@ def _run_residents(b: ResidentsBasis, B: int, T: int, keep_members: bool) -> dic
     liability = np.zeros(B)
     zero = np.zeros(B)
     rules = fundlib.rule_weights(np.broadcast_to(b.subsidy_rule, (B,)))
+    late = np.zeros(B)  # withheld subsidy of the previous year, paid this year
     for t in range(T):
         opening_pop, opening_ben = pop.sum((1, 2)), ben.sum((1, 2))
         if t == 0:
@@ -270,7 +277,13 @@ def _run_residents(b: ResidentsBasis, B: int, T: int, keep_members: bool) -> dic
             step = residents_step(pop, ben, acct, b, t)
             pop, ben, acct = step["population"], step["beneficiaries"], step["account_pension_mass"]
         cash = residents_cash(pop, ben, acct, step["deaths_beneficiaries"], b, t)
-        money, shadow = _fund_year(b, t, reserve_end, shadow, cash, rules, cash["subsidy_due"])
+        # Arrears withhold a share of what the named level owes under the funding rules.
+        level_due = np.take_along_axis(cash["subsidy_due_by_level"], b.arrears_level[:, None] * np.ones((B, 1), int), 1)[:, 0]
+        with np.errstate(divide="ignore", invalid="ignore"):
+            level_fraction = np.where(cash["subsidy_due"] > 0, level_due / cash["subsidy_due"], 0.0)
+        money, shadow = _fund_year(b, t, reserve_end, shadow, cash, rules, cash["subsidy_due"],
+                                   b.arrears_share[:, t] * level_fraction, late)
+        late = money["subsidy_withheld"] * b.arrears_paid_late
         reserve_end = money["reserve_end"]
         if t == 0:
             liability = np.broadcast_to(b.account_liability0, (B,)).copy()
@@ -283,7 +296,8 @@ def _run_residents(b: ResidentsBasis, B: int, T: int, keep_members: bool) -> dic
                 population_start=opening_pop, beneficiaries_start=opening_ben,
                 account_liability=liability, subsidy_shortfall=arrears,
                 reserve_end_without_subsidy=shadow,
-                **{k: v for k, v in step.items() if np.ndim(v) == 1}, **cash, **money)
+                **{k: v for k, v in step.items() if np.ndim(v) == 1},
+                **{k: v for k, v in cash.items() if v.ndim == 1}, **money)
         if keep_members:
             rec.put_members(t, population=pop, beneficiaries_by_age=ben)
     return rec.data
@@ -292,6 +306,7 @@ def _run_residents(b: ResidentsBasis, B: int, T: int, keep_members: bool) -> dic
 def _fund_year(
     b: CivilServiceBasis | ResidentsBasis, t: int, reserve_end: FloatArray, shadow: FloatArray,
     cash: dict[str, FloatArray], rules: FloatArray, due: FloatArray,
+    withheld_fraction: FloatArray, late_payment: FloatArray,
 ) -> tuple[dict[str, FloatArray], FloatArray]:
     """Step 10 for either fund: the fund's year, and the reserve had no subsidy been paid."""
     B = reserve_end.shape[0]
@@ -310,6 +325,8 @@ def _fund_year(
         subsidy_share=b.subsidy_share[:, t],
         subsidy_due=due,
         stated_subsidy=b.subsidy0 if t == 0 else None,
+        withheld_fraction=withheld_fraction,
+        late_payment=late_payment,
     )
     if t == 0:
         return money, money["reserve_end"]

@@ -31,6 +31,10 @@ def load_scenario(path: str | Path) -> Scenario:
     """
     name = str(path)
     data, lines = read_yaml(path)
+    if "extends" in data:
+        from model.scenario.variants import resolve_extends
+
+        return resolve_extends(data, lines, Path(path), read_yaml, validate_data)
     return validate_data(data, lines, name)
 
 
@@ -326,6 +330,12 @@ def _is_branch_tag(p: Any) -> bool:
     return isinstance(p, str) and ("[" in p or p[:1].isupper())
 
 
+def _is_model_tag(tag: str) -> bool:
+    """A union branch that is a model ("AmountSchedule", or "function-after[…, AmountSchedule]"
+    when the model has an after-validator), as opposed to a literal or a plain type."""
+    return tag[:1].isupper() or tag.startswith("function-")
+
+
 def _clean_loc(raw: Any, data: Any) -> tuple[Any, ...]:
     """``loc`` without union branch names; a key present in the file is never taken for one."""
     out: list[Any] = []
@@ -374,7 +384,7 @@ def _merge_union_errors(errors: list[Any], data: Any) -> list[Any]:
         prefix, tag = raw[:i], raw[i]
         got = _value_at(data, prefix)
         if isinstance(got, dict):
-            if tag[:1].isupper():  # a model branch: its errors are about what was written
+            if _is_model_tag(tag):  # a model branch: its errors are about what was written
                 out.append(e)
             continue
         m = merged.get(prefix)
@@ -383,7 +393,7 @@ def _merge_union_errors(errors: list[Any], data: Any) -> list[Any]:
             out.append(m)
         if e["type"] == "literal_error":
             m["forms"].extend(re.findall(r"'([^']*)'", str(e.get("ctx", {}).get("expected", ""))))
-        elif tag[:1].isupper():
+        elif _is_model_tag(tag):
             m["forms"].append(None)  # a mapping
         else:
             m["forms"].append(tag)
@@ -569,7 +579,7 @@ def _schedule_problems(scenario: Scenario, lines: LineMap, name: str):
     base = scenario.meta.base_year
     for path, sched in _walk_schedules(scenario, ()):
         first = sched.first_year
-        if first is not None and first > base:
+        if first is not None and first > base and not sched.applies_after_base_year:
             loc = path + ("value", first)
             yield Problem(
                 name,

@@ -26,11 +26,34 @@ def step_values(schedule: Schedule, years: np.ndarray) -> FloatArray:
     """
     years = np.asarray(years)
     if not isinstance(schedule.value, dict):
-        return np.full(years.shape, float(schedule.value))
-    stated_years = np.fromiter(schedule.value.keys(), dtype=np.int64)
-    stated_values = np.fromiter(schedule.value.values(), dtype=np.float64)
-    idx = np.searchsorted(stated_years, years, side="right") - 1
-    return stated_values[np.clip(idx, 0, None)]
+        out = np.full(years.shape, float(schedule.value))
+        last = None
+    else:
+        stated_years = np.fromiter(schedule.value.keys(), dtype=np.int64)
+        stated_values = np.fromiter(schedule.value.values(), dtype=np.float64)
+        idx = np.searchsorted(stated_years, years, side="right") - 1
+        out = stated_values[np.clip(idx, 0, None)]
+        last = int(stated_years[-1])
+    step = getattr(schedule, "increment_per_year", None)
+    if step:
+        # rises by `step` each year after the last stated year (after the first year for a constant)
+        start = last if last is not None else int(years.min())
+        out = out + step * np.maximum(years - start, 0)
+    return out
+
+
+def schedule_values(schedule: Schedule, years: np.ndarray, drivers: dict[str, FloatArray]) -> FloatArray:
+    """Values over ``years`` as the schedule says: steps, then carried forward, uprated by a
+    driver (``drivers[name]`` is its growth per year over ``years``) or raised each year.
+
+    >>> from model.scenario.schema import Schedule
+    >>> s = Schedule(value={2021: 143.0}, increment_per_year=20, source="example")
+    >>> schedule_values(s, np.arange(2021, 2024), {}).tolist()
+    [143.0, 163.0, 183.0]
+    """
+    if schedule.uprate is not None:
+        return uprated_values(schedule, years, drivers[schedule.uprate])
+    return step_values(schedule, years)
 
 
 def stated_mask(schedule: Schedule, years: np.ndarray) -> np.ndarray:

@@ -18,7 +18,7 @@ from __future__ import annotations
 import math
 from typing import Annotated, Any, ClassVar, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator, model_validator
 
 from model.axes import CS_GROUPS
 
@@ -119,18 +119,27 @@ class Schedule(StrictModel):
     ``value: 0.16`` holds for every year. ``value: {2021: 0.16, 2025: 0.14}`` means 0.16 for
     2021–2024 and 0.14 from 2025 on. Years must ascend. After the last stated year the value is
     carried forward, or, with ``uprate: wage_growth`` (or ``price_inflation``), grows with that
-    driver.
+    driver, or, with ``increment_per_year: 20``, rises by that much every year.
     """
 
     lo: ClassVar[float | None] = None
     hi: ClassVar[float | None] = None
     kind: ClassVar[str] = "amount"
+    #: True for levers whose base-year value is calibrated: they may start after the base year.
+    applies_after_base_year: ClassVar[bool] = False
 
     value: Any
     source: Source
     unit: Unit | None = None
     uprate: Literal["wage_growth", "price_inflation"] | None = None
+    increment_per_year: float | None = None
     note: str | None = None
+
+    @model_validator(mode="after")
+    def _one_way_to_extend(self) -> Schedule:
+        if self.uprate is not None and self.increment_per_year is not None:
+            raise ValueError("give either uprate or increment_per_year, not both")
+        return self
 
     @field_validator("value", mode="before")
     @classmethod
@@ -187,6 +196,18 @@ class AmountSchedule(Schedule):
 
 class RatioSchedule(Schedule):
     lo, hi, kind = 0.0, 20.0, "ratio"
+
+
+class LaterAmountSchedule(AmountSchedule):
+    """An amount whose base-year value is calibrated; stated values apply after the base year."""
+
+    applies_after_base_year = True
+
+
+class LaterRateSchedule(RateSchedule):
+    """A rate whose base-year value is calibrated; stated values apply after the base year."""
+
+    applies_after_base_year = True
 
 
 class AgeWeights(StrictModel):
@@ -472,6 +493,29 @@ class ResidentsAssumptions(StrictModel):
     account_liability_share_of_reserve: Rate
     account_crediting_rate: RateSchedule
     scheme_start_year: int = Field(ge=1990, le=2100)
+    tier_mix_by_year: dict[int, dict[int, float]] | None = Field(
+        default=None, description="year -> tier mix from that year on (after the base year)"
+    )
+
+    @field_validator("tier_mix_by_year", mode="before")
+    @classmethod
+    def _tier_mix_years(cls, v: Any) -> Any:
+        if v is None:
+            return v
+        if not isinstance(v, dict) or not v:
+            raise ValueError(f"expected a mapping of year: tier mix, got {v!r}")
+        prev = None
+        for year, mix in v.items():
+            if not isinstance(year, int) or isinstance(year, bool) or not 1900 <= year <= 2300:
+                raise ValueError(f"@{year}|expected a year as key, got {year!r}")
+            if prev is not None and year <= prev:
+                raise ValueError(f"@{year}|years must ascend: {year} comes after {prev}")
+            prev = year
+            try:
+                cls._tiers(mix)
+            except ValueError as err:
+                raise ValueError(f"@{year}|{str(err).split('|')[-1]}") from None
+        return v
 
     @field_validator("tier_mix", mode="before")
     @classmethod
@@ -540,6 +584,19 @@ class Headcount(StrictModel):
         return self
 
 
+class Arrears(StrictModel):
+    """A share of one level of government's subsidy paid a year late, or never.
+
+    For the residents' fund the share applies to what that level owes under the funding rules;
+    for the civil-service fund, whose subsidy the county budget pays, to the whole subsidy.
+    """
+
+    level: Literal["central", "region", "prefecture", "county"]
+    share: LaterRateSchedule
+    paid: Literal["next_year", "never"]
+    source: Source
+
+
 class Subsidy(StrictModel):
     """How the budget subsidises a fund.
 
@@ -552,6 +609,7 @@ class Subsidy(StrictModel):
     reserve_months: Quantity | Literal["base_year"] = "base_year"
     amount: AmountSchedule | None = None
     share: RateSchedule | None = None
+    arrears: Arrears | None = None
     source: Source
 
     @model_validator(mode="after")
@@ -573,6 +631,65 @@ class BenefitFormula(StrictModel):
     source: Source
 
 
+def _cohort_ages(v: Any) -> Any:
+    if v is None:
+        return v
+    if not isinstance(v, dict) or not v:
+        raise ValueError(f"expected a mapping of birth year: retirement age, got {v!r}")
+    prev = None
+    for year, age in v.items():
+        if not isinstance(year, int) or isinstance(year, bool) or not 1900 <= year <= 2100:
+            raise ValueError(f"@{year}|expected a birth year as key, got {year!r}")
+        if not _is_number(age) or not 40 <= age <= 75:
+            raise ValueError(f"@{year}|expected a retirement age in years between 40 and 75, got {age!r}")
+        if prev is not None and year <= prev:
+            raise ValueError(f"@{year}|birth years must ascend: {year} comes after {prev}")
+        prev = year
+    return v
+
+
+class CohortRetirementAges(StrictModel):
+    """A custom statutory retirement age (years, may be fractional) by birth year, per group;
+    from the first stated birth year on it replaces the original age and the 2025 reform."""
+
+    male: dict[int, float] | None = None
+    female_55: dict[int, float] | None = None
+    female_50: dict[int, float] | None = None
+    source: Source
+
+    @field_validator("male", "female_55", "female_50", mode="before")
+    @classmethod
+    def _ages_by_birth_year(cls, v: Any) -> Any:
+        return _cohort_ages(v)
+
+
+class FlexibleRetirement(StrictModel):
+    """弹性退休: shares of each cohort retiring up to 3 years early (never before the original
+    age) or up to 3 years late."""
+
+    early_share: float = Field(ge=0, le=1)
+    early_years: float = Field(ge=0, le=3)
+    late_share: float = Field(ge=0, le=1)
+    late_years: float = Field(ge=0, le=3)
+    source: Source
+
+    @model_validator(mode="after")
+    def _shares(self) -> FlexibleRetirement:
+        if self.early_share + self.late_share > 1:
+            raise ValueError("early_share + late_share must not exceed 1")
+        return self
+
+
+class IndexationRule(StrictModel):
+    """Indexation after the last published rate: ``wage_growth_share × wage growth +
+    price_inflation_share × inflation + margin``."""
+
+    wage_growth_share: float = Field(ge=0, le=2)
+    price_inflation_share: float = Field(ge=0, le=2)
+    margin: float = Field(default=0.0, ge=-0.1, le=0.1)
+    source: Source
+
+
 class CivilServicePolicy(StrictModel):
     contribution_rate_employer: RateSchedule
     contribution_rate_individual: RateSchedule
@@ -582,7 +699,13 @@ class CivilServicePolicy(StrictModel):
     retirement_age: RetirementAges
     retirement_reform: RetirementReform
     benefit: BenefitFormula
-    indexation: GrowthSchedule
+    indexation: GrowthSchedule = Field(description="published or fixed rates; they override the rule")
+    indexation_rule: IndexationRule | None = None
+    retirement_age_by_cohort: CohortRetirementAges | None = None
+    flexible_retirement: FlexibleRetirement | None = None
+    minimum_contribution_years: AmountSchedule | None = Field(
+        default=None, description="years of contribution needed for a pension, by retirement year"
+    )
     funeral_grant_yuan: AmountSchedule
     headcount: Headcount
     subsidy: Subsidy
@@ -638,6 +761,14 @@ class ResidentsPolicy(StrictModel):
     funeral_grant_yuan: AmountSchedule | Literal["from_budget"]
     funding: ResidentsFunding
     subsidy: Subsidy
+    basic_pension_top_up_monthly_yuan: LaterAmountSchedule | None = Field(
+        default=None,
+        description="local top-up 元/月 after the base year (the base year's is calibrated)",
+    )
+    participation_rate: LaterRateSchedule | None = Field(
+        default=None,
+        description="share of residents at contribution ages who contribute, after the base year",
+    )
 
     @model_validator(mode="after")
     def _ages(self) -> ResidentsPolicy:
@@ -661,6 +792,14 @@ class Scenario(StrictModel):
     base_year: BaseYear
     assumptions: Assumptions
     policy: Policy
+
+    # The root of an ``extends`` chain: its policy is the history the base year was observed
+    # under (see model.scenario.variants). None for a scenario that extends nothing.
+    _history: Scenario | None = PrivateAttr(default=None)
+
+    @property
+    def history(self) -> Scenario:
+        return self._history if self._history is not None else self
 
     @model_validator(mode="after")
     def _funds_complete(self) -> Scenario:

@@ -1,0 +1,163 @@
+"""Variants: a scenario file that ``extends:`` another and states only what differs.
+
+A variant file holds ``extends: <file>`` (a path relative to the variant), its own ``meta.id``
+and ``meta.title``, and any part of ``base_year``, ``assumptions`` or ``policy`` to change. The
+loader:
+
+1. checks the override's keys against the schema, so that a misspelt key fails with the
+   variant's file and line (its values are checked after merging);
+2. merges it into the base: mappings that are parts of the schema merge key by key; a value
+   (a schedule's ``value``, age weights, a tier mix, a list) replaces the base's whole;
+3. validates the merged scenario again as a full scenario.
+
+Two rules make variants answer "what if, from now on":
+
+* **Schedules may start after the base year.** ``indexation: {value: {2022: 0.02}}`` keeps the
+  base's values for the years before 2022.
+* **The base year is history.** Calibration, the base-year members and the base year's cash
+  flows always use the policy of the scenario at the root of the ``extends`` chain, so every
+  variant reproduces the report in the base year and differs only from the next year on. (A
+  variant that restores the 20% employer rate from 2014 therefore costs from the first
+  projection year, not retroactively.) :attr:`Scenario.history` holds that root.
+"""
+
+from __future__ import annotations
+
+import copy
+import difflib
+import typing
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel
+
+from model.errors import Problem, ScenarioError
+from model.scenario.schema import Schedule, Scenario
+
+#: How many files an ``extends`` chain may have before it is taken for a loop.
+MAX_CHAIN = 10
+
+
+def model_fields_of(annotation: Any) -> type[BaseModel] | None:
+    """The pydantic model a field holds (through Optional/Union), or None for a plain value."""
+    origin = typing.get_origin(annotation)
+    if origin is not None and origin not in (list, dict):
+        for arg in typing.get_args(annotation):
+            found = model_fields_of(arg)
+            if found is not None:
+                return found
+        return None
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    return None
+
+
+def override_problems(
+    override: dict[str, Any], model: type[BaseModel], path: tuple[Any, ...], lines: dict, name: str
+) -> list[Problem]:
+    """Unknown keys anywhere in a sparse override, each with its line and a suggestion."""
+    problems = []
+    for key, value in override.items():
+        field = model.model_fields.get(str(key))
+        here = path + (key,)
+        if field is None:
+            close = difflib.get_close_matches(str(key), list(model.model_fields), n=1)
+            hint = f"; did you mean '{close[0]}'?" if close else ""
+            allowed = ", ".join(model.model_fields)
+            problems.append(Problem(name, ".".join(map(str, here)),
+                                    f"unknown field{hint} (expected one of: {allowed})",
+                                    lines.get(here)))
+            continue
+        sub = model_fields_of(field.annotation)
+        if sub is not None and isinstance(value, dict):
+            problems.extend(override_problems(value, sub, here, lines, name))
+    return problems
+
+
+def merge(base: dict[str, Any], override: dict[str, Any], model: type[BaseModel],
+          base_year: int) -> dict[str, Any]:
+    """``base`` updated by ``override``: schema parts merge, values replace."""
+    out = copy.deepcopy(base)
+    for key, value in override.items():
+        field = model.model_fields.get(str(key))
+        sub = model_fields_of(field.annotation) if field is not None else None
+        if (sub is not None and isinstance(value, dict) and isinstance(out.get(key), dict)):
+            if issubclass(sub, Schedule):
+                out[key] = _merge_schedule(out[key], value, base_year)
+            else:
+                out[key] = merge(out[key], value, sub, base_year)
+        else:
+            out[key] = copy.deepcopy(value)
+    return out
+
+
+def _merge_schedule(base: dict[str, Any], override: dict[str, Any], base_year: int) -> dict[str, Any]:
+    """A schedule override; a ``value`` starting after the base year keeps the base's earlier
+    years (carried as stated, including a constant as its value at the base year)."""
+    out = copy.deepcopy(base)
+    out.update(copy.deepcopy({k: v for k, v in override.items() if k != "value"}))
+    if "value" not in override:
+        return out
+    new = override["value"]
+    old = base.get("value")
+    if isinstance(new, dict) and new and all(isinstance(k, int) for k in new):
+        first = min(new)
+        if first > base_year:
+            if isinstance(old, dict):
+                head = {y: v for y, v in old.items() if isinstance(y, int) and y < first}
+            else:
+                head = {base_year: old}
+            new = {**head, **new}
+    out["value"] = copy.deepcopy(new)
+    return out
+
+
+def resolve_extends(data: dict[str, Any], lines: dict, path: Path, read_yaml, validate_data,
+                    chain: tuple[Path, ...] = ()) -> Scenario:
+    """Load the scenario a variant extends, merge the variant into it and validate the result."""
+    name = str(path)
+    target = data.get("extends")
+    if not isinstance(target, str) or not target.strip():
+        raise ScenarioError([Problem(name, "extends", "expected the path of the scenario this one "
+                                     "extends (relative to this file)", lines.get(("extends",)))])
+    base_path = (path.parent / target).resolve()
+    if base_path in chain or len(chain) >= MAX_CHAIN:
+        raise ScenarioError([Problem(name, "extends", f"'{target}' leads back to a file already in "
+                                     "the chain; expected a chain that ends in a full scenario",
+                                     lines.get(("extends",)))])
+    if not base_path.exists():
+        raise ScenarioError([Problem(name, "extends", f"'{target}' not found; expected a scenario "
+                                     "file relative to this one", lines.get(("extends",)))])
+    base_data, base_lines = read_yaml(base_path)
+    if "extends" in base_data:
+        base_scenario = resolve_extends(base_data, base_lines, base_path, read_yaml, validate_data,
+                                        chain + (path.resolve(),))
+    else:
+        base_scenario = validate_data(base_data, base_lines, str(base_path))
+    override = {k: v for k, v in data.items() if k != "extends"}
+    problems = override_problems(override, Scenario, (), lines, name)
+    meta = override.get("meta") if isinstance(override.get("meta"), dict) else {}
+    for key in ("id", "title"):
+        if key not in meta:
+            problems.append(Problem(name, f"meta.{key}", f"missing required field; a variant "
+                                    f"needs its own meta.{key}", lines.get(("meta",))))
+    if problems:
+        raise ScenarioError(problems)
+    base_dict = base_scenario.model_dump(mode="python", exclude_none=True)
+    merged = merge(base_dict, override, Scenario, base_scenario.meta.base_year)
+    try:
+        scenario = validate_data(merged, lines, name)
+    except ScenarioError as err:
+        # Values that came from the base file are reported as the base's; the variant's own
+        # keys keep the variant's file and line.
+        raise ScenarioError([_attribute(p, lines, name, base_path) for p in err.problems]) from None
+    scenario._history = base_scenario.history
+    return scenario
+
+
+def _attribute(problem: Problem, lines: dict, name: str, base_path: Path) -> Problem:
+    parts = tuple(int(p) if p.isdigit() else p for p in problem.field.split(".")) if problem.field else ()
+    for n in range(len(parts), 0, -1):
+        if parts[:n] in lines:
+            return Problem(name, problem.field, problem.message, lines[parts[:n]])
+    return Problem(f"{name} (merged with {base_path.name})", problem.field, problem.message, None)
