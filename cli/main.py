@@ -32,6 +32,18 @@ OutOpt = Annotated[
 DebugOpt = Annotated[bool, typer.Option("--debug", help="show tracebacks (for developers)")]
 
 
+class Lang(str, Enum):
+    zh = "zh"
+    en = "en"
+
+
+LangOpt = Annotated[Lang, typer.Option("--lang", help="labels of tables and charts: zh (中文) or en")]
+YearsOpt = Annotated[
+    int | None,
+    typer.Option("--years", min=1, max=100, help="years to project after the base year (1–100)"),
+]
+
+
 class Format(str, Enum):
     table = "table"
     csv = "csv"
@@ -49,10 +61,7 @@ def _fail(err: YanglaoError, debug: bool, code: int = 2) -> None:
 @app.command()
 def project(
     scenario: ScenarioArg,
-    years: Annotated[
-        int | None,
-        typer.Option("--years", min=1, max=100, help="years to project after the base year (1–100)"),
-    ] = None,
+    years: YearsOpt = None,
     out: OutOpt = None,
     fmt: Annotated[
         Format, typer.Option("--format", help="what to print: table, csv or json; xlsx also writes a workbook")
@@ -90,6 +99,77 @@ def project(
             typer.echo("wrote " + ", ".join(str(p) for p in written), err=True)
     except YanglaoError as err:
         _fail(err, debug)
+
+
+@app.command()
+def compare(
+    scenarios: Annotated[list[Path], typer.Argument(help="scenario files; the first is the reference")],
+    years: YearsOpt = None,
+    at: Annotated[
+        str | None,
+        typer.Option("--at", help="comma-separated years for reserves, ratios and cost rates "
+                     "(default: 5, 10 and 20 years after the base year)"),
+    ] = None,
+    out: OutOpt = None,
+    lang: LangOpt = Lang.zh,
+    debug: DebugOpt = False,
+) -> None:
+    """Headline metrics of several scenarios side by side, with differences from the first."""
+    from model.scenario.load import load_scenario
+
+    try:
+        at_years = _parse_years(at)
+        loaded = [load_scenario(p) for p in scenarios]
+        from model.compare import compare as run_compare
+        from model.compare import format_comparison
+
+        result = run_compare(loaded, years=years, at_years=at_years)
+        if out is not None:
+            from model.io import write_comparison
+
+            written = write_comparison(result, out, lang=lang.value)
+        typer.echo(format_comparison(result, lang=lang.value))
+        if out is not None:
+            typer.echo("wrote " + ", ".join(str(p) for p in written), err=True)
+    except YanglaoError as err:
+        _fail(err, debug)
+
+
+@app.command()
+def sensitivity(
+    scenario: ScenarioArg,
+    years: YearsOpt = None,
+    out: OutOpt = None,
+    lang: LangOpt = Lang.zh,
+    debug: DebugOpt = False,
+) -> None:
+    """One-at-a-time shocks, sorted by effect, and break-even values."""
+    from model.scenario.load import load_scenario
+
+    try:
+        sc = load_scenario(scenario)
+        from model.sensitivity import format_sensitivity
+        from model.sensitivity import sensitivity as run_sensitivity
+
+        result = run_sensitivity(sc, years=years)
+        if out is not None:
+            from model.io import write_sensitivity
+
+            written = write_sensitivity(result, out, lang=lang.value)
+        typer.echo(format_sensitivity(result, lang=lang.value))
+        if out is not None:
+            typer.echo("wrote " + ", ".join(str(p) for p in written), err=True)
+    except YanglaoError as err:
+        _fail(err, debug)
+
+
+def _parse_years(text: str | None) -> tuple[int, ...] | None:
+    if text is None:
+        return None
+    try:
+        return tuple(int(x) for x in text.split(",") if x.strip())
+    except ValueError:
+        raise YanglaoError(f"--at: expected years separated by commas (e.g. 2030,2040), got {text!r}") from None
 
 
 @app.command()

@@ -104,6 +104,7 @@ class ResidentsBasis:
     account_crediting_rate: FloatArray  # [/1] (B, T)
     funding_shares: FloatArray  # [/1] (B, 4 items, 4 levels): central minimum, top-up,
     #                              contribution subsidy, funeral grant × GOVERNMENT_LEVELS
+    funding_shares0: FloatArray  # [/1] (B, 4, 4) in the base year (observed policy)
     subsidy_rule: IntArray  # (B,)
     reserve_months: FloatArray  # (B,)
     subsidy_amount: FloatArray  # [万元] (B, T)
@@ -628,9 +629,12 @@ def _residents_basis(
     ))
     payout_monthly = stated.total_expenditure.value / MONTHS_PER_YEAR
     base_months = stated.reserve_end.value / payout_monthly if payout_monthly > 0 else 0.0
-    f = pol.funding
-    funding = np.array([[getattr(s, lv) for lv in GOVERNMENT_LEVELS]
-                        for s in (f.central_minimum, f.local_top_up, f.contribution_subsidy, f.funeral_grant)])
+    def funding_of(p) -> FloatArray:
+        f = p.funding
+        return np.array([[getattr(s, lv) for lv in GOVERNMENT_LEVELS]
+                         for s in (f.central_minimum, f.local_top_up, f.contribution_subsidy, f.funeral_grant)])
+
+    funding, funding0 = funding_of(pol), funding_of(pol0)
     other_exp = np.full(T, stated.other_expenditure.value if stated.other_expenditure else 0.0)
 
     return ResidentsBasis(
@@ -653,6 +657,7 @@ def _residents_basis(
         interest_rate=_row(interest_rate),
         account_crediting_rate=_row(y.values(a.account_crediting_rate)),
         funding_shares=funding[None],
+        funding_shares0=funding0[None],
         other_expenditure=_row(other_exp),
         population0=population0[None],
         beneficiaries0=beneficiaries0[None],

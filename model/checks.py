@@ -5,7 +5,8 @@
 * income and expenditure: totals equal the sum of their lines;
 * heads: ``closing = opening + entrants − deaths − exits`` for every fund and year
   (civil-service contributors and retirees; county population; residents' beneficiaries);
-* subsidy: under ``fill_gap`` the subsidy paid equals the subsidy need.
+* subsidy: under ``fill_gap`` the subsidy paid equals the subsidy need, less any subsidy
+  withheld (arrears) plus last year's withheld subsidy paid late.
 
 A failure names the fund, year, identity, expected and actual values and the residual.
 """
@@ -83,6 +84,7 @@ def identity_failures(years: np.ndarray, funds: dict[str, dict[str, np.ndarray]]
         if rules is not None:
             fill = np.broadcast_to(rules == 0, d["subsidy_income"].shape[:1])
             if fill.any():
-                _compare(fund, years, "subsidy = subsidy_need under fill_gap",
-                         d["subsidy_need"][fill], d["subsidy_income"][fill], out, start=1)
+                _compare(fund, years, "subsidy = subsidy_need − withheld + late payment under fill_gap",
+                         (d["subsidy_need"] - d["subsidy_withheld"] + d["subsidy_late_payment"])[fill],
+                         d["subsidy_income"][fill], out, start=1)
     return out

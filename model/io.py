@@ -90,3 +90,135 @@ def _cell(v):
     if isinstance(v, float) and (v != v or v in (float("inf"), float("-inf"))):
         return None
     return v
+
+
+def _csv_writer(rows: list[dict], columns: list[str] | None = None) -> Callable[[Path], None]:
+    import csv
+
+    def write(path: Path) -> None:
+        cols = columns or (list(rows[0]) if rows else [])
+        with open(path, "w", encoding="utf-8", newline="") as fh:
+            w = csv.DictWriter(fh, fieldnames=cols, lineterminator="\n")
+            w.writeheader()
+            for r in rows:
+                w.writerow({k: ("" if r.get(k) is None else r.get(k)) for k in cols})
+
+    return write
+
+
+def _sheet_writer(sheets: dict[str, list[dict]]) -> Callable[[Path], None]:
+    def write(path: Path) -> None:
+        from openpyxl import Workbook
+        from openpyxl.styles import Font
+
+        wb = Workbook()
+        wb.remove(wb.active)
+        for name, rows in sheets.items():
+            ws = wb.create_sheet(name[:31])
+            if not rows:
+                continue
+            cols = list(rows[0])
+            ws.append(cols)
+            for cell in ws[1]:
+                cell.font = Font(bold=True)
+            for r in rows:
+                ws.append([_cell(r[c]) for c in cols])
+        wb.save(path)
+
+    return write
+
+
+def write_comparison(c, out_dir: str | Path, lang: str = "zh") -> list[Path]:
+    """compare.csv (long), compare_paths.csv (yearly reserve and subsidy of every scenario),
+    compare.xlsx and PNG charts of the reserve and subsidy paths per fund."""
+    from model.axes import FUND_LABELS
+    from model.compare import comparison_long_rows
+
+    long_rows = comparison_long_rows(c, lang)
+    paths = []
+    res = c.projection
+    for fund, d in res.funds.items():
+        for b, sid in enumerate(c.ids):
+            for t, year in enumerate(res.years):
+                paths.append({"fund": fund, "scenario": sid, "year": int(year),
+                              "reserve_end": float(d["reserve_end"][b, t]),
+                              "subsidy_income": float(d["subsidy_income"][b, t]),
+                              "subsidy_need": float(d["subsidy_need"][b, t]),
+                              "contributors": float(d["contributors"][b, t]),
+                              "beneficiaries": float(d["beneficiaries"][b, t])})
+    sheets = {}
+    names = c.short_names(lang)
+    for fund, rows in c.table.items():
+        wide = []
+        for row in rows:
+            m = row["metric"]
+            entry = {"metric": m.name, "label": getattr(m, lang), "unit": m.unit}
+            for n, v in zip(names, row["values"], strict=True):
+                entry[n] = v
+            for n, dv in zip(names[1:], row["differences"][1:], strict=True):
+                entry[f"Δ {n}"] = dv
+            wide.append(entry)
+        sheets[fund] = wide
+    sheets["paths"] = paths
+    sheets["scenarios"] = [{"scenario": sid, "name": n, "title": t}
+                           for sid, n, t in zip(c.ids, names, c.titles(lang), strict=True)]
+    files: dict[str, Callable[[Path], None]] = {
+        "compare.csv": _csv_writer(long_rows),
+        "compare_paths.csv": _csv_writer(paths),
+        "compare.xlsx": _sheet_writer(sheets),
+    }
+    labels = dict(zip(c.ids, c.titles(lang), strict=True))
+    for fund, d in res.funds.items():
+        fund_name = FUND_LABELS[fund][lang]
+        for series, zh, en in (("reserve_end", "年末滚存结余", "reserve at year end"),
+                               ("subsidy_income", "财政补贴收入", "fiscal subsidy")):
+            data = {labels[sid]: d[series][b] for b, sid in enumerate(c.ids)}
+            title = f"{fund_name} {zh if lang == 'zh' else en}"
+            ylabel = "万元" if lang == "zh" else "10,000 yuan (万元)"
+            files[f"{series}_{fund}.png"] = _chart_paths(res.years, data, title, ylabel, lang)
+    return write_atomically(out_dir, files)
+
+
+def _chart_paths(years, data, title, ylabel, lang) -> Callable[[Path], None]:
+    def write(path: Path) -> None:
+        from model.charts import plot_paths
+
+        plot_paths(years, data, title, ylabel, path, lang=lang)
+
+    return write
+
+
+def write_sensitivity(r, out_dir: str | Path, lang: str = "zh") -> list[Path]:
+    """sensitivity.csv, break_even.csv, sensitivity.xlsx and a tornado chart per fund."""
+    from model.axes import FUND_LABELS
+    from model.sensitivity import break_even_rows, sensitivity_rows
+
+    rows = sensitivity_rows(r, lang)
+    be = break_even_rows(r, lang)
+    files: dict[str, Callable[[Path], None]] = {
+        "sensitivity.csv": _csv_writer(rows),
+        "break_even.csv": _csv_writer(be, ["fund", "lever", "label", "break_even_value", "searched_from",
+                                          "searched_to", "target_subsidy_need_10y"]),
+        "sensitivity.xlsx": _sheet_writer({"sensitivity": rows, "break_even": be}),
+    }
+    for fund, fund_rows in r.rows.items():
+        # The civil-service fund is judged by its subsidy need; the residents' fund, whose
+        # pensions the budget pays as due, by the subsidy paid.
+        key = "need" if fund == "civil_service" else "paid"
+        bars = [(getattr(x["shock"], lang) + f" ({x['shock'].step})" if lang == "en" else getattr(x["shock"], lang),
+                 x[f"{key}_down"], x[f"{key}_up"]) for x in fund_rows]
+        what = ("10年财政补贴需求变化" if key == "need" else "10年财政补贴变化") if lang == "zh" else \
+            ("change in the 10-year subsidy need" if key == "need" else "change in the 10-year subsidy paid")
+        title = f"{FUND_LABELS[fund][lang]}: {what}"
+        xlabel = "万元 (相对基准)" if lang == "zh" else "万元, difference from the baseline"
+        files[f"tornado_{fund}.png"] = _chart_tornado(bars, title, xlabel, lang)
+    return write_atomically(out_dir, files)
+
+
+def _chart_tornado(bars, title, xlabel, lang) -> Callable[[Path], None]:
+    def write(path: Path) -> None:
+        from model.charts import plot_tornado
+
+        plot_tornado(bars, title, xlabel, path, lang=lang)
+
+    return write

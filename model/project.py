@@ -231,7 +231,8 @@ def residents_cash(
     funeral = deaths_beneficiaries * b.funeral_grant_yuan[:, t] / YUAN_PER_WAN
     # Who owes what: (B, 4 items) × (B, 4 items, 4 levels) → (B, 4 levels)
     items = np.stack([central, top_up, contribution_subsidy, funeral], axis=1)
-    by_level = np.einsum("bi,bil->bl", items, np.broadcast_to(b.funding_shares, (items.shape[0], 4, 4)))
+    shares = b.funding_shares0 if t == 0 else b.funding_shares
+    by_level = np.einsum("bi,bil->bl", items, np.broadcast_to(shares, (items.shape[0], 4, 4)))
     return {
         "contributors": contributors,
         "contribution_income": contributions,
