@@ -7,7 +7,10 @@ Measures, for a 75-year projection of both Qitai funds:
 2. the engine for 1,000 scenarios stacked on the leading axis (variants of wage growth,
    contribution rates and indexation, applied to the calibrated basis);
 3. building the basis (loading, calibration) for one scenario;
-4. ``yanglao project`` end to end in a fresh process, against ``python -c "import pandas"``.
+4. ``yanglao project`` end to end in a fresh process, against ``python -c "import pandas"``;
+5. a sensitivity run of 33 variants (8 shocks × ±1 and ±2 steps, and the baseline), each
+   validated and calibrated, projected in one batched call; and the full ``sensitivity`` with
+   its break-even solves.
 """
 
 from __future__ import annotations
@@ -28,6 +31,7 @@ sys.path.insert(0, str(ROOT))
 from model.basis import Basis, build_basis  # noqa: E402
 from model.project import project_basis  # noqa: E402
 from model.scenario.load import load_scenario  # noqa: E402
+from model.sensitivity import sensitivity  # noqa: E402
 
 SCENARIO = ROOT / "scenarios" / "qitai-2021.yaml"
 YEARS = 75
@@ -82,6 +86,9 @@ def main() -> None:
     one_m_best, _ = best_of(lambda: project_basis(basis, keep_members=True), args.repeat * 3)
     many_best, many_med = best_of(lambda: project_basis(many, keep_members=False), max(3, args.repeat // 2))
     build_best, _ = best_of(lambda: build_basis(load_scenario(SCENARIO), YEARS), args.repeat)
+    sens_best, sens_med = best_of(
+        lambda: sensitivity(scenario, YEARS, break_even=False, extra_multiples=(2,)), args.repeat)
+    full_best, _ = best_of(lambda: sensitivity(scenario, YEARS), max(2, args.repeat // 2))
     exe = str(Path(sys.executable).parent / "yanglao")
     cli = cli_seconds([exe, "project", str(SCENARIO), "--years", str(YEARS)], args.repeat)
     pandas = cli_seconds([sys.executable, "-c", "import pandas"], args.repeat)
@@ -90,6 +97,8 @@ def main() -> None:
           f"median {one_med * 1e3:7.1f} ms  (keeping member arrays: {one_m_best * 1e3:.1f} ms)")
     print(f"engine, {N_STACKED} scenarios stacked:             best {many_best:7.3f} s   median {many_med:7.3f} s")
     print(f"load + calibrate one scenario:                best {build_best * 1e3:7.1f} ms")
+    print(f"sensitivity, 33 variants batched:             best {sens_best:7.3f} s   median {sens_med:7.3f} s")
+    print(f"sensitivity with break-even solves:           best {full_best:7.3f} s")
     print(f"yanglao project (fresh process):              median {cli:7.3f} s")
     print(f'python -c "import pandas":                    median {pandas:7.3f} s  '
           f"(ratio {cli / pandas:.2f}; aim <= 1.5)")

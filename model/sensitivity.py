@@ -102,6 +102,18 @@ def _headcount(d: Data, sign: int, base: int) -> None:
         }
 
 
+def _residents_pension(d: Data, sign: int, base: int) -> None:
+    if d["policy"].get("residents"):
+        node = _at(d, "policy.residents.basic_pension_central_monthly_yuan")
+        old = node["value"] if isinstance(node["value"], dict) else {base: node["value"]}
+        # from the year after the base year: every later stated value moves, and the value in
+        # force in the base year is restated for the next year before it moves
+        later = {y: v + 10 * sign for y, v in old.items() if y > base}
+        in_force = [v for y, v in old.items() if y <= base][-1]
+        node["value"] = {**{y: v for y, v in old.items() if y <= base},
+                         base + 1: later.pop(base + 1, in_force + 10 * sign), **later}
+
+
 SHOCKS: tuple[Shock, ...] = (
     Shock("wage_growth", "工资增长率", "wage growth", "±1 percentage point", _wage),
     Shock("interest", "基金利率", "interest on reserves", "±1 percentage point", _interest),
@@ -110,6 +122,7 @@ SHOCKS: tuple[Shock, ...] = (
     Shock("contribution_rate", "单位缴费率", "employer contribution rate", "±2 percentage points", _contribution),
     Shock("retirement_age", "法定退休年龄", "statutory retirement age", "±1 year", _retirement),
     Shock("headcount_growth", "在职人数增长率", "headcount growth", "±1% a year (from constant)", _headcount),
+    Shock("residents_pension", "城乡居民基础养老金", "residents' basic pension", "±10 元/月", _residents_pension),
 )
 
 
@@ -142,8 +155,13 @@ def _headline(result, b: int, fund: str) -> dict[str, Any]:
             "depletion_year_without_subsidy": s["depletion_year_without_subsidy"]}
 
 
-def sensitivity(scenario: Scenario, years: int | None = None, break_even: bool = True) -> Sensitivity:
-    """Run every shock down and up in one batched projection; solve the break-even values."""
+def sensitivity(scenario: Scenario, years: int | None = None, break_even: bool = True,
+                extra_multiples: tuple[int, ...] = ()) -> Sensitivity:
+    """Run every shock down and up in one batched projection; solve the break-even values.
+
+    ``extra_multiples`` adds shocks of several steps (e.g. ``(2,)`` for ±2 steps) to the same
+    batched call; the table reports the one-step shocks.
+    """
     base = scenario.meta.base_year
     variants = [scenario]
     labels: list[tuple[Shock, int]] = []
@@ -151,6 +169,13 @@ def sensitivity(scenario: Scenario, years: int | None = None, break_even: bool =
         for sign in (-1, 1):
             variants.append(shocked(scenario, lambda d, s=shock, g=sign: s.apply(d, g, base)))
             labels.append((shock, sign))
+    for k in extra_multiples:
+        for shock in SHOCKS:
+            for sign in (-1, 1):
+                def apply_k(d, s=shock, g=sign, k=k):
+                    for _ in range(k):
+                        s.apply(d, g, base)
+                variants.append(shocked(scenario, apply_k))
     result = project_basis(stack_bases([build_basis(v, years) for v in variants]), keep_members=False)
     result.checks(raise_on_failure=True)
     if result.years.size <= 10:

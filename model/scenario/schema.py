@@ -51,7 +51,7 @@ def _check_bounds(x: float, lo: float | None, hi: float | None, kind: str) -> No
     """Raise a readable ValueError when ``x`` is outside ``[lo, hi]``."""
     if (lo is not None and x < lo) or (hi is not None and x > hi):
         hint = ""
-        if kind == "rate" and hi is not None and hi <= 1 and 1 < x <= 100:
+        if kind in ("rate", "growth") and hi is not None and hi <= 1 and 1 < abs(x) <= 100:
             hint = f" (did you mean {x / 100:g}?)"
         rng = (
             f"between {lo:g} and {hi:g}"
