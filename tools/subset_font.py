@@ -272,7 +272,7 @@ def make_subset(
     from fontTools.ttLib import TTFont
 
     index = pick_face(source, face)
-    font = TTFont(str(source), fontNumber=index, lazy=False)
+    font = TTFont(str(source), fontNumber=index, lazy=False, recalcTimestamp=False)
     cmap = font.getBestCmap()
     wanted = wanted_characters(unihan, extra_text or [])
     unicodes = sorted(ord(c) for c in wanted if ord(c) in cmap)
