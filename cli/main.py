@@ -136,6 +136,35 @@ def compare(
 
 
 @app.command()
+def budget(
+    scenario: ScenarioArg,
+    year: Annotated[int | None, typer.Option("--year", help="budget year (default: the year after the base year)")] = None,
+    paths: Annotated[int, typer.Option("--paths", min=100, max=100_000, help="simulated outturns for the intervals")] = 2000,
+    seed: Annotated[int, typer.Option("--seed", help="random seed of the simulated outturns")] = 0,
+    out: OutOpt = None,
+    lang: LangOpt = Lang.zh,
+    debug: DebugOpt = False,
+) -> None:
+    """Next year's budget lines, intervals, band probabilities and performance targets."""
+    from model.scenario.load import load_scenario
+
+    try:
+        sc = load_scenario(scenario)
+        from model.budget import format_budget, make_budget
+
+        result = make_budget(sc, year if year is not None else sc.meta.base_year + 1, paths, seed)
+        if out is not None:
+            from model.io import write_budget
+
+            written = write_budget(result, out, lang=lang.value)
+        typer.echo(format_budget(result, lang=lang.value))
+        if out is not None:
+            typer.echo("wrote " + ", ".join(str(p) for p in written), err=True)
+    except YanglaoError as err:
+        _fail(err, debug)
+
+
+@app.command()
 def sensitivity(
     scenario: ScenarioArg,
     years: YearsOpt = None,

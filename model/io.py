@@ -222,3 +222,17 @@ def _chart_tornado(bars, title, xlabel, lang) -> Callable[[Path], None]:
         plot_tornado(bars, title, xlabel, path, lang=lang)
 
     return write
+
+
+def write_budget(b, out_dir: str | Path, lang: str = "zh") -> list[Path]:
+    """budget.csv, targets.csv and budget.xlsx (a sheet of lines per fund, one of targets)."""
+    from model.budget import budget_rows
+
+    rows = budget_rows(b, lang)
+    sheets = {fund: [r for r in rows if r["fund"] == fund] for fund in dict.fromkeys(r["fund"] for r in rows)}
+    sheets["targets"] = b.targets
+    return write_atomically(out_dir, {
+        "budget.csv": _csv_writer(rows),
+        "targets.csv": _csv_writer(b.targets),
+        "budget.xlsx": _sheet_writer(sheets),
+    })
