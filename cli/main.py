@@ -165,6 +165,36 @@ def budget(
 
 
 @app.command()
+def simulate(
+    scenario: ScenarioArg,
+    paths: Annotated[int, typer.Option("--paths", min=1, max=100_000, help="number of simulated paths")] = 1000,
+    seed: Annotated[int, typer.Option("--seed", help="random seed: the same seed gives the same numbers")] = 0,
+    years: YearsOpt = None,
+    out: OutOpt = None,
+    lang: LangOpt = Lang.zh,
+    debug: DebugOpt = False,
+) -> None:
+    """Monte Carlo: percentiles of reserve, subsidy need and heads; depletion probabilities."""
+    from model.scenario.load import load_scenario
+
+    try:
+        sc = load_scenario(scenario)
+        from model.simulate import format_simulation
+        from model.simulate import simulate as run_simulation
+
+        result = run_simulation(sc, paths=paths, seed=seed, years=years)
+        if out is not None:
+            from model.io import write_simulation
+
+            written = write_simulation(result, out, lang=lang.value)
+        typer.echo(format_simulation(result, lang=lang.value))
+        if out is not None:
+            typer.echo("wrote " + ", ".join(str(p) for p in written), err=True)
+    except YanglaoError as err:
+        _fail(err, debug)
+
+
+@app.command()
 def sensitivity(
     scenario: ScenarioArg,
     years: YearsOpt = None,

@@ -398,3 +398,74 @@ def plot_tornado(
             return _save(fig, path)
         finally:
             _close(fig)
+
+
+def plot_fan(
+    years: Sequence[int] | np.ndarray,
+    percentiles: np.ndarray,
+    levels: Sequence[int],
+    title: str,
+    ylabel: str,
+    path: Path,
+    lang: str = "zh",
+    deterministic: Sequence[float] | np.ndarray | None = None,
+) -> Path:
+    """A fan chart: shaded bands between symmetric percentiles, the median as a line.
+
+    Parameters
+    ----------
+    years : array_like of int, shape (T,)
+    percentiles : ndarray, shape (len(levels), T)
+        The values at each percentile of ``levels`` (ascending, e.g. 5, 25, 50, 75, 95).
+    levels : sequence of int
+        The percentiles; pairs (5, 95), (25, 75) are shaded, 50 drawn as the median.
+    title, ylabel, path, lang :
+        As in :func:`plot_paths`.
+    deterministic : array_like, shape (T,), optional
+        The deterministic projection, drawn dashed for reference.
+
+    Returns
+    -------
+    Path
+        ``path``, once written.
+    """
+    import numpy as np
+
+    x = np.asarray(years, dtype=float)
+    pct = np.asarray(percentiles, dtype=float)
+    levels = list(levels)
+    if pct.shape != (len(levels), x.size):
+        raise OutputError(f"{path}: percentiles of shape {pct.shape}, expected {(len(levels), x.size)}")
+    import matplotlib
+    from matplotlib.ticker import FuncFormatter, MaxNLocator
+
+    words = {"median": {"zh": "中位数", "en": "median"},
+             "band": {"zh": "{lo}%–{hi}% 区间", "en": "{lo}th–{hi}th percentile"},
+             "det": {"zh": "确定性预测", "en": "deterministic projection"}}
+    with matplotlib.rc_context(_style(lang)):
+        fig, ax = _new_figure((9, 5.2))
+        try:
+            n = len(levels)
+            for i in range(n // 2):
+                lo, hi = levels[i], levels[n - 1 - i]
+                ax.fill_between(x, pct[i], pct[n - 1 - i], color="tab:blue", alpha=0.18 + 0.17 * i,
+                                linewidth=0, label=words["band"][lang].format(lo=lo, hi=hi))
+            if 50 in levels:
+                ax.plot(x, pct[levels.index(50)], color="tab:blue", linewidth=1.8, label=words["median"][lang])
+            if deterministic is not None:
+                ax.plot(x, np.asarray(deterministic, dtype=float), color="0.2", linewidth=1.2,
+                        linestyle="--", label=words["det"][lang])
+            if np.nanmin(pct) < 0 < np.nanmax(pct):
+                ax.axhline(0, color="0.35", linewidth=0.9, zorder=1)
+            ax.set_title(title)
+            ax.set_ylabel(ylabel)
+            ax.set_xlabel(_TEXT["year"][lang])
+            ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+            ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _pos: f"{v:.0f}"))
+            ax.yaxis.set_major_formatter(_thousands_formatter(ax.yaxis))
+            ax.grid(True, color="0.88", linewidth=0.8)
+            ax.set_axisbelow(True)
+            ax.legend(loc="upper left", frameon=True, framealpha=0.9)
+            return _save(fig, path)
+        finally:
+            _close(fig)

@@ -236,3 +236,42 @@ def write_budget(b, out_dir: str | Path, lang: str = "zh") -> list[Path]:
         "targets.csv": _csv_writer(b.targets),
         "budget.xlsx": _sheet_writer(sheets),
     })
+
+
+def write_simulation(sim, out_dir: str | Path, lang: str = "zh") -> list[Path]:
+    """percentiles.csv, depletion.csv, simulation.xlsx and fan charts of the reserve and the
+    subsidy need per fund."""
+    from model.axes import FUND_LABELS
+    from model.simulate import PERCENTILES, depletion_rows, percentile_rows
+
+    pct = percentile_rows(sim)
+    dep = depletion_rows(sim)
+    sheets = {"percentiles": pct, "depletion": dep}
+    fits = sim.drivers
+    if fits:
+        sheets["drivers"] = [{"model": name, "parameters": str(getattr(fit, "summary", lambda: fit)())}
+                             for name, fit in fits.items()]
+    files: dict[str, Callable[[Path], None]] = {
+        "percentiles.csv": _csv_writer(pct),
+        "depletion.csv": _csv_writer(dep),
+        "simulation.xlsx": _sheet_writer(sheets),
+    }
+    words = {"reserve_end": ("年末滚存结余", "reserve at year end"),
+             "subsidy_need": ("财政补贴需求", "subsidy need")}
+    for fund in sim.funds:
+        for series, (zh, en) in words.items():
+            title = f"{FUND_LABELS[fund][lang]} {zh if lang == 'zh' else en}"
+            files[f"fan_{series}_{fund}.png"] = _chart_fan(
+                sim.years, sim.percentiles(fund, series), PERCENTILES, title,
+                "万元" if lang == "zh" else "10,000 yuan (万元)", lang,
+                sim.deterministic.funds[fund][series][0])
+    return write_atomically(out_dir, files)
+
+
+def _chart_fan(years, pct, levels, title, ylabel, lang, det) -> Callable[[Path], None]:
+    def write(path: Path) -> None:
+        from model.charts import plot_fan
+
+        plot_fan(years, pct, levels, title, ylabel, path, lang=lang, deterministic=det)
+
+    return write

@@ -45,12 +45,18 @@ def project(scenario: Scenario, years: int | None = None, check: bool = True) ->
     return result
 
 
-def project_basis(basis: Basis, scenario: Scenario | None = None, keep_members: bool = True) -> Projection:
-    """Run the yearly loop over a (possibly batched) basis."""
+def project_basis(basis: Basis, scenario: Scenario | None = None, keep_members: bool = True,
+                  keep_vintages: bool = False) -> Projection:
+    """Run the yearly loop over a (possibly batched) basis.
+
+    ``keep_members`` keeps the member arrays by group and age (B, T, G, A); ``keep_vintages``
+    also keeps the civil-service pensions paid each year by year of retirement,
+    ``pension_by_vintage`` (B, T_vintage, T) [万元], vintage 0 being the base-year stock.
+    """
     B, T = basis.batch_size, basis.years.size
     out: dict[str, dict[str, FloatArray]] = {}
     if basis.civil_service is not None:
-        out["civil_service"] = _run_civil_service(basis.civil_service, B, T, keep_members)
+        out["civil_service"] = _run_civil_service(basis.civil_service, B, T, keep_members, keep_vintages)
     if basis.residents is not None:
         out["residents"] = _run_residents(basis.residents, B, T, keep_members)
     return Projection(years=basis.years, funds=out, basis=basis, scenario=scenario)
@@ -102,6 +108,7 @@ def civil_service_step(
         "actives": staying + entrants,
         "retirees": retirees_next,
         "pension_mass": pension_next,
+        "retirements_by_age": retirements,
         "deaths_active": deaths_active.sum((1, 2)),
         "deaths_retired": deaths_retired.sum((1, 2)),
         "exits": exits.sum((1, 2)),
@@ -135,11 +142,17 @@ def civil_service_cash(
     }
 
 
-def _run_civil_service(b: CivilServiceBasis, B: int, T: int, keep_members: bool) -> dict[str, FloatArray]:
+def _run_civil_service(b: CivilServiceBasis, B: int, T: int, keep_members: bool,
+                       keep_vintages: bool = False) -> dict[str, FloatArray]:
     actives = np.broadcast_to(b.actives0, (B,) + b.actives0.shape[1:]).copy()
     retirees = np.broadcast_to(b.retirees0, actives.shape).copy()
     pension = np.broadcast_to(b.pension_mass0, actives.shape).copy()
     rec = _Recorder(B, T)
+    if keep_vintages:
+        # pension mass [yuan/month] by year of retirement (vintage 0: the base-year stock)
+        vintages = np.zeros((B, T) + actives.shape[1:])
+        vintages[:, 0] = pension
+        rec.data["pension_by_vintage"] = np.zeros((B, T, T))
     if keep_members:
         rec.members("actives", actives.shape[1:])
         rec.members("retirees", actives.shape[1:])
@@ -159,6 +172,13 @@ def _run_civil_service(b: CivilServiceBasis, B: int, T: int, keep_members: bool)
             opening_active, opening_retired = actives.sum((1, 2)), retirees.sum((1, 2))
             step = civil_service_step(actives, retirees, pension, b, t, hiring)
             actives, retirees, pension = step["actives"], step["retirees"], step["pension_mass"]
+            if keep_vintages:
+                q = b.death_prob[:, t][:, None]
+                grow = (1 + b.indexation[:, t])[:, None, None, None]
+                vintages = age_one_year(vintages * (1 - q) * grow)
+                vintages[:, t] = age_one_year(step["retirements_by_age"] * b.new_pension_monthly_yuan[:, t])
+        if keep_vintages:
+            rec.data["pension_by_vintage"][:, :, t] = vintages.sum((2, 3)) * MONTHS_PER_YEAR / YUAN_PER_WAN
         cash = civil_service_cash(actives, pension, step["deaths_retired"], b, t)
         # The county pays the civil-service subsidy: arrears withhold a share of all of it.
         withheld_fraction = b.arrears_share[:, t]
