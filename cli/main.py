@@ -195,6 +195,27 @@ def simulate(
 
 
 @app.command()
+def rebase(
+    scenario: ScenarioArg,
+    outturn: Annotated[Path, typer.Argument(help="outturn .yaml of the year after the base year")],
+    out: Annotated[Path, typer.Option("--out", help="the new scenario file to write")],
+    debug: DebugOpt = False,
+) -> None:
+    """Roll a scenario forward one year to a new base year from an outturn, recalibrating."""
+    from model.scenario.load import load_scenario
+
+    try:
+        sc = load_scenario(scenario)
+        from model.outturn import load_outturn
+        from model.rebase import write_rebased
+
+        new = write_rebased(sc, load_outturn(outturn), out, str(scenario), str(outturn))
+    except YanglaoError as err:
+        _fail(err, debug)
+    typer.echo(f"wrote {out}: {new.meta.id}, base year {new.meta.base_year}, horizon {new.meta.horizon}")
+
+
+@app.command()
 def sensitivity(
     scenario: ScenarioArg,
     years: YearsOpt = None,
