@@ -257,9 +257,11 @@ def write_simulation(sim, out_dir: str | Path, lang: str = "zh") -> list[Path]:
         "simulation.xlsx": _sheet_writer(sheets),
     }
     words = {"reserve_end": ("年末滚存结余", "reserve at year end"),
-             "subsidy_need": ("财政补贴需求", "subsidy need")}
+             "subsidy_need": ("财政补贴需求", "subsidy need"),
+             "subsidy_income": ("按规则拨付的财政补贴", "subsidy paid under the rule")}
     for fund in sim.funds:
-        for series, (zh, en) in words.items():
+        for series in ("reserve_end", sim.budget_series(fund)):
+            zh, en = words[series]
             title = f"{FUND_LABELS[fund][lang]} {zh if lang == 'zh' else en}"
             files[f"fan_{series}_{fund}.png"] = _chart_fan(
                 sim.years, sim.percentiles(fund, series), PERCENTILES, title,

@@ -71,6 +71,12 @@ class Simulation:
         """(len(PERCENTILES), T) percentiles of a series over paths."""
         return np.percentile(self.funds[fund][series], PERCENTILES, axis=0)
 
+    def budget_series(self, fund: str) -> str:
+        """The subsidy series that matters to the budget: the need under ``fill_gap``; what the
+        rule pays otherwise (the residents' fund pays pensions as due, its need is nil)."""
+        part = getattr(self.deterministic.basis, fund)
+        return "subsidy_need" if int(np.asarray(part.subsidy_rule).ravel()[0]) == 0 else "subsidy_income"
+
     def depletion_probability(self, fund: str, without_subsidy: bool = False) -> np.ndarray:
         """Probability that the reserve has been below zero by the end of each year (T,)."""
         key = "reserve_end_without_subsidy" if without_subsidy else "reserve_end"
@@ -100,10 +106,9 @@ def _driver_paths(paths: int, T: int, seed: int, scales: Scales):
     history = drivers.load_history()
     economic = drivers.fit_economic(history)
     mortality = drivers.fit_mortality(history)
-    dev = np.zeros((paths, T, 3))
-    dev[:, 1:] = economic.simulate_deviations(paths, T - 1, seed, scale=scales.economic)
-    imp = np.zeros((paths, T))
-    imp[:, 1:] = mortality.simulate_improvement(paths, T - 1, seed + 1, scale=scales.mortality)
+    # row 0 of the drivers' paths is the base year, where deviations are zero
+    dev = economic.simulate_deviations(paths, T, seed, scale=scales.economic)
+    imp = mortality.simulate_improvement(paths, T, seed + 1, scale=scales.mortality)
     return dev[..., 0], dev[..., 1], dev[..., 2], imp, {"economic": economic, "mortality": mortality}
 
 
@@ -368,17 +373,20 @@ def format_simulation(sim: Simulation, lang: str = "zh") -> str:
         lines.append(FUND_LABELS[fund][lang])
         for y in shown:
             t = int(np.nonzero(sim.years == y)[0][0])
-            need = sim.percentiles(fund, "subsidy_need")[:, t]
+            series = sim.budget_series(fund)
+            need = sim.percentiles(fund, series)[:, t]
             res = sim.percentiles(fund, "reserve_end")[:, t]
+            what_zh = "补贴需求" if series == "subsidy_need" else "按规则拨付的财政补贴"
+            what_en = "subsidy need" if series == "subsidy_need" else "subsidy paid under the rule"
             p_rule = sim.depletion_probability(fund)[t]
             p_none = sim.depletion_probability(fund, without_subsidy=True)[t]
             if zh:
-                lines.append(f"  {y}年：补贴需求有90%的概率在 {need[0]:,.2f} 至 {need[-1]:,.2f} 之间（中位数 "
+                lines.append(f"  {y}年：{what_zh}有90%的概率在 {need[0]:,.2f} 至 {need[-1]:,.2f} 之间（中位数 "
                              f"{need[2]:,.2f}）；年末结余中位数 {res[2]:,.2f}（5%–95%：{res[0]:,.2f} 至 "
                              f"{res[-1]:,.2f}）；到{y}年基金耗尽的概率 {100 * p_rule:.1f}%（无财政补贴时 "
                              f"{100 * p_none:.1f}%）")
             else:
-                lines.append(f"  {y}: with 90% probability the subsidy need lies between {need[0]:,.2f} and "
+                lines.append(f"  {y}: with 90% probability the {what_en} lies between {need[0]:,.2f} and "
                              f"{need[-1]:,.2f} (median {need[2]:,.2f}); reserve median {res[2]:,.2f} "
                              f"(5–95%: {res[0]:,.2f} to {res[-1]:,.2f}); probability the reserve is "
                              f"exhausted by {y}: {100 * p_rule:.1f}% ({100 * p_none:.1f}% with no subsidy)")

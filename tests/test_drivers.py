@@ -1,0 +1,398 @@
+"""Driver models (model/drivers.py): they recover known parameters, simulate reproducibly, refuse
+bad data, and the shipped history, Qitai history and docs/drivers.md agree with the code."""
+
+from __future__ import annotations
+
+import importlib.util
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from model import drivers
+from model.drivers import (
+    ECONOMIC_SERIES,
+    EconomicFit,
+    MortalityFit,
+    doc_section,
+    fit_economic,
+    fit_mortality,
+    improvement_rate_for_e0_gain,
+    load_history,
+)
+from model.errors import DataError
+from model.tables import life_expectancy_at_birth, life_table
+from tests.conftest import ROOT
+
+STATUSES = {"verified", "corroborated", "derived", "unverified"}
+
+
+# ------------------------------------------------------------------------------------------------
+# Known models, simulated long, to fit
+
+
+def _var_history(coefficients, intercepts, covariance, n_years, seed, first_year=1):
+    """Years × the three economic series from a VAR(1) with the given parameters."""
+    rng = np.random.default_rng(seed)
+    a, c = np.asarray(coefficients), np.asarray(intercepts)
+    mean = np.linalg.solve(np.eye(3) - a, c)
+    shocks = rng.multivariate_normal(np.zeros(3), covariance, size=n_years + 100)
+    x, rows = mean.copy(), []
+    for u in shocks:
+        x = c + a @ x + u
+        rows.append(x)
+    years = range(first_year, first_year + n_years)
+    return pd.DataFrame(rows[100:], index=years, columns=list(ECONOMIC_SERIES))
+
+
+def _e0_history(drift, sd, correlation, n_changes, seed, first_year=1):
+    """Years × e0_male, e0_female from a random walk with drift."""
+    rng = np.random.default_rng(seed)
+    cov = np.array([[sd[0] ** 2, correlation * sd[0] * sd[1]],
+                    [correlation * sd[0] * sd[1], sd[1] ** 2]])
+    changes = np.asarray(drift) + rng.multivariate_normal(np.zeros(2), cov, size=n_changes)
+    levels = np.vstack([[70.0, 75.0], 70.0 + np.cumsum(changes, axis=0) * [1, 1] + [0, 5]])
+    years = range(first_year - 1, first_year + n_changes)
+    return pd.DataFrame(levels, index=years, columns=["e0_male", "e0_female"])
+
+
+TRUE_A = np.array([[0.60, 0.20, 0.00], [0.10, 0.40, 0.10], [0.00, 0.15, 0.80]])
+TRUE_C = np.array([0.03, 0.01, 0.004])
+TRUE_SD = np.array([0.02, 0.015, 0.005])
+TRUE_CORR = np.array([[1.0, 0.5, 0.3], [0.5, 1.0, 0.4], [0.3, 0.4, 1.0]])
+TRUE_COV = TRUE_CORR * np.outer(TRUE_SD, TRUE_SD)
+N_LONG = 4000
+
+
+@pytest.fixture(scope="module")
+def known_var_fit() -> EconomicFit:
+    history = _var_history(TRUE_A, TRUE_C, TRUE_COV, N_LONG, seed=11)
+    return fit_economic(history, years=history.index)
+
+
+@pytest.fixture(scope="module")
+def history() -> pd.DataFrame:
+    return load_history()
+
+
+@pytest.fixture(scope="module")
+def shipped_economic(history) -> EconomicFit:
+    return fit_economic(history)
+
+
+@pytest.fixture(scope="module")
+def shipped_mortality(history) -> MortalityFit:
+    return fit_mortality(history)
+
+
+# ------------------------------------------------------------------------------------------------
+# Economic fit recovers what generated the data
+
+
+def test_var_recovers_known_coefficients_mean_and_covariance(known_var_fit):
+    fit = known_var_fit
+    assert fit.method == "VAR(1)" and fit.fallback_reason is None
+    # Standard errors are about sqrt((1 − a²)/N) ≈ 0.015 here: 0.05 is over three of them.
+    np.testing.assert_allclose(fit.coefficients, TRUE_A, atol=0.05)
+    true_mean = np.linalg.solve(np.eye(3) - TRUE_A, TRUE_C)
+    np.testing.assert_allclose(fit.mean, true_mean, rtol=0.05)
+    np.testing.assert_allclose(fit.residual_sd, TRUE_SD, rtol=0.05)
+    correlation = fit.residual_covariance / np.outer(fit.residual_sd, fit.residual_sd)
+    np.testing.assert_allclose(correlation, TRUE_CORR, atol=0.05)
+    # the reported standard errors are the right size: the errors are within 4 of them
+    assert np.all(np.abs(fit.coefficients - TRUE_A) < 4 * fit.coefficient_se)
+    true_root = np.abs(np.linalg.eigvals(TRUE_A)).max()
+    assert fit.diagnostics.largest_root_modulus == pytest.approx(true_root, abs=0.03)
+    assert fit.diagnostics.stable and fit.diagnostics.n_obs == N_LONG - 1
+    # white-noise residuals: Ljung–Box does not reject
+    assert min(fit.diagnostics.ljung_box_pvalues) > 0.001
+
+
+def test_ar_fallback_recovers_independent_ar1():
+    phi = np.diag([0.5, 0.3, 0.9])
+    history = _var_history(phi, [0.05, 0.014, 0.002], np.diag(TRUE_SD**2), N_LONG, seed=5)
+    fit = fit_economic(history, years=history.index, method="ar")
+    assert fit.method == "AR(1) per series"
+    np.testing.assert_allclose(np.diag(fit.coefficients), np.diag(phi), atol=0.04)
+    assert np.count_nonzero(fit.coefficients - np.diag(np.diag(fit.coefficients))) == 0
+    np.testing.assert_allclose(np.sqrt(np.diag(fit.residual_covariance)), TRUE_SD, rtol=0.05)
+    np.testing.assert_allclose(fit.mean, [0.1, 0.02, 0.02], rtol=0.1)
+
+
+def test_a_failing_var_falls_back_to_ar1_and_says_so(monkeypatch):
+    history = _var_history(TRUE_A, TRUE_C, TRUE_COV, 200, seed=3)
+
+    def broken(values):
+        raise np.linalg.LinAlgError("Singular matrix")
+
+    monkeypatch.setattr(drivers, "_fit_var", broken)
+    fit = fit_economic(history, years=history.index)
+    assert fit.method == "AR(1) per series"
+    assert "VAR(1) fit failed" in fit.fallback_reason and "Singular matrix" in fit.fallback_reason
+    with pytest.raises(DataError, match="VAR\\(1\\) fit failed"):
+        fit_economic(history, years=history.index, method="var")
+
+
+def test_explosive_data_are_refused_naming_the_series():
+    explosive = np.diag([1.03, 0.3, 0.5])
+    history = _var_history(explosive, [0.0, 0.01, 0.01], np.diag(TRUE_SD**2), 60, seed=2)
+    with pytest.raises(DataError, match="not stable"):
+        fit_economic(history, years=history.index, method="var")
+    # auto: the VAR is not stable, and the fallback AR(1) of wage growth is not stationary either
+    with pytest.raises(DataError, match="wage_growth .*not stationary"):
+        fit_economic(history, years=history.index)
+
+
+# ------------------------------------------------------------------------------------------------
+# Economic simulation
+
+
+def test_same_seed_same_paths_different_seed_different(shipped_economic):
+    a = shipped_economic.simulate_deviations(50, 20, seed=7)
+    b = shipped_economic.simulate_deviations(50, 20, seed=7)
+    c = shipped_economic.simulate_deviations(50, 20, seed=8)
+    assert a.shape == (50, 20, 3)
+    np.testing.assert_array_equal(a, b)
+    assert not np.allclose(a[:, 1:], c[:, 1:])
+
+
+def test_paths_start_at_zero_and_scale_multiplies_them(shipped_economic):
+    one = shipped_economic.simulate_deviations(20, 10, seed=1)
+    assert np.all(one[:, 0] == 0.0) and np.all(one[:, 1:] != 0.0)
+    assert np.all(shipped_economic.simulate_deviations(20, 10, seed=1, scale=0.0) == 0.0)
+    np.testing.assert_allclose(shipped_economic.simulate_deviations(20, 10, seed=1, scale=2.0),
+                               2.0 * one, rtol=1e-12, atol=0)
+
+
+def test_simulated_spread_is_the_models(known_var_fit):
+    paths = known_var_fit.simulate_deviations(40_000, 4, seed=3)
+    theory = known_var_fit.deviation_covariance(4)
+    for t in (1, 3):
+        sample = np.cov(paths[:, t], rowvar=False)
+        # 40,000 paths: sampling error of a variance ≈ 0.7%; of a covariance about as small.
+        np.testing.assert_allclose(sample, theory[t], rtol=0.05, atol=0.03 * theory[t].max())
+    assert np.abs(paths.mean(axis=0)).max() < 4 * np.sqrt(theory[3].diagonal().max() / 40_000)
+
+
+def test_bad_simulation_arguments_raise(shipped_economic, shipped_mortality):
+    from model.errors import YanglaoError
+
+    with pytest.raises(YanglaoError, match="scale"):
+        shipped_economic.simulate_deviations(10, 5, seed=0, scale=-1.0)
+    with pytest.raises(YanglaoError, match="n_paths"):
+        shipped_mortality.simulate_improvement(0, 5, seed=0)
+
+
+# ------------------------------------------------------------------------------------------------
+# Refusing bad data
+
+
+def test_nan_in_the_fitted_years_names_series_and_year(history):
+    broken = history.copy()
+    broken.loc[2010, "inflation"] = np.nan
+    broken.loc[2012, "inflation"] = np.nan
+    with pytest.raises(DataError, match=r"inflation has no value .* 2010, 2012"):
+        fit_economic(broken)
+    broken = history.copy()
+    broken.loc[2015, "e0_female"] = np.nan
+    with pytest.raises(DataError, match=r"e0_female has no value .* 2015"):
+        fit_mortality(broken)
+
+
+def test_missing_years_are_named(history):
+    with pytest.raises(DataError, match=r"deposit_rate has no value .* 2025"):
+        fit_economic(history, years=range(2010, 2026))
+
+
+def test_too_few_years_raise_naming_the_series(history):
+    with pytest.raises(DataError, match=r"wage_growth, inflation, deposit_rate.*at least 12"):
+        fit_economic(history, years=range(2018, 2024))
+    with pytest.raises(DataError, match=r"e0_male, e0_female.*at least 10"):
+        fit_mortality(history, years=range(2019, 2024))
+
+
+def test_a_constant_series_is_refused_not_fitted(history):
+    # the deposit benchmark has not moved since October 2015
+    with pytest.raises(DataError, match=r"deposit_rate is constant .* 2012–2023"):
+        fit_economic(history.assign(deposit_rate=0.015), years=range(2012, 2024))
+
+
+def test_years_must_be_consecutive(history):
+    with pytest.raises(DataError, match="consecutive"):
+        fit_economic(history, years=[2001, 2003, 2004] + list(range(2006, 2020)))
+
+
+# ------------------------------------------------------------------------------------------------
+# Mortality
+
+
+TRUE_DRIFT, TRUE_E0_SD, TRUE_E0_CORR = (0.25, 0.20), (0.15, 0.10), 0.6
+
+
+@pytest.fixture(scope="module")
+def known_mortality_fit() -> MortalityFit:
+    history = _e0_history(TRUE_DRIFT, TRUE_E0_SD, TRUE_E0_CORR, N_LONG, seed=4)
+    return fit_mortality(history, years=range(1, N_LONG + 1))
+
+
+def test_random_walk_recovers_drift_noise_and_correlation(known_mortality_fit):
+    fit = known_mortality_fit
+    se = np.asarray(TRUE_E0_SD) / math.sqrt(N_LONG)
+    assert np.all(np.abs(fit.drift_e0 - TRUE_DRIFT) < 4 * se)
+    np.testing.assert_allclose(fit.drift_e0_se, se, rtol=0.05)
+    np.testing.assert_allclose(fit.sd_e0, TRUE_E0_SD, rtol=0.05)
+    assert fit.correlation == pytest.approx(TRUE_E0_CORR, abs=0.04)
+    assert fit.diagnostics.n_obs == N_LONG
+
+
+def test_improvement_rate_adds_the_drift_to_life_expectancy(known_mortality_fit):
+    fit = known_mortality_fit
+    qx = life_table(fit.table)
+    for s in range(2):
+        improved = np.minimum(qx[s] * (1 - fit.rate_by_sex[s]), 1.0)
+        gain = life_expectancy_at_birth(improved) - life_expectancy_at_birth(qx[s])
+        assert gain == pytest.approx(fit.drift_e0[s], abs=1e-8)
+    assert fit.rate_mean == pytest.approx(np.mean(fit.rate_by_sex))
+    # a 0.25-year gain at e0 ≈ 75–81 takes about a 2–3% fall in every death rate
+    assert 0.015 < fit.rate_mean < 0.035
+    assert improvement_rate_for_e0_gain(0.0, qx[0]) == pytest.approx(0.0, abs=1e-10)
+    assert improvement_rate_for_e0_gain(-0.1, qx[0]) < 0
+
+
+def test_linear_translation_of_noise_is_close_to_exact(shipped_mortality):
+    fit = shipped_mortality
+    qx = life_table(fit.table)
+    for s in range(2):
+        for k in (-2.0, 2.0):
+            shock = k * fit.sd_e0[s]
+            exact = (improvement_rate_for_e0_gain(fit.drift_e0[s] + shock, qx[s])
+                     - fit.rate_by_sex[s])
+            linear = fit.rate_per_e0_year[s] * shock
+            assert abs(linear - exact) < 0.05 * abs(exact)
+
+
+def test_improvement_paths_reproducible_zero_start_scale(shipped_mortality):
+    fit = shipped_mortality
+    a = fit.simulate_improvement(100, 15, seed=2)
+    assert a.shape == (100, 15) and np.all(a[:, 0] == 0.0)
+    np.testing.assert_array_equal(a, fit.simulate_improvement(100, 15, seed=2))
+    assert not np.allclose(a[:, 1:], fit.simulate_improvement(100, 15, seed=3)[:, 1:])
+    assert np.all(fit.simulate_improvement(100, 15, seed=2, scale=0.0) == 0.0)
+    np.testing.assert_allclose(fit.simulate_improvement(100, 15, seed=2, scale=0.5), 0.5 * a)
+
+
+def test_improvement_noise_is_white_with_a_persistent_drift_error(shipped_mortality):
+    fit = shipped_mortality
+    n = 40_000
+    with_drift = fit.simulate_improvement(n, 4, seed=9)
+    without = fit.simulate_improvement(n, 4, seed=9, drift_uncertainty=False)
+    assert np.var(without[:, 2]) == pytest.approx(fit.deviation_variance(False), rel=0.03)
+    assert np.var(with_drift[:, 2]) == pytest.approx(fit.deviation_variance(True), rel=0.03)
+    # no persistence in the yearly noise; the drift error is shared by the years of a path
+    assert abs(np.corrcoef(without[:, 1], without[:, 2])[0, 1]) < 0.02
+    shared = fit.rate_mean_se**2 / fit.deviation_variance(True)
+    assert np.corrcoef(with_drift[:, 1], with_drift[:, 3])[0, 1] == pytest.approx(shared, abs=0.02)
+
+
+# ------------------------------------------------------------------------------------------------
+# The shipped history and its fits
+
+
+def test_shipped_history_has_no_gaps_in_the_fitted_years(history):
+    assert list(history.columns) == ["wage_growth", "inflation", "deposit_rate", "e0_male",
+                                     "e0_female"]
+    fitted = history.loc[2001:2023]
+    assert list(fitted.index) == list(range(2001, 2024))
+    assert np.isfinite(fitted.to_numpy()).all()
+    assert np.isfinite(history.loc[2000, ["e0_male", "e0_female"]]).all()
+
+
+def test_shipped_history_values_are_plausible(history):
+    h = history.loc[2001:2023]
+    assert h["wage_growth"].between(0.03, 0.25).all()
+    assert h["inflation"].between(-0.03, 0.10).all()
+    assert h["deposit_rate"].between(0.01, 0.06).all()
+    assert h["e0_male"].between(65, 80).all() and h["e0_female"].between(70, 85).all()
+    assert (h["e0_female"] > h["e0_male"]).all()
+    # the benchmark deposit rate has been 1.5% since October 2015
+    assert (history.loc[2016:2024, "deposit_rate"] == 0.015).all()
+    # anchors from the reference: national wage 2021/2020 (NBS, verified)
+    assert history.loc[2021, "wage_growth"] == pytest.approx(106837 / 97379 - 1)
+
+
+def test_history_files_hold_each_row_once_with_a_known_status():
+    long = drivers.history_long()  # raises if a (series, year) is in two files
+    new = long[long["file"] == "history_series.csv"]
+    assert set(new["status"]) == {"unverified"}
+    assert set(new["series"]) == {"avg_wage_nonprivate_national", "cpi_inflation",
+                                  "deposit_rate_1y_benchmark", "deposit_rate_1y_large_bank_posted"}
+    wage_years = sorted(long.loc[long["series"] == "avg_wage_nonprivate_national", "year"])
+    assert wage_years == list(range(2000, 2024))
+    text = (ROOT / "model" / "data" / "SOURCE.md").read_text(encoding="utf-8")
+    assert "`history_series.csv`" in text and "`qitai_history.csv`" in text
+
+
+def test_shipped_fits_are_usable(shipped_economic, shipped_mortality):
+    assert shipped_economic.method == "VAR(1)" and shipped_economic.diagnostics.stable
+    assert shipped_economic.diagnostics.n_obs == 22
+    assert 0.0 < shipped_economic.mean[0] < 0.2
+    assert 0.005 < shipped_mortality.rate_mean < 0.05
+    assert shipped_mortality.years == (2001, 2023)
+
+
+# ------------------------------------------------------------------------------------------------
+# Qitai history file and the docs
+
+
+def _make_qitai_history():
+    path = ROOT / "tools" / "make_qitai_history.py"
+    spec = importlib.util.spec_from_file_location("make_qitai_history", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_qitai_history_file_is_what_the_script_writes():
+    tool = _make_qitai_history()
+    shipped = (ROOT / "model" / "data" / "qitai_history.csv").read_text(encoding="utf-8")
+    assert shipped == tool.render(), "regenerate with python tools/make_qitai_history.py"
+
+
+def test_qitai_history_states_and_computes():
+    rows = pd.read_csv(ROOT / "model" / "data" / "qitai_history.csv", comment="#")
+    assert set(rows["status"]) <= STATUSES
+    assert not rows.duplicated(["fund", "year", "item"]).any()
+    value = rows.set_index(["fund", "year", "item"])["value"]
+    # report 二(一): balance −174.28 stated, 29709.01 − 30150.48 = −441.47 computed
+    assert value["civil_service", 2021, "balance"] == -174.28
+    assert value["civil_service", 2021, "balance_computed"] == pytest.approx(-441.47)
+    assert value["combined", 2021, "total_income_computed"] == pytest.approx(36042.78)
+    # 2020: the opening reserve of 2021 and the stated increases (model.backtest)
+    assert value["civil_service", 2020, "reserve_end"] == pytest.approx(802.34)
+    assert value["residents", 2020, "total_income"] == pytest.approx(6333.77 - 191.91)
+    assert value["civil_service", 2020, "contributors"] == 6816
+    by_status = rows.set_index(["fund", "year", "item"])["status"]
+    assert by_status["civil_service", 2020, "contribution_income"] == "unverified"  # a judgment
+    assert by_status["civil_service", 2021, "contribution_income"] == "verified"
+
+
+def test_doc_tables_are_the_fits():
+    doc = (ROOT / "docs" / "drivers.md").read_text(encoding="utf-8")
+    for name, body in drivers.doc_sections().items():
+        assert doc_section(doc, name) == body, (
+            f"docs/drivers.md section {name} is stale: "
+            "python -m model.drivers --update docs/drivers.md")
+
+
+def test_doc_economic_table_numbers_match_the_fit_to_4_decimals(shipped_economic):
+    doc = (ROOT / "docs" / "drivers.md").read_text(encoding="utf-8")
+    table = doc_section(doc, "economic-fit").split("\n\n")[0].splitlines()[2:]
+    for i, line in enumerate(table):
+        cells = [c.strip() for c in line.strip("|").split("|")]
+        assert cells[0] == ECONOMIC_SERIES[i]
+        numbers = [float(c) for c in cells[1:]]
+        expected = [shipped_economic.intercepts[i], *shipped_economic.coefficients[i],
+                    shipped_economic.mean[i], shipped_economic.sample_mean[i],
+                    shipped_economic.residual_sd[i]]
+        np.testing.assert_allclose(numbers, expected, atol=5e-5)
