@@ -8,7 +8,6 @@ message on stderr, never a traceback (``--debug`` re-raises for developers).
 from __future__ import annotations
 
 import sys
-from enum import Enum
 from pathlib import Path
 from typing import Annotated
 
@@ -24,38 +23,17 @@ app = typer.Typer(
     add_completion=False,
 )
 
-# Shared arguments and options, spelled once.
-ScenarioArg = Annotated[Path, typer.Argument(help="scenario .yaml file", show_default=False)]
-OutOpt = Annotated[
-    Path | None, typer.Option("--out", help="folder to write results into (created if absent)")
-]
-DebugOpt = Annotated[bool, typer.Option("--debug", help="show tracebacks (for developers)")]
-
-
-class Lang(str, Enum):
-    zh = "zh"
-    en = "en"
-
-
-LangOpt = Annotated[Lang, typer.Option("--lang", help="labels of tables and charts: zh (中文) or en")]
-YearsOpt = Annotated[
-    int | None,
-    typer.Option("--years", min=1, max=100, help="years to project after the base year (1–100)"),
-]
-
-
-class Format(str, Enum):
-    table = "table"
-    csv = "csv"
-    json = "json"
-    xlsx = "xlsx"
-
-
-def _fail(err: YanglaoError, debug: bool, code: int = 2) -> None:
-    if debug:
-        raise err
-    typer.echo(f"error: {err}" if "\n" not in str(err) else f"error:\n{err}", err=True)
-    raise typer.Exit(code)
+from cli.common import (  # noqa: E402  (shared options, spelled once)
+    DebugOpt,
+    Format,
+    Lang,
+    LangOpt,
+    OutOpt,
+    ScenarioArg,
+    YearsOpt,
+    _fail,
+)
+from cli.evaluate import evaluate  # noqa: E402
 
 
 @app.command()
@@ -279,6 +257,8 @@ def check(scenario: ScenarioArg, debug: DebugOpt = False) -> None:
     if any(not f.agrees for f in findings):
         raise typer.Exit(1)
 
+
+app.command()(evaluate)
 
 if __name__ == "__main__":  # pragma: no cover
     app()

@@ -6,7 +6,8 @@ over the previous year's total, a budget completion is the outturn over the budg
 add up to the combined figures, and a figure stated in two sections should be stated the same.
 :func:`check_base_year` recomputes each such identity from the stated figures present in a
 scenario's ``base_year`` and returns one :class:`Finding` per check, agreeing or not, each naming
-where the stated figure and the figures it is recomputed from were stated.
+where the stated figure and the figures it is recomputed from were stated; :func:`check_stated`
+runs the same checks on any block of that shape (a year's outturn, ``model.outturn``).
 :func:`format_findings` turns them into the plain-text report of ``yanglao check``.
 
 When figures agree
@@ -347,7 +348,27 @@ def check_base_year(scenario: Scenario) -> list[Finding]:
         against its primary figure. Budgets restated with another value are also used in the
         recomputations that involve them.
     """
-    base = scenario.base_year
+    return check_stated(scenario.base_year)
+
+
+def check_stated(base: Any) -> list[Finding]:
+    """Check every identity among the figures of one block of stated figures.
+
+    The same checks as :func:`check_base_year`, on any block shaped like a scenario's
+    ``base_year``: an object with the attributes ``combined`` (a ``CombinedOutturn`` or None),
+    ``civil_service`` and ``residents`` (``FundOutturn`` or None) — a year's outturn as well as
+    a scenario's base year.
+
+    Parameters
+    ----------
+    base : BaseYear or Outturn
+        The block of stated figures.
+
+    Returns
+    -------
+    list[Finding]
+        As for :func:`check_base_year`.
+    """
     findings: list[Finding] = []
     for fund in FUNDS:
         block = getattr(base, fund)

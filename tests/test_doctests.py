@@ -5,7 +5,7 @@ import importlib
 
 import pytest
 
-MODULES = ["model.units", "model.scenario.schedule", "model.retirement", "model.demography",
+MODULES = ["model.units", "model.scenario.schedule", "model.retirement", "model.demography", "model.budget",
            "model.fund", "model.report"]
 
 

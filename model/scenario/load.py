@@ -11,7 +11,7 @@ from __future__ import annotations
 import difflib
 import re
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
@@ -19,6 +19,7 @@ from model.errors import Problem, ScenarioError
 from model.scenario.schema import Scenario, Schedule
 
 LineMap = dict[tuple[Any, ...], int]
+ModelT = TypeVar("ModelT", bound=BaseModel)
 
 
 def load_scenario(path: str | Path) -> Scenario:
@@ -279,30 +280,54 @@ def _scalar(x: Any) -> Any:
 
 def validate_data(data: dict[str, Any], lines: LineMap, name: str) -> Scenario:
     """Validate parsed scenario data, mapping each error to a field path and a line."""
-    try:
-        scenario = Scenario.model_validate(data)
-    except ValidationError as err:
-        raise ScenarioError(_problems_from(err, data, lines, name)) from None
+    scenario = validate_model(data, lines, name, Scenario)
     problems = list(_schedule_problems(scenario, lines, name))
     if problems:
         raise ScenarioError(problems)
     return scenario
 
 
+def validate_model(
+    data: dict[str, Any], lines: LineMap, name: str, model_cls: type[ModelT]
+) -> ModelT:
+    """Validate parsed YAML data against any model, with the errors of a scenario file.
+
+    Parameters
+    ----------
+    data, lines
+        As returned by :func:`read_yaml`.
+    name : str
+        The file as the user named it (it starts every message).
+    model_cls : type[BaseModel]
+        The model of the whole document (``Scenario``, or another document such as an outturn).
+
+    Raises
+    ------
+    ScenarioError
+        One :class:`~model.errors.Problem` per mistake: file, line, dotted field and what is
+        expected, with the suggestions ("did you mean") taken from ``model_cls``.
+    """
+    try:
+        return model_cls.model_validate(data)
+    except ValidationError as err:
+        raise ScenarioError(_problems_from(err, data, lines, name, model_cls)) from None
+
+
 def _problems_from(
-    err: ValidationError, data: dict[str, Any], lines: LineMap, name: str
+    err: ValidationError, data: dict[str, Any], lines: LineMap, name: str,
+    root: type[BaseModel] = Scenario,
 ) -> list[Problem]:
     found: list[tuple[tuple[Any, ...], str, str]] = []  # (loc, message, pydantic error type)
     for e in _merge_union_errors(err.errors(), data):
         # Union branches add their type names to loc: drop them.
         loc = _clean_loc(e["loc"], data)
-        message = _message(e, loc, data)
+        message = _message(e, loc, data, root)
         if message.startswith("@") and "|" in message:
             sub, message = message[1:].split("|", 1)
             key = _maybe_int(sub)
             found.append((loc + (key,), message, e["type"]))
             # A validator of a mapping stops at its first bad key: report the others too.
-            found.extend((k, m, e["type"]) for k, m in _later_bad_keys(loc, key, data))
+            found.extend((k, m, e["type"]) for k, m in _later_bad_keys(loc, key, data, root))
         else:
             found.append((loc, message, e["type"]))
     # A misspelt key is reported once, as unknown with a suggestion; the field it was meant to
@@ -310,7 +335,7 @@ def _problems_from(
     suggested = {
         loc[:-1] + (close,)
         for loc, _, kind in found
-        if kind == "extra_forbidden" and (close := _suggestion(loc)) is not None
+        if kind == "extra_forbidden" and (close := _suggestion(loc, root)) is not None
     }
     problems: list[Problem] = []
     seen: set[tuple[str, str]] = set()
@@ -401,14 +426,14 @@ def _merge_union_errors(errors: list[Any], data: Any) -> list[Any]:
 
 
 def _later_bad_keys(
-    loc: tuple[Any, ...], first: Any, data: Any
+    loc: tuple[Any, ...], first: Any, data: Any, root: type[BaseModel] = Scenario
 ) -> list[tuple[tuple[Any, ...], str]]:
     """The bad keys after ``first`` in a mapping whose validator stopped at ``first``.
 
     ``{2014: 20, 2019: 16}`` fails at 2014; validating again without each bad key found so far
     reports 2019 as well, in the validator's own words.
     """
-    model = _model_at(loc[:-1])
+    model = _model_at(loc[:-1], root)
     parent = _value_at(data, loc[:-1])
     fname = loc[-1] if loc else None
     if model is None or not isinstance(parent, dict) or not isinstance(parent.get(fname), dict):
@@ -438,9 +463,9 @@ def _later_bad_keys(
     return out
 
 
-def _suggestion(loc: tuple[Any, ...]) -> str | None:
+def _suggestion(loc: tuple[Any, ...], root: type[BaseModel] = Scenario) -> str | None:
     """The allowed field closest to the unknown key at ``loc``, if one is close."""
-    parent = _model_at(loc[:-1])
+    parent = _model_at(loc[:-1], root)
     if parent is None or not loc:
         return None
     close = difflib.get_close_matches(str(loc[-1]), list(parent.model_fields), n=1)
@@ -454,13 +479,16 @@ def _maybe_int(s: str) -> Any:
         return s
 
 
-def _message(e: dict[str, Any], loc: tuple[Any, ...], data: dict[str, Any]) -> str:
+def _message(
+    e: dict[str, Any], loc: tuple[Any, ...], data: dict[str, Any],
+    root: type[BaseModel] = Scenario,
+) -> str:
     kind = e["type"]
     got = e.get("input")
     if kind == "missing":
         # Name the key expected, where, and (for a value with a source) what it holds.
         where = ".".join(str(p) for p in loc[:-1]) or "the top level"
-        return f"missing required field; expected key '{loc[-1]}' in {where}{_holds(loc)}"
+        return f"missing required field; expected key '{loc[-1]}' in {where}{_holds(loc, root)}"
     if kind == "union_forms":
         # the named choices first, then the mapping form
         options = [f for f in e["forms"] if f]
@@ -471,10 +499,10 @@ def _message(e: dict[str, Any], loc: tuple[Any, ...], data: dict[str, Any]) -> s
         hint = f" (did you mean '{close[0]}'?)" if close else ""
         return f"expected {' or '.join(dict.fromkeys(forms))}, got {got!r}{hint}"
     if kind == "extra_forbidden":
-        parent = _model_at(loc[:-1])
+        parent = _model_at(loc[:-1], root)
         hint = ""
         if parent is not None:
-            close = _suggestion(loc)
+            close = _suggestion(loc, root)
             if close:
                 hint = f"; did you mean '{close}'?"
             allowed = ", ".join(parent.model_fields)
@@ -517,14 +545,14 @@ def _message(e: dict[str, Any], loc: tuple[Any, ...], data: dict[str, Any]) -> s
     return str(e.get("msg", kind))
 
 
-def _holds(loc: tuple[Any, ...]) -> str:
+def _holds(loc: tuple[Any, ...], root: type[BaseModel] = Scenario) -> str:
     """': <what>, written as value: and source:' for a missing Quantity or Schedule field."""
     import types
     import typing
 
     from model.scenario.schema import _KIND_WORDS, Quantity
 
-    parent = _model_at(loc[:-1])
+    parent = _model_at(loc[:-1], root)
     field = parent.model_fields.get(str(loc[-1])) if parent is not None and loc else None
     if field is None:
         return ""
@@ -534,12 +562,13 @@ def _holds(loc: tuple[Any, ...]) -> str:
     return ""
 
 
-def _model_at(loc: tuple[Any, ...]) -> type[BaseModel] | None:
-    """The pydantic model class that validates the mapping at ``loc`` (None if not a model)."""
+def _model_at(loc: tuple[Any, ...], root: type[BaseModel] = Scenario) -> type[BaseModel] | None:
+    """The pydantic model class that validates the mapping at ``loc`` (None if not a model);
+    ``loc`` starts at the document model ``root``."""
     import types
     import typing
 
-    model: Any = Scenario
+    model: Any = root
     for part in loc:
         if not (isinstance(model, type) and issubclass(model, BaseModel)):
             return None
