@@ -119,6 +119,9 @@ def budget(
     year: Annotated[int | None, typer.Option("--year", help="budget year (default: the year after the base year)")] = None,
     paths: Annotated[int, typer.Option("--paths", min=100, max=100_000, help="simulated outturns for the intervals")] = 2000,
     seed: Annotated[int, typer.Option("--seed", help="random seed of the simulated outturns")] = 0,
+    intervals: Annotated[str, typer.Option(
+        "--intervals", help="'budget': drivers, counts, arrears and back-test error (see docs/budget.md); "
+        "'simulation': the Monte Carlo of `yanglao simulate`")] = "budget",
     out: OutOpt = None,
     lang: LangOpt = Lang.zh,
     debug: DebugOpt = False,
@@ -130,7 +133,7 @@ def budget(
         sc = load_scenario(scenario)
         from model.budget import format_budget, make_budget
 
-        result = make_budget(sc, year if year is not None else sc.meta.base_year + 1, paths, seed)
+        result = make_budget(sc, year if year is not None else sc.meta.base_year + 1, paths, seed, intervals)
         if out is not None:
             from model.io import write_budget
 

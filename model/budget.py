@@ -331,10 +331,49 @@ class Budget:
     targets: list[dict[str, Any]] = field(default_factory=list)
 
 
-def make_budget(scenario: Scenario, year: int, paths: int = 2000, seed: int = 0) -> Budget:
-    """Budget lines with intervals and band probabilities, and the performance-target table."""
+def simulation_budget_year(scenario: Scenario, year: int, paths: int, seed: int) -> dict[str, dict[str, np.ndarray]]:
+    """Outturns of ``year`` from the Monte Carlo of ``model.simulate`` (fitted drivers, mortality
+    trend, small-population counts). Lines the simulation does not draw separately keep their
+    point value; totals, balance and the subsidy split are recomputed so the identities hold."""
+    from model.simulate import simulate
+
+    t = _year_index(scenario, year)
     point = budget_lines(scenario, year)
-    samples = simulate_budget_year(scenario, year, paths, seed)
+    sim = simulate(scenario, paths=paths, seed=seed, years=t)
+    out: dict[str, dict[str, np.ndarray]] = {}
+    for fund, series in sim.funds.items():
+        p = point[fund]
+        d = {k: np.full(paths, p[k]) for k in LINE_KEYS}
+        for key in ("contribution_income", "interest_income", "subsidy_income", "reserve_end",
+                    "contributors", "beneficiaries"):
+            d[key] = series[key][:, t].copy()
+        spending = series["total_expenditure"][:, t]
+        d["pension_expenditure"] = spending - p["funeral_grant_expenditure"] - p["other_expenditure"] - p["transfer_expenditure"]
+        d["total_expenditure"] = spending
+        d["total_income"] = d["contribution_income"] + d["interest_income"] + d["subsidy_income"] + d["other_income"] + d["transfer_income"]
+        d["balance"] = d["total_income"] - d["total_expenditure"]
+        # the subsidy keeps the point budget's split between levels of government
+        for lv in GOVERNMENT_LEVELS:
+            share = p[f"subsidy_{lv}"] / p["subsidy_income"] if p["subsidy_income"] else (lv == "county")
+            d[f"subsidy_{lv}"] = d["subsidy_income"] * share
+        out[fund] = d
+    return _with_combined(out)
+
+
+def make_budget(scenario: Scenario, year: int, paths: int = 2000, seed: int = 0,
+                intervals: str = "budget") -> Budget:
+    """Budget lines with intervals and band probabilities, and the performance-target table.
+
+    ``intervals="budget"`` draws the outturn as described in this module; ``"simulation"`` takes
+    it from the Monte Carlo of ``model.simulate`` (``yanglao budget --intervals simulation``).
+    """
+    point = budget_lines(scenario, year)
+    if intervals == "simulation":
+        samples = simulation_budget_year(scenario, year, paths, seed)
+    elif intervals == "budget":
+        samples = simulate_budget_year(scenario, year, paths, seed)
+    else:
+        raise YanglaoError(f"--intervals: expected 'budget' or 'simulation', got {intervals!r}")
     lines = []
     for fund, values in point.items():
         for key, zh, en, kind in LINES:

@@ -103,3 +103,14 @@ def test_budget_cli_writes_tables(tmp_path):
     assert (out / "budget.xlsx").exists() and (out / "targets.csv").exists()
     bad = CliRunner().invoke(app, ["budget", str(QITAI), "--year", "2021", "--out", str(tmp_path / "x")])
     assert bad.exit_code == 2 and "after the base year" in bad.stderr and not (tmp_path / "x").exists()
+
+
+def test_budget_intervals_from_the_simulation(qitai):
+    b = make_budget(qitai, 2022, paths=400, seed=2, intervals="simulation")
+    lines = {(x.fund, x.key): x for x in b.lines}
+    need = lines["civil_service", "subsidy_income"]
+    assert need.low < need.budget < need.high
+    income = lines["residents", "total_income"]
+    assert income.low <= income.budget <= income.high
+    with pytest.raises(Exception, match="intervals"):
+        make_budget(qitai, 2022, paths=100, intervals="guess")
