@@ -102,13 +102,9 @@ def compare(
         from model.compare import format_comparison
 
         result = run_compare(loaded, years=years, at_years=at_years)
-        if out is not None:
-            from model.io import write_comparison
+        from model.io import write_comparison
 
-            written = write_comparison(result, out, lang=lang.value)
-        typer.echo(format_comparison(result, lang=lang.value))
-        if out is not None:
-            typer.echo("wrote " + ", ".join(str(p) for p in written), err=True)
+        _show(result, format_comparison, write_comparison, out, lang)
     except YanglaoError as err:
         _fail(err, debug)
 
@@ -134,13 +130,9 @@ def budget(
         from model.budget import format_budget, make_budget
 
         result = make_budget(sc, year if year is not None else sc.meta.base_year + 1, paths, seed, intervals)
-        if out is not None:
-            from model.io import write_budget
+        from model.io import write_budget
 
-            written = write_budget(result, out, lang=lang.value)
-        typer.echo(format_budget(result, lang=lang.value))
-        if out is not None:
-            typer.echo("wrote " + ", ".join(str(p) for p in written), err=True)
+        _show(result, format_budget, write_budget, out, lang)
     except YanglaoError as err:
         _fail(err, debug)
 
@@ -164,13 +156,9 @@ def simulate(
         from model.simulate import simulate as run_simulation
 
         result = run_simulation(sc, paths=paths, seed=seed, years=years)
-        if out is not None:
-            from model.io import write_simulation
+        from model.io import write_simulation
 
-            written = write_simulation(result, out, lang=lang.value)
-        typer.echo(format_simulation(result, lang=lang.value))
-        if out is not None:
-            typer.echo("wrote " + ", ".join(str(p) for p in written), err=True)
+        _show(result, format_simulation, write_simulation, out, lang)
     except YanglaoError as err:
         _fail(err, debug)
 
@@ -213,15 +201,19 @@ def sensitivity(
         from model.sensitivity import sensitivity as run_sensitivity
 
         result = run_sensitivity(sc, years=years)
-        if out is not None:
-            from model.io import write_sensitivity
+        from model.io import write_sensitivity
 
-            written = write_sensitivity(result, out, lang=lang.value)
-        typer.echo(format_sensitivity(result, lang=lang.value))
-        if out is not None:
-            typer.echo("wrote " + ", ".join(str(p) for p in written), err=True)
+        _show(result, format_sensitivity, write_sensitivity, out, lang)
     except YanglaoError as err:
         _fail(err, debug)
+
+
+def _show(result, format_fn, write_fn, out: Path | None, lang: Lang) -> None:
+    """Write the files (all or nothing) before printing, so a failed write prints no table."""
+    written = write_fn(result, out, lang=lang.value) if out is not None else []
+    typer.echo(format_fn(result, lang=lang.value))
+    if written:
+        typer.echo("wrote " + ", ".join(str(p) for p in written), err=True)
 
 
 def _parse_years(text: str | None) -> tuple[int, ...] | None:

@@ -184,6 +184,21 @@ def _save(fig, path: Path) -> Path:
     return path
 
 
+def _year_axes(ax, title: str, ylabel: str, lang: str, legend_loc: str) -> None:
+    """Title, labels, integer years on x, thousands separators on y, grid and legend."""
+    from matplotlib.ticker import FuncFormatter, MaxNLocator
+
+    ax.set_title(title)
+    ax.set_ylabel(ylabel)
+    ax.set_xlabel(_TEXT["year"][lang])
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _pos: f"{v:.0f}"))
+    ax.yaxis.set_major_formatter(_thousands_formatter(ax.yaxis))
+    ax.grid(True, color="0.88", linewidth=0.8)
+    ax.set_axisbelow(True)
+    ax.legend(loc=legend_loc, frameon=True, framealpha=0.9)
+
+
 def plot_paths(
     years: Sequence[int] | np.ndarray,
     series: Mapping[str, Sequence[float] | np.ndarray],
@@ -246,7 +261,6 @@ def plot_paths(
         ys[str(name)] = y
 
     import matplotlib
-    from matplotlib.ticker import FuncFormatter, MaxNLocator
 
     with matplotlib.rc_context(_style(lang)):
         fig, ax = _new_figure((9, 5.2))
@@ -256,15 +270,7 @@ def plot_paths(
             finite = np.concatenate([y[np.isfinite(y)] for y in ys.values()])
             if finite.size and finite.min() < 0 < finite.max():
                 ax.axhline(0, color="0.35", linewidth=0.9, zorder=1)
-            ax.set_title(title)
-            ax.set_ylabel(ylabel)
-            ax.set_xlabel(_TEXT["year"][lang])
-            ax.xaxis.set_major_locator(MaxNLocator(integer=True))
-            ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _pos: f"{v:.0f}"))
-            ax.yaxis.set_major_formatter(_thousands_formatter(ax.yaxis))
-            ax.grid(True, color="0.88", linewidth=0.8)
-            ax.set_axisbelow(True)
-            ax.legend(loc="best", frameon=True, framealpha=0.9)
+            _year_axes(ax, title, ylabel, lang, legend_loc="best")
             return _save(fig, path)
         finally:
             _close(fig)
@@ -437,7 +443,6 @@ def plot_fan(
     if pct.shape != (len(levels), x.size):
         raise OutputError(f"{path}: percentiles of shape {pct.shape}, expected {(len(levels), x.size)}")
     import matplotlib
-    from matplotlib.ticker import FuncFormatter, MaxNLocator
 
     words = {"median": {"zh": "中位数", "en": "median"},
              "band": {"zh": "{lo}%–{hi}% 区间", "en": "{lo}th–{hi}th percentile"},
@@ -457,15 +462,7 @@ def plot_fan(
                         linestyle="--", label=words["det"][lang])
             if np.nanmin(pct) < 0 < np.nanmax(pct):
                 ax.axhline(0, color="0.35", linewidth=0.9, zorder=1)
-            ax.set_title(title)
-            ax.set_ylabel(ylabel)
-            ax.set_xlabel(_TEXT["year"][lang])
-            ax.xaxis.set_major_locator(MaxNLocator(integer=True))
-            ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _pos: f"{v:.0f}"))
-            ax.yaxis.set_major_formatter(_thousands_formatter(ax.yaxis))
-            ax.grid(True, color="0.88", linewidth=0.8)
-            ax.set_axisbelow(True)
-            ax.legend(loc="upper left", frameon=True, framealpha=0.9)
+            _year_axes(ax, title, ylabel, lang, legend_loc="upper left")
             return _save(fig, path)
         finally:
             _close(fig)

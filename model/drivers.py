@@ -25,7 +25,6 @@ singular covariance) raises :class:`~model.errors.DataError` naming the series a
 
 from __future__ import annotations
 
-import csv
 import io
 import math
 from collections.abc import Iterable, Sequence

@@ -247,10 +247,13 @@ def write_simulation(sim, out_dir: str | Path, lang: str = "zh") -> list[Path]:
     pct = percentile_rows(sim)
     dep = depletion_rows(sim)
     sheets = {"percentiles": pct, "depletion": dep}
-    fits = sim.drivers
-    if fits:
-        sheets["drivers"] = [{"model": name, "parameters": str(getattr(fit, "summary", lambda: fit)())}
-                             for name, fit in fits.items()]
+    if sim.drivers:
+        from model.drivers import format_economic_fit, format_mortality_fit
+
+        # the fitted models as the Markdown tables of docs/drivers.md, one line per row
+        text = (format_economic_fit(sim.drivers["economic"]) + "\n\n"
+                + format_mortality_fit(sim.drivers["mortality"]))
+        sheets["drivers"] = [{"fitted driver models (docs/drivers.md)": line} for line in text.splitlines()]
     files: dict[str, Callable[[Path], None]] = {
         "percentiles.csv": _csv_writer(pct),
         "depletion.csv": _csv_writer(dep),

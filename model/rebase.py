@@ -78,7 +78,7 @@ def rebase_data(scenario: Scenario, outturn) -> dict[str, Any]:
             "band_width": 1, "last_age": 100, "source": src}
         population["male_share"] = {"value": round(float(pop[0].sum() / pop.sum()), 6), "unit": "/1", "source": src}
         residents = data["policy"]["residents"]
-        stated = getattr(outturn, "residents")
+        stated = outturn.residents
         if residents.get("funeral_grant_yuan") == "from_budget" and stated.expenditure_budget_funeral is None:
             grant = next(c.value for c in basis.calibration if c.fund == "residents" and c.name == "funeral_grant_yuan")
             residents["funeral_grant_yuan"] = {"value": round(float(grant), 2), "unit": "元",

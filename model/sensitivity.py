@@ -253,7 +253,7 @@ def break_even_values(scenario: Scenario, years: int | None = None) -> list[dict
     out = []
     for lever in LEVERS:
         grid = np.linspace(lever.lo, lever.hi, BREAK_EVEN_GRID)
-        variants = [shocked(scenario, lambda d, x=x: lever.set(d, float(x), base)) for x in grid]
+        variants = [shocked(scenario, lambda d, x=x, lever=lever: lever.set(d, float(x), base)) for x in grid]
         result = project_basis(stack_bases([build_basis(v, years) for v in variants]), keep_members=False)
         needs = np.array([result.summary(i)["civil_service"]["subsidy_need_10y"] for i in range(len(grid))])
         gap = needs - target

@@ -29,7 +29,7 @@ variance set to zero the simulation equals the deterministic projection.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -334,7 +334,7 @@ def _withheld_fraction(b, d, t: int) -> float:
 def percentile_rows(sim: Simulation) -> list[dict[str, Any]]:
     """``percentiles.csv``: fund × series × year with the percentiles and the deterministic value."""
     rows = []
-    for fund, series in sim.funds.items():
+    for fund in sim.funds:
         for name in SUMMARISED:
             pct = sim.percentiles(fund, name)
             det = sim.deterministic.funds[fund][name][0]
