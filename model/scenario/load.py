@@ -9,6 +9,7 @@ expected, as a :class:`~model.errors.ScenarioError`.
 from __future__ import annotations
 
 import difflib
+from collections.abc import Mapping
 import re
 from pathlib import Path
 from typing import Any, TypeVar
@@ -39,8 +40,56 @@ def load_scenario(path: str | Path) -> Scenario:
     return validate_data(data, lines, name)
 
 
-def read_yaml(path: str | Path) -> tuple[Any, LineMap]:
-    """Parse ``path`` into plain Python data plus a map from key path to 1-based line."""
+class _LinesOnDemand(Mapping):
+    """The key-path → line map of a file, built by the line-aware parser only when first asked.
+
+    A valid file never needs its lines, and the line-aware (round-trip) parser is several times
+    slower than the C-based safe one, so the lines wait until an error needs them."""
+
+    def __init__(self, path: str | Path):
+        self._path = path
+        self._lines: LineMap | None = None
+
+    def _load(self) -> LineMap:
+        if self._lines is None:
+            self._lines = _read_yaml_with_lines(self._path)[1]
+        return self._lines
+
+    def __getitem__(self, key: tuple[Any, ...]) -> int:
+        return self._load()[key]
+
+    def __iter__(self):
+        return iter(self._load())
+
+    def __len__(self) -> int:
+        return len(self._load())
+
+
+def read_yaml(path: str | Path) -> tuple[Any, Mapping[tuple[Any, ...], int]]:
+    """Parse ``path`` into plain Python data plus a map from key path to 1-based line.
+
+    A well-formed file is parsed by the fast safe loader (C-based where ruamel.yaml.clib is
+    installed; duplicate keys are refused there too) and its line map is built on demand; any
+    trouble falls back to the line-aware parser, whose errors name the line.
+    """
+    from ruamel.yaml import YAML
+    from ruamel.yaml.error import YAMLError
+
+    p = Path(path)
+    if p.is_file():
+        try:
+            fast = YAML(typ="safe", pure=False)
+            fast.allow_duplicate_keys = False
+            data = fast.load(p.read_text(encoding="utf-8"))
+        except (YAMLError, UnicodeDecodeError, ValueError):
+            data = None
+        if isinstance(data, dict) and all(isinstance(k, str) for k in data):
+            return data, _LinesOnDemand(path)
+    return _read_yaml_with_lines(path)
+
+
+def _read_yaml_with_lines(path: str | Path) -> tuple[Any, LineMap]:
+    """Parse ``path`` with the round-trip loader, recording the line of every key."""
     from ruamel.yaml import YAML
     from ruamel.yaml.constructor import DuplicateKeyError
     from ruamel.yaml.error import MarkedYAMLError, YAMLError
