@@ -441,6 +441,7 @@ def budget_rows(b: Budget, lang: str = "en") -> list[dict[str, Any]]:
 def format_budget(b: Budget, lang: str = "zh") -> str:
     """Terminal tables: budget lines with intervals and band probabilities, then the targets."""
     from model.axes import FUND_LABELS
+    from model.report import display_width
 
     zh = lang == "zh"
     names = {**{f: FUND_LABELS[f][lang] for f in FUND_LABELS}, "combined": "两项基金合计" if zh else "both funds"}
@@ -461,10 +462,10 @@ def format_budget(b: Budget, lang: str = "zh") -> str:
                          "" if x.band_probability is None else f"{100 * x.band_probability:.1f}%",
                          "" if x.best_budget is None else f"{x.best_budget:,.2f}",
                          ("⚠ 不大可能" if zh else "⚠ unlikely") if x.flagged else ""))
-        widths = [max(_w(r[i]) for r in rows) for i in range(len(head))]
+        widths = [max(display_width(r[i]) for r in rows) for i in range(len(head))]
         for r in rows:
-            lines.append("  " + "  ".join(c + " " * (widths[i] - _w(c)) if i in (0, 6)
-                                          else " " * (widths[i] - _w(c)) + c for i, c in enumerate(r)))
+            lines.append("  " + "  ".join(c + " " * (widths[i] - display_width(c)) if i in (0, 6)
+                                          else " " * (widths[i] - display_width(c)) + c for i, c in enumerate(r)))
     lines.append("")
     lines.append("绩效目标" if zh else "Performance targets")
     for t in b.targets:
@@ -475,6 +476,3 @@ def format_budget(b: Budget, lang: str = "zh") -> str:
                      f"{'预测' if zh else 'projected'} {proj or '–'} {t['unit'] if proj else ''}")
     return "\n".join(lines)
 
-
-def _w(text: str) -> int:
-    return sum(2 if ord(ch) > 0x2E7F else 1 for ch in text)

@@ -24,6 +24,7 @@ from model.axes import FUND_LABELS
 from model.basis import build_basis, stack_bases
 from model.errors import YanglaoError
 from model.project import project_basis
+from model.report import display_width
 from model.results import HEADLINE_HORIZONS, Projection
 from model.scenario.schema import Scenario
 
@@ -183,7 +184,7 @@ def format_comparison(c: Comparison, lang: str = "en") -> str:
                 cells.append(f"{_fmt(v, m.unit)} ({_fmt(d, m.unit, signed=True)})" if d is not None
                              else _fmt(v, m.unit))
             body.append(cells)
-        widths = [max(_width(str(h)), *(_width(r[i]) for r in body)) for i, h in enumerate(header)]
+        widths = [max(display_width(str(h)), *(display_width(r[i]) for r in body)) for i, h in enumerate(header)]
         lines.append("  ".join(_pad(h, widths[i], i == 0) for i, h in enumerate(header)))
         for r in body:
             lines.append("  ".join(_pad(x, widths[i], i == 0) for i, x in enumerate(r)))
@@ -191,13 +192,8 @@ def format_comparison(c: Comparison, lang: str = "en") -> str:
     return "\n".join(lines)
 
 
-def _width(text: str) -> int:
-    """Display width: CJK characters take two columns in a terminal."""
-    return sum(2 if ord(ch) > 0x2E7F else 1 for ch in text)
-
-
 def _pad(text: str, width: int, left: bool) -> str:
-    fill = " " * max(width - _width(text), 0)
+    fill = " " * max(width - display_width(text), 0)
     return text + fill if left else fill + text
 
 

@@ -19,6 +19,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from model.axes import FUND_LABELS
+from model.report import display_width
 from model.evaluate import (
     COMBINED,
     FUNDS,
@@ -157,13 +158,8 @@ def _w(key: str, lang: str) -> str | tuple[str, ...]:
     return _WORDS[key][lang if lang in ("zh", "en") else "en"]
 
 
-def _width(text: str) -> int:
-    """Display width: a Chinese character takes two columns."""
-    return sum(2 if ord(c) > 0x2E80 else 1 for c in text)
-
-
 def _pad(text: str, width: int, right: bool) -> str:
-    space = " " * max(0, width - _width(text))
+    space = " " * max(0, width - display_width(text))
     return space + text if right else text + space
 
 
@@ -210,7 +206,7 @@ def format_evaluation(ev: Evaluation, lang: str = "zh") -> str:
                          value_text(ln.key, ln.budget), pct(ln.completion_pct) + flag, band,
                          value_text(ln.key, ln.previous), change, growth,
                          _report_states(ln, lang)))
-        widths = [max(_width(h), *(_width(r[i]) for r in rows)) for i, h in enumerate(headers)]
+        widths = [max(display_width(h), *(display_width(r[i]) for r in rows)) for i, h in enumerate(headers)]
         out.append("")
         out.append(f"{FUND_NAMES[fund]['zh']} ({FUND_NAMES[fund]['en']})")
         out.append("  ".join(_pad(h, w, i not in (0, 8)) for i, (h, w) in

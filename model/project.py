@@ -71,6 +71,22 @@ def _headcount_weights(rule: np.ndarray, B: int) -> FloatArray:
     return (np.arange(4)[:, None] == np.broadcast_to(rule, (B,))[None, :]).astype(float)
 
 
+def new_hires(opening: FloatArray, before_hiring: FloatArray, hiring: FloatArray,
+              b: CivilServiceBasis, t: int) -> FloatArray:
+    """Civil-service hires of year ``t`` (B,) by the headcount rule.
+
+    constant: keep the opening headcount; growth: grow it; path: reach the stated count;
+    replacement: hire a ratio of this year's leavers. Hiring never goes below zero, and a frozen
+    year hires nobody. ``hiring`` is :func:`_headcount_weights` of the rows' rules.
+    """
+    target = (hiring[0] * opening + hiring[1] * opening * (1 + b.headcount_growth[:, t])
+              + hiring[3] * b.headcount_path[:, t])
+    leavers = opening - before_hiring
+    hires = hiring[2] * leavers * b.replacement_ratio[:, t] + (1 - hiring[2]) * np.maximum(
+        target - before_hiring, 0.0)
+    return hires * (1.0 - b.hiring_frozen[:, t])
+
+
 def civil_service_step(
     actives: FloatArray, retirees: FloatArray, pension_mass: FloatArray, b: CivilServiceBasis, t: int,
     hiring: FloatArray,
@@ -95,14 +111,7 @@ def civil_service_step(
     retirees_next = age_one_year(retirees_next)
     pension_next = age_one_year(pension_next)
 
-    opening = actives.sum((1, 2))
-    before_hiring = staying.sum((1, 2))
-    leavers = opening - before_hiring
-    # constant: keep the opening headcount; growth: grow it; path: reach the stated count;
-    # replacement: hire a ratio of this year's leavers. Hiring never goes below zero.
-    target = hiring[0] * opening + hiring[1] * opening * (1 + b.headcount_growth[:, t]) + hiring[3] * b.headcount_path[:, t]
-    hires = hiring[2] * leavers * b.replacement_ratio[:, t] + (1 - hiring[2]) * np.maximum(target - before_hiring, 0.0)
-    hires = hires * (1.0 - b.hiring_frozen[:, t])
+    hires = new_hires(actives.sum((1, 2)), staying.sum((1, 2)), hiring, b, t)
     entrants = hires[:, None, None] * b.entrant_profile
     return {
         "actives": staying + entrants,

@@ -36,6 +36,15 @@ TABLE_COLUMNS = (
 )
 
 
+def display_width(text: str) -> int:
+    """Columns a text takes in a terminal: a Chinese character takes two.
+
+    >>> display_width("收入 ok")
+    7
+    """
+    return sum(2 if ord(ch) > 0x2E7F else 1 for ch in text)
+
+
 def format_number(name: str, value: float | None) -> str:
     """One cell: thousands separators; 2 decimals for 万元, none for heads.
 

@@ -22,10 +22,9 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-
-from model.basis import build_basis, stack_bases
 from pydantic import ValidationError
 
+from model.basis import build_basis, stack_bases
 from model.errors import YanglaoError
 from model.project import project_basis
 from model.scenario.schema import Scenario
@@ -302,6 +301,7 @@ def break_even_rows(r: Sensitivity, lang: str = "en") -> list[dict[str, Any]]:
 def format_sensitivity(r: Sensitivity, lang: str = "en") -> str:
     """Sorted tables of effects per fund, then the break-even values."""
     from model.axes import FUND_LABELS
+    from model.report import display_width
 
     zh = lang == "zh"
     lines = []
@@ -321,10 +321,10 @@ def format_sensitivity(r: Sensitivity, lang: str = "en") -> str:
             table.append((getattr(s, lang), s.step, f"{row['need_down']:+,.2f}", f"{row['need_up']:+,.2f}",
                           f"{row['paid_down']:+,.2f}", f"{row['paid_up']:+,.2f}",
                           str(row["depletion_down"] or "–"), str(row["depletion_up"] or "–")))
-        widths = [max(_display_width(t[i]) for t in table) for i in range(len(head))]
+        widths = [max(display_width(t[i]) for t in table) for i in range(len(head))]
         for t in table:
             lines.append("  " + "  ".join(
-                c + " " * (widths[i] - _display_width(c)) if i < 2 else " " * (widths[i] - _display_width(c)) + c
+                c + " " * (widths[i] - display_width(c)) if i < 2 else " " * (widths[i] - display_width(c)) + c
                 for i, c in enumerate(t)))
         lines.append("")
     if r.break_even:
@@ -337,6 +337,3 @@ def format_sensitivity(r: Sensitivity, lang: str = "en") -> str:
             lines.append(f"  {e[lang]}: {v}  [{e['range'][0]:g}, {e['range'][1]:g}]")
     return "\n".join(lines)
 
-
-def _display_width(text: str) -> int:
-    return sum(2 if ord(ch) > 0x2E7F else 1 for ch in text)

@@ -37,7 +37,7 @@ import numpy as np
 from model import fund as fundlib
 from model.basis import Basis, build_basis
 from model.errors import YanglaoError
-from model.project import project_basis
+from model.project import _headcount_weights, new_hires, project_basis
 from model.results import Projection
 from model.scenario.schedule import last_stated_year
 from model.scenario.schema import Scenario
@@ -176,7 +176,7 @@ def _civil_service_paths(scenario, basis: Basis, det: Projection, wage, inflatio
     p_retire = _ratio(retire, A_open - deaths_a - exits)
     p_death_r = _ratio(deaths_r, R_open)
     entrant_shares = b.entrant_profile[0].sum(-1)  # (G,)
-    hiring = (np.arange(4) == int(np.asarray(b.headcount_rule).ravel()[0])).astype(float)
+    hiring = _headcount_weights(b.headcount_rule, 1)
 
     # group heads along each path
     A = np.broadcast_to(actives[0].sum(-1), (P, G)).copy()
@@ -193,14 +193,8 @@ def _civil_service_paths(scenario, basis: Basis, det: Projection, wage, inflatio
         ex = _counts(A - da, p_exit[t], z[1], pop_scale)
         rt = _counts(A - da - ex, p_retire[t], z[2], pop_scale)
         dr = _counts(R, p_death_r[t] * mf, z[3], pop_scale)
-        opening = A.sum(1)
         staying = A - da - ex - rt
-        before = staying.sum(1)
-        target = (hiring[0] * opening + hiring[1] * opening * (1 + b.headcount_growth[0, t])
-                  + hiring[3] * b.headcount_path[0, t])
-        hires = hiring[2] * (opening - before) * b.replacement_ratio[0, t] + (1 - hiring[2]) * np.maximum(
-            target - before, 0.0)
-        hires = hires * (1.0 - b.hiring_frozen[0, t])
+        hires = new_hires(A.sum(1), staying.sum(1), hiring, b, t)
         A = staying + hires[:, None] * entrant_shares
         R = R - dr + rt
         heads_a[:, t], heads_r[:, t] = A, R

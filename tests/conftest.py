@@ -20,19 +20,26 @@ def qitai_data() -> tuple[dict[str, Any], dict]:
     return read_yaml(QITAI)
 
 
-def variant(qitai_data, changes: dict[str, Any]):
-    """The Qitai scenario with dotted-path ``changes`` applied to its YAML data, validated."""
-    data, lines = qitai_data
+def with_changes(data: dict[str, Any], changes: dict[str, Any], delete: Any = None) -> dict[str, Any]:
+    """A deep copy of parsed YAML ``data`` with dotted-path ``changes``; the value ``delete``
+    removes the key."""
     data = copy.deepcopy(data)
     for path, value in changes.items():
         node = data
         keys = path.split(".")
         for k in keys[:-1]:
             node = node[k]
-        if value is _DELETE:
-            del node[keys[-1]]
+        if value is delete:
+            node.pop(keys[-1], None)
         else:
             node[keys[-1]] = value
+    return data
+
+
+def variant(qitai_data, changes: dict[str, Any]):
+    """The Qitai scenario with dotted-path ``changes`` applied to its YAML data, validated."""
+    data, lines = qitai_data
+    data = with_changes(data, changes, _DELETE)
     return validate_data(data, lines, str(QITAI))
 
 

@@ -10,7 +10,13 @@ from typer.testing import CliRunner
 
 import model.budget as budget_mod
 from cli.main import app
-from model.budget import band_probability, best_budget, budget_lines, make_budget, simulate_budget_year
+from model.budget import (
+    band_probability,
+    best_budget,
+    budget_lines,
+    make_budget,
+    simulate_budget_year,
+)
 from tests.conftest import QITAI
 
 

@@ -29,6 +29,7 @@ from model.evaluate import Evaluation, evaluate, round_half_up, truncate
 from model.evaluation_report import draft_markdown, figure_text, write_evaluation
 from model.outturn import Outturn, load_outturn
 from model.scenario.load import load_scenario, read_yaml, validate_model
+from tests.conftest import with_changes
 
 ROOT = Path(__file__).resolve().parents[1]
 QITAI = ROOT / "scenarios" / "qitai-2021.yaml"
@@ -66,16 +67,7 @@ def draft(ev) -> str:
 def outturn_with(changes: dict[str, Any]) -> Outturn:
     """The Qitai outturn with dotted-path ``changes`` (None deletes the key), validated."""
     data, lines = read_yaml(OUTTURN)
-    data = copy.deepcopy(data)
-    for path, value in changes.items():
-        node = data
-        keys = path.split(".")
-        for k in keys[:-1]:
-            node = node[k]
-        if value is None:
-            node.pop(keys[-1], None)
-        else:
-            node[keys[-1]] = value
+    data = with_changes(data, changes)
     return validate_model(data, lines, str(OUTTURN), Outturn)
 
 

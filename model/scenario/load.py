@@ -9,8 +9,8 @@ expected, as a :class:`~model.errors.ScenarioError`.
 from __future__ import annotations
 
 import difflib
-from collections.abc import Mapping
 import re
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, TypeVar
 

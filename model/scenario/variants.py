@@ -32,7 +32,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from model.errors import Problem, ScenarioError
-from model.scenario.schema import Schedule, Scenario
+from model.scenario.schema import Scenario, Schedule
 
 #: How many files an ``extends`` chain may have before it is taken for a loop.
 MAX_CHAIN = 10
