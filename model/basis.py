@@ -62,6 +62,7 @@ class CivilServiceBasis:
     contribution_rate_individual: FloatArray  # [/1] (B, T)
     collection_rate: FloatArray  # [/1] (B, T)
     indexation: FloatArray  # [/1] (B, T)
+    indexation_link: FloatArray  # [/1] (B, T, 2) weights of wage growth and inflation in it
     funeral_grant_yuan: FloatArray  # [yuan per death] (B, T)
     interest_rate: FloatArray  # [/1] (B, T); year 0 is the calibrated base-year rate
     other_income: FloatArray  # [万元] (B, T)
@@ -96,9 +97,12 @@ class ResidentsBasis:
     contribution_per_contributor_yuan: FloatArray  # [yuan/year] (B, T)
     contribution_subsidy_per_contributor_yuan: FloatArray  # [yuan/year] (B, T)
     central_pension_monthly_yuan: FloatArray  # [yuan/month] (B, T)
+    central_pension_link: FloatArray  # [/1] (B, T, 2) weights of wage growth and inflation
     top_up_pension_monthly_yuan: FloatArray  # [yuan/month] (B, T), calibrated in year 0
+    top_up_pension_link: FloatArray  # [/1] (B, T, 2)
     new_account_pension_monthly_yuan: FloatArray  # [yuan/month] (B, T)
     funeral_grant_yuan: FloatArray  # [yuan per death] (B, T)
+    funeral_grant_link: FloatArray  # [/1] (B, T, 2)
     other_income_ratio: FloatArray  # [/1 of contributions] (B,)
     interest_rate: FloatArray  # [/1] (B, T)
     account_crediting_rate: FloatArray  # [/1] (B, T)
@@ -161,11 +165,22 @@ class _Years:
         prices = step_values(eco.price_inflation, yrs)
         self.drivers = {"wage_growth": wage_growth, "price_inflation": prices}
 
-    def values(self, schedule) -> FloatArray:
-        return schedule_values(schedule, self.years, self.drivers)
+    def values(self, schedule, before: float | None = None) -> FloatArray:
+        """The schedule over the projection years. Years before its first stated year keep
+        ``before``, the value in force in the base year (stated or calibrated): a lever phased
+        in from 2025 leaves the years before 2025 as they were."""
+        first = schedule.first_year
+        if before is None and first is not None and first > self.years[0]:
+            raise CalibrationError(
+                f"a schedule starting in {first} has no value for the years before it; "
+                f"expected a value for {int(self.years[0])} or earlier"
+            )
+        return schedule_values(schedule, self.years, self.drivers, before)
 
     def optional(self, schedule, default: float) -> FloatArray:
-        return self.values(schedule) if schedule is not None else np.full(self.T, float(default))
+        """The schedule, or ``default`` (the base year's value) where there is none; a schedule
+        that starts after the base year keeps ``default`` until it does."""
+        return self.values(schedule, before=default) if schedule is not None else np.full(self.T, float(default))
 
 
 def _history_first(projected: FloatArray, history: FloatArray) -> FloatArray:
@@ -181,7 +196,8 @@ def _subsidy_arrays(subsidy: Subsidy, y: _Years, base_months: float):
     amount = y.optional(subsidy.amount, 0.0)
     share = y.optional(subsidy.share, 0.0)
     arrears = subsidy.arrears
-    arrears_share = y.values(arrears.share) if arrears else np.zeros(y.T)
+    # No subsidy is withheld before the schedule's first year (the base year's is as stated).
+    arrears_share = y.values(arrears.share, before=0.0) if arrears else np.zeros(y.T)
     arrears_share[0] = 0.0  # the base year's subsidy is as stated
     level = GOVERNMENT_LEVELS.index(arrears.level) if arrears else 3
     late = 1.0 if (arrears and arrears.paid == "next_year") else 0.0
@@ -257,17 +273,53 @@ def _retirement_rules(pol, a) -> RetirementRules:
     )
 
 
-def _indexation(pol, y: _Years) -> FloatArray:
-    """Published or fixed rates; after the last of them, the rule where there is one."""
+def _rule_growth(rule, y: _Years, after: np.ndarray) -> tuple[FloatArray, FloatArray]:
+    """Yearly growth under a wage/price rule where ``after`` is True (else 0), and the rule's
+    link (T, 2): the weights of wage growth and of price inflation in that growth, so that a
+    simulation that moves wages or prices moves the growth with them."""
+    growth = (rule.wage_growth_share * y.drivers["wage_growth"]
+              + rule.price_inflation_share * y.drivers["price_inflation"] + rule.margin)
+    link = np.stack([np.where(after, rule.wage_growth_share, 0.0),
+                     np.where(after, rule.price_inflation_share, 0.0)], axis=-1)
+    return np.where(after, growth, 0.0), link
+
+
+def _indexation(pol, y: _Years) -> tuple[FloatArray, FloatArray]:
+    """Published or fixed rates; after the last of them, the rule where there is one. Returns
+    the rates (T,) and their link to wages and prices (T, 2), zero where a rate is stated."""
     rates = y.values(pol.indexation)
     rule = pol.indexation_rule
     if rule is None:
-        return rates
+        return rates, np.zeros((y.T, 2))
     last = last_stated_year(pol.indexation)
-    linked = (rule.wage_growth_share * y.drivers["wage_growth"]
-              + rule.price_inflation_share * y.drivers["price_inflation"] + rule.margin)
     after = y.years > (last if last is not None else y.years[0])
-    return np.where(after, linked, rates)
+    linked, link = _rule_growth(rule, y, after)
+    return np.where(after, linked, rates), link
+
+
+#: The uprating of residents' amounts when a scenario states no rule: with consumer prices.
+PRICE_UPRATING = {"wage_growth_share": 0.0, "price_inflation_share": 1.0, "margin": 0.0}
+
+
+def _uprated_amount(schedule, first_value: float, rule, y: _Years) -> tuple[FloatArray, FloatArray]:
+    """An amount per head (元) over the projection years: the schedule as stated (or
+    ``first_value``, the base year's, where there is none or before it starts), then after
+    its last stated year growing by ``rule`` unless the schedule extends itself (``uprate``
+    or ``increment_per_year``). Returns the amounts (T,) and the rule's link (T, 2)."""
+    from types import SimpleNamespace
+
+    rule = rule if rule is not None else SimpleNamespace(**PRICE_UPRATING)
+    if schedule is None:
+        path, last = np.full(y.T, float(first_value)), int(y.years[0])
+    else:
+        path = y.values(schedule, before=first_value)
+        if schedule.uprate is not None or schedule.increment_per_year:
+            return path, np.zeros((y.T, 2))
+        stated_last = last_stated_year(schedule)
+        last = max(stated_last if stated_last is not None else int(y.years[0]), int(y.years[0]))
+    after = y.years > last
+    growth, link = _rule_growth(rule, y, after)
+    return path * np.cumprod(1.0 + growth), link
 
 
 def _civil_service_basis(
@@ -385,6 +437,8 @@ def _civil_service_basis(
         "benefit_expenditure / beneficiaries / 12",
     ))
 
+    indexation, indexation_link = _indexation(pol, y)
+
     # --- entrants and headcount
     entry = age_weights(a.entry_age_profile)
     entrant_profile = np.array(a.entrant_groups.as_tuple())[:, None] * entry[None, :]
@@ -425,7 +479,8 @@ def _civil_service_basis(
         contribution_rate_employer=_row(er),
         contribution_rate_individual=_row(ee),
         collection_rate=_row(coll),
-        indexation=_row(_indexation(pol, y)),
+        indexation=_row(indexation),
+        indexation_link=_row(indexation_link),
         funeral_grant_yuan=_row(grant),
         interest_rate=_row(interest_rate),
         other_income=_row(other_income),
@@ -583,23 +638,28 @@ def _residents_basis(
         ))
     else:
         grant0 = float(grant0_path[0])
-    grant_path = grants(pol)
-    grant = _history_first(grant_path if grant_path is not None else np.full(T, grant0), np.array([grant0]))
+    grant_schedule = None if pol.funeral_grant_yuan == "from_budget" else pol.funeral_grant_yuan
+    grant, grant_link = _uprated_amount(grant_schedule, grant0, pol.funeral_grant_uprating, y)
+    grant = _history_first(grant, np.array([grant0]))
     funeral0 = deaths0 * grant0 / YUAN_PER_WAN
     pensions0 = stated.benefit_expenditure.value - funeral0
     account_share = a.account_pension_share.value
     account_mass0 = beneficiaries0 * (pensions0 * account_share * YUAN_PER_WAN / MONTHS_PER_YEAR
                                       / beneficiaries0.sum())
     basic_per_head = cal.monthly_per_head_yuan(pensions0 * (1 - account_share), beneficiaries0.sum())
-    central = _history_first(y.values(pol.basic_pension_central_monthly_yuan),
-                             y.values(pol0.basic_pension_central_monthly_yuan))
+    central0 = float(y.values(pol0.basic_pension_central_monthly_yuan)[0])
+    central, central_link = _uprated_amount(pol.basic_pension_central_monthly_yuan, central0,
+                                            pol.basic_pension_uprating, y)
+    central = _history_first(central, np.array([central0]))
     top_up0 = basic_per_head - central[0]
     if top_up0 < 0:
         raise CalibrationError(
             f"residents: the base-year pension spending gives {basic_per_head:.2f} 元/月 of basic "
             f"pension per beneficiary, below the central minimum {central[0]:.2f} 元/月"
         )
-    top_up = _history_first(y.optional(pol.basic_pension_top_up_monthly_yuan, top_up0), np.array([top_up0]))
+    top_up, top_up_link = _uprated_amount(pol.basic_pension_top_up_monthly_yuan, top_up0,
+                                          pol.basic_pension_uprating, y)
+    top_up = _history_first(top_up, np.array([top_up0]))
     calibration.append(Calibrated(
         "residents", "top_up_pension_monthly_yuan", top_up0, "元/月",
         "benefit_expenditure (二(二): 5619.81万元) less funeral grants and account pensions, "
@@ -650,9 +710,12 @@ def _residents_basis(
         contribution_per_contributor_yuan=_row(per_contributor),
         contribution_subsidy_per_contributor_yuan=_row(subsidy_per_contributor),
         central_pension_monthly_yuan=_row(central),
+        central_pension_link=_row(central_link),
         top_up_pension_monthly_yuan=_row(top_up),
+        top_up_pension_link=_row(top_up_link),
         new_account_pension_monthly_yuan=_row(new_account),
         funeral_grant_yuan=_row(grant),
+        funeral_grant_link=_row(grant_link),
         other_income_ratio=np.array([other_ratio]),
         interest_rate=_row(interest_rate),
         account_crediting_rate=_row(y.values(a.account_crediting_rate)),

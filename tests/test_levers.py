@@ -110,6 +110,12 @@ LEVER_CASES = [
     ("top_up", {f"{RS}.basic_pension_top_up_monthly_yuan": s({2022: 150})},
      "residents", "benefit_expenditure", "+"),
     ("participation", {f"{RS}.participation_rate": s({2022: 0.6})}, "residents", "contribution_income", "+"),
+    ("basic_pension_uprating", {f"{RS}.basic_pension_uprating": {
+        "wage_growth_share": 1.0, "price_inflation_share": 0.0, "margin": 0.01, "source": "test"}},
+     "residents", "basic_pension_top_up", "+"),
+    ("funeral_grant_uprating", {f"{RS}.funeral_grant_uprating": {
+        "wage_growth_share": 1.0, "price_inflation_share": 0.0, "margin": 0.01, "source": "test"}},
+     "residents", "funeral_grant_expenditure", "+"),
     ("tier_mix_by_year", {"assumptions.residents.tier_mix_by_year": {2025: {500: 0.5, 1000: 0.5}}},
      "residents", "contribution_income", "+"),
 ]

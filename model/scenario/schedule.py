@@ -13,11 +13,12 @@ from model.axes import FloatArray
 from model.scenario.schema import Schedule
 
 
-def step_values(schedule: Schedule, years: np.ndarray) -> FloatArray:
+def step_values(schedule: Schedule, years: np.ndarray, before: float | None = None) -> FloatArray:
     """Value in force in each of ``years``: the last stated value at or before the year.
 
-    Years before the first stated year take the first value (scenario validation makes sure the
-    first stated year is not after the base year, so this only happens for history).
+    Years before the first stated year take ``before`` where it is given (the value in force
+    before the schedule starts: for a projection, the base year's stated or calibrated value),
+    else the first stated value (for histories that reach back before their first figure).
 
     >>> from model.scenario.schema import Schedule
     >>> s = Schedule(value={2021: 0.16, 2025: 0.14}, source="example")
@@ -33,6 +34,8 @@ def step_values(schedule: Schedule, years: np.ndarray) -> FloatArray:
         stated_values = np.fromiter(schedule.value.values(), dtype=np.float64)
         idx = np.searchsorted(stated_years, years, side="right") - 1
         out = stated_values[np.clip(idx, 0, None)]
+        if before is not None:
+            out = np.where(idx < 0, float(before), out)
         last = int(stated_years[-1])
     step = getattr(schedule, "increment_per_year", None)
     if step:
@@ -42,9 +45,16 @@ def step_values(schedule: Schedule, years: np.ndarray) -> FloatArray:
     return out
 
 
-def schedule_values(schedule: Schedule, years: np.ndarray, drivers: dict[str, FloatArray]) -> FloatArray:
-    """Values over ``years`` as the schedule says: steps, then carried forward, uprated by a
-    driver (``drivers[name]`` is its growth per year over ``years``) or raised each year.
+def schedule_values(schedule: Schedule, years: np.ndarray, drivers: dict[str, FloatArray],
+                    before: float | None = None) -> FloatArray:
+    """Values over ``years`` as the schedule says: ``before`` until the first stated year (see
+    :func:`step_values`), steps, then carried forward, uprated by a driver (``drivers[name]`` is
+    its growth per year over ``years``) or raised each year.
+
+    >>> from model.scenario.schema import Schedule
+    >>> s = Schedule(value={2025: 150.0}, source="example")
+    >>> schedule_values(s, np.arange(2023, 2027), {}, before=84.74).tolist()
+    [84.74, 84.74, 150.0, 150.0]
 
     >>> from model.scenario.schema import Schedule
     >>> s = Schedule(value={2021: 143.0}, increment_per_year=20, source="example")
@@ -52,16 +62,8 @@ def schedule_values(schedule: Schedule, years: np.ndarray, drivers: dict[str, Fl
     [143.0, 163.0, 183.0]
     """
     if schedule.uprate is not None:
-        return uprated_values(schedule, years, drivers[schedule.uprate])
-    return step_values(schedule, years)
-
-
-def stated_mask(schedule: Schedule, years: np.ndarray) -> np.ndarray:
-    """True where the year is stated in the schedule (a constant counts as stated everywhere)."""
-    years = np.asarray(years)
-    if not isinstance(schedule.value, dict):
-        return np.ones(years.shape, dtype=bool)
-    return np.isin(years, list(schedule.value))
+        return uprated_values(schedule, years, drivers[schedule.uprate], before)
+    return step_values(schedule, years, before)
 
 
 def last_stated_year(schedule: Schedule) -> int | None:
@@ -69,7 +71,7 @@ def last_stated_year(schedule: Schedule) -> int | None:
 
 
 def uprated_values(
-    schedule: Schedule, years: np.ndarray, growth_by_year: FloatArray
+    schedule: Schedule, years: np.ndarray, growth_by_year: FloatArray, before: float | None = None
 ) -> FloatArray:
     """Step values up to the last stated year; after it the value grows with ``growth_by_year``.
 
@@ -81,7 +83,7 @@ def uprated_values(
     [100.0, 110.0, 121.0]
     """
     years = np.asarray(years)
-    base = step_values(schedule, years)
+    base = step_values(schedule, years, before)
     last = last_stated_year(schedule)
     if last is None or schedule.uprate is None:
         return base

@@ -430,6 +430,11 @@ class Economy(StrictModel):
     pension_indexation_history: GrowthSchedule = Field(
         description="indexation of pensions in payment before the base year"
     )
+    general_budget_revenue: AmountSchedule | None = Field(
+        default=None,
+        description="the county's general public budget revenue 一般公共预算收入, 万元 a year "
+        "(e.g. uprate: wage_growth); `yanglao valuation` reports present values as shares of it",
+    )
 
 
 class MortalityGroupMultipliers(StrictModel):
@@ -681,8 +686,8 @@ class FlexibleRetirement(StrictModel):
 
 
 class IndexationRule(StrictModel):
-    """Indexation after the last published rate: ``wage_growth_share × wage growth +
-    price_inflation_share × inflation + margin``."""
+    """Growth after the last published rate or amount: ``wage_growth_share × wage growth +
+    price_inflation_share × inflation + margin`` a year (all zero: frozen)."""
 
     wage_growth_share: float = Field(ge=0, le=2)
     price_inflation_share: float = Field(ge=0, le=2)
@@ -768,6 +773,17 @@ class ResidentsPolicy(StrictModel):
     participation_rate: LaterRateSchedule | None = Field(
         default=None,
         description="share of residents at contribution ages who contribute, after the base year",
+    )
+    basic_pension_uprating: IndexationRule | None = Field(
+        default=None,
+        description="how the basic pension (central minimum and local top-up) grows after the "
+        "last stated year of each; absent: with prices (price_inflation_share 1). A schedule's "
+        "own uprate or increment_per_year takes precedence",
+    )
+    funeral_grant_uprating: IndexationRule | None = Field(
+        default=None,
+        description="how the funeral grant grows after its last stated (or calibrated) year; "
+        "absent: with prices",
     )
 
     @model_validator(mode="after")
