@@ -102,19 +102,86 @@ def payout_months(retirement_age: FloatArray, method: str = "interpolate") -> Fl
     return np.interp(r, ages, months)
 
 
-def age_weights(profile: AgeWeights, normalise: bool = True) -> FloatArray:
-    """Spread band weights over single ages 0–100, shape (A,).
-
-    Each band's weight is shared evenly among its ages; with ``normalise`` the result sums to 1.
-    """
-    out = np.zeros(N_AGES)
+def _band_edges(profile: AgeWeights) -> tuple[np.ndarray, np.ndarray]:
+    """Band edges (first age of each band, then one past the last age) and band weights; ages
+    left between two bands narrower than the gap between their starts form a band of weight 0."""
     starts = list(profile.weights)
+    edges: list[int] = []
+    weights: list[float] = []
     for i, start in enumerate(starts):
-        end = starts[i + 1] - 1 if i + 1 < len(starts) else profile.last_age
-        end = min(end, start + profile.band_width - 1) if i + 1 < len(starts) else end
-        end = min(end, MAX_AGE)
-        n = end - start + 1
-        out[start : end + 1] = float(profile.weights[start]) / n
+        edges.append(start)
+        weights.append(float(profile.weights[start]))
+        if i + 1 < len(starts):
+            end = min(starts[i + 1] - 1, start + profile.band_width - 1)
+            if end + 1 < starts[i + 1]:
+                edges.append(end + 1)
+                weights.append(0.0)
+    edges.append(min(profile.last_age, MAX_AGE) + 1)
+    return np.array(edges, dtype=float), np.array(weights)
+
+
+def _end_slope(h0: float, h1: float, d0: float, d1: float) -> float:
+    """PCHIP's three-point slope at an end, kept within what preserves monotonicity."""
+    m = ((2 * h0 + h1) * d0 - h0 * d1) / (h0 + h1)
+    if np.sign(m) != np.sign(d0):
+        return 0.0
+    if np.sign(d0) != np.sign(d1) and abs(m) > abs(3 * d0):
+        return 3 * d0
+    return float(m)
+
+
+def _monotone_cubic(x: np.ndarray, y: np.ndarray, at: np.ndarray) -> np.ndarray:
+    """Monotone piecewise-cubic Hermite interpolation (Fritsch–Carlson, as PCHIP) of
+    non-decreasing ``y`` at knots ``x``, evaluated at ``at`` (clipped to the knots' range).
+
+    Written out here because scipy.interpolate costs half a second to import.
+
+    >>> _monotone_cubic(np.array([0., 1., 2.]), np.array([0., 1., 2.]), np.array([0.5, 1.5]))
+    array([0.5, 1.5])
+    """
+    h = np.diff(x)
+    d = np.diff(y) / h
+    m = np.empty_like(y)
+    m[0], m[-1] = d[0], d[-1]
+    if len(d) > 1:
+        m[0] = _end_slope(h[0], h[1], d[0], d[1])
+        m[-1] = _end_slope(h[-1], h[-2], d[-1], d[-2])
+        w1 = 2 * h[1:] + h[:-1]
+        w2 = h[1:] + 2 * h[:-1]
+        with np.errstate(divide="ignore", invalid="ignore"):
+            harmonic = (w1 + w2) / (w1 / d[:-1] + w2 / d[1:])
+        m[1:-1] = np.where((d[:-1] > 0) & (d[1:] > 0), harmonic, 0.0)
+    at = np.clip(at, x[0], x[-1])
+    k = np.clip(np.searchsorted(x, at, side="right") - 1, 0, len(h) - 1)
+    t = (at - x[k]) / h[k]
+    h00 = (1 + 2 * t) * (1 - t) ** 2
+    h10 = t * (1 - t) ** 2
+    h01 = t * t * (3 - 2 * t)
+    h11 = t * t * (t - 1)
+    return h00 * y[k] + h10 * h[k] * m[k] + h01 * y[k + 1] + h11 * h[k] * m[k + 1]
+
+
+def age_weights(profile: AgeWeights, normalise: bool = True) -> FloatArray:
+    """Spread band weights over single ages 0–100, shape (A,), smoothly.
+
+    The cumulative weight at the band edges is interpolated by a monotone cubic (PCHIP) and
+    differenced at whole ages, so that each band keeps exactly its weight while the weight per
+    age changes gradually across band edges: a step at every fifth or tenth age would make
+    steps in retirements and new beneficiaries each time a band edge reaches the pension age.
+    Bands one age wide are kept as stated. With ``normalise`` the result sums to 1.
+    """
+    edges, weights = _band_edges(profile)
+    out = np.zeros(N_AGES)
+    first, stop = int(edges[0]), int(edges[-1])
+    if profile.band_width == 1 or len(weights) < 3:
+        sizes = np.diff(edges)
+        per_age = np.repeat(weights / sizes, sizes.astype(int))
+        out[first:stop] = per_age
+    else:
+        cumulative = np.concatenate([[0.0], np.cumsum(weights)])
+        ages = np.arange(first, stop + 1, dtype=float)
+        out[first:stop] = np.diff(_monotone_cubic(edges, cumulative, ages))
+    out = np.maximum(out, 0.0)
     if normalise:
         out /= out.sum()
     return out

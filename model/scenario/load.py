@@ -9,6 +9,7 @@ expected, as a :class:`~model.errors.ScenarioError`.
 from __future__ import annotations
 
 import difflib
+import math
 import re
 from collections.abc import Mapping
 from pathlib import Path
@@ -331,6 +332,7 @@ def validate_data(data: dict[str, Any], lines: LineMap, name: str) -> Scenario:
     """Validate parsed scenario data, mapping each error to a field path and a line."""
     scenario = validate_model(data, lines, name, Scenario)
     problems = list(_schedule_problems(scenario, lines, name))
+    problems += _profile_problems(scenario, lines, name)
     if problems:
         raise ScenarioError(problems)
     return scenario
@@ -666,6 +668,30 @@ def _schedule_problems(scenario: Scenario, lines: LineMap, name: str):
                 f"expected a value for {base} or earlier",
                 _line_for(loc, lines),
             )
+
+
+def _profile_problems(scenario: Scenario, lines: LineMap, name: str) -> list[Problem]:
+    """Cross-field rule: the contributor age profile ends before the highest retirement age of
+    the base year (no group contributes at or after it, so a band reaching there would put
+    members where none can be and thin out the ages where they are)."""
+    a = scenario.assumptions.civil_service
+    pol = scenario.history.policy.civil_service
+    if a is None or pol is None:
+        return []
+    ages = {g: float(getattr(pol.retirement_age, g)) for g in type(pol.retirement_age).model_fields
+            if g != "source"}
+    group, oldest = max(ages.items(), key=lambda kv: kv[1])
+    profile = a.contributor_age_profile
+    if profile.last_age < oldest:
+        return []
+    loc = ("assumptions", "civil_service", "contributor_age_profile", "last_age")
+    return [Problem(
+        name, ".".join(loc),
+        f"the last band reaches age {profile.last_age}, at or past the retirement age "
+        f"{oldest:g} of {group}; expected a last age of {math.ceil(oldest) - 1} or less "
+        "(each group's members are cut at its own retirement age)",
+        _line_for(loc, lines),
+    )]
 
 
 def _walk_schedules(obj: Any, path: tuple[Any, ...]):

@@ -212,7 +212,8 @@ class LaterRateSchedule(RateSchedule):
 
 class AgeWeights(StrictModel):
     """Relative weights by age band; ``weights: {20: 1.0, 25: 2.0}`` with ``band_width: 5``
-    spreads each weight evenly over ages 20–24, 25–29. The last band ends at ``last_age``.
+    gives ages 20–24 and 25–29 those weights, spread over single ages smoothly (each band keeps
+    its weight; see ``model.tables.age_weights``). The last band ends at ``last_age``.
     Weights are normalised where a distribution is meant, so only their ratios matter."""
 
     weights: dict[int, float]
