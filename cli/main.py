@@ -208,6 +208,33 @@ def sensitivity(
         _fail(err, debug)
 
 
+@app.command()
+def valuation(
+    scenario: ScenarioArg,
+    years: YearsOpt = None,
+    discount: Annotated[str, typer.Option(
+        "--discount", help="'fund': each fund's own interest-rate path; a flat nominal rate such as "
+        "0.03; or 'real:0.02', a real rate plus the scenario's price inflation")] = "fund",
+    out: OutOpt = None,
+    lang: LangOpt = Lang.zh,
+    debug: DebugOpt = False,
+) -> None:
+    """Actuarial balance: present values (open group) and accrued liability (closed group)."""
+    from model.scenario.load import load_scenario
+
+    try:
+        sc = load_scenario(scenario)
+        from model.valuation import format_valuation, parse_discount
+        from model.valuation import valuation as run_valuation
+
+        result = run_valuation(sc, years=years, discount=parse_discount(discount))
+        from model.io import write_valuation
+
+        _show(result, format_valuation, write_valuation, out, lang)
+    except YanglaoError as err:
+        _fail(err, debug)
+
+
 def _show(result, format_fn, write_fn, out: Path | None, lang: Lang) -> None:
     """Write the files (all or nothing) before printing, so a failed write prints no table."""
     written = write_fn(result, out, lang=lang.value) if out is not None else []

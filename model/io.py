@@ -280,3 +280,17 @@ def _chart_fan(years, pct, levels, title, ylabel, lang, det) -> Callable[[Path],
         plot_fan(years, pct, levels, title, ylabel, path, lang=lang, deterministic=det)
 
     return write
+
+
+def write_valuation(v, out_dir: str | Path, lang: str = "zh") -> list[Path]:
+    """valuation.csv (per fund and item), valuation_paths.csv (discount factors, price index,
+    closed-group benefits by year) and valuation.xlsx with both."""
+    from model.valuation import valuation_path_rows, valuation_rows
+
+    rows = valuation_rows(v, lang)
+    paths = valuation_path_rows(v)
+    return write_atomically(out_dir, {
+        "valuation.csv": _csv_writer(rows),
+        "valuation_paths.csv": _csv_writer(paths),
+        "valuation.xlsx": _sheet_writer({"valuation": rows, "paths": paths}),
+    })
