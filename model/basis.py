@@ -16,7 +16,12 @@ import numpy as np
 
 from model import calibrate as cal
 from model.axes import CS_GROUP_SEX, CS_GROUPS, N_AGES, SEXES, FloatArray, IntArray
-from model.benefits import account_balance_at_retirement, civil_service_pension_monthly_yuan
+from model.benefits import (
+    account_balance_at_retirement,
+    civil_service_pension_monthly_yuan,
+    old_method_rate,
+    transition_award,
+)
 from model.calibrate import Calibrated
 from model.demography import death_probabilities, fertility_schedule
 from model.errors import CalibrationError
@@ -28,6 +33,9 @@ from model.units import MONTHS_PER_YEAR, YUAN_PER_WAN
 
 #: First calendar year of the wage and account histories behind pensions already in payment.
 HISTORY_START = 1930
+#: Years of provincial wages kept past the horizon (a short run still needs the wage of the
+#: transition's last year for the deemed contribution index).
+WAGE_MARGIN_YEARS = 10
 
 SUBSIDY_RULES = ("fill_gap", "fixed", "share_of_expenditure", "formula", "none")
 HEADCOUNT_RULES = ("constant", "growth", "replacement", "path")
@@ -47,7 +55,14 @@ class CivilServiceBasis:
     death_prob: FloatArray  # [/1] (B, T, G, A), by age at the end of the previous year
     exit_rate: FloatArray  # [/1] (B, T)
     retirement_hazard: FloatArray  # [/1] (B, T, G, A)
-    new_pension_monthly_yuan: FloatArray  # [yuan/month] (B, T, G, A), calibrated
+    new_pension_monthly_yuan: FloatArray  # [yuan/month] (B, T, G, A): new awards by the formula
+    final_base_yuan: FloatArray  # [yuan/year] (B, T, G, A): contribution base before retiring
+    account_balance_open_yuan: FloatArray  # [yuan per active] (B, T, A) at the start of year t
+    account_balance_end_yuan: FloatArray  # [yuan per active] (B, T, A) at the end of year t
+    survivors_lump_sum_months: FloatArray  # [months of pension per death] (B, T)
+    previous_average_wage_yuan: FloatArray  # [yuan/year] (B, T) provincial wage of year t−1 (计发基数)
+    retired_in_base_year: FloatArray  # 1.0 at each group's statutory age (G, A), else 0, (B, G, A)
+    final_base_mass0: FloatArray  # [yuan/year] (B,) final pay of the base year's new retirees
     entrant_profile: FloatArray  # [/1] (B, G, A), sums to 1 over (G, A)
     headcount_rule: IntArray  # (B,) index into HEADCOUNT_RULES
     headcount_growth: FloatArray  # [/1] (B, T)
@@ -101,6 +116,10 @@ class ResidentsBasis:
     top_up_pension_monthly_yuan: FloatArray  # [yuan/month] (B, T), calibrated in year 0
     top_up_pension_link: FloatArray  # [/1] (B, T, 2)
     new_account_pension_monthly_yuan: FloatArray  # [yuan/month] (B, T)
+    account_balance_by_age_yuan: FloatArray  # [yuan per resident] (B, T, A) at the start of year t
+    account_refund_months: FloatArray  # [months of account pension refunded at death] (B, A)
+    exposed0: FloatArray  # [persons] (B,) beneficiaries paid in the base year (mid-year)
+    account_refunds0: FloatArray  # [万元] (B,) account refunds at death in the base year
     funeral_grant_yuan: FloatArray  # [yuan per death] (B, T)
     funeral_grant_link: FloatArray  # [/1] (B, T, 2)
     other_income_ratio: FloatArray  # [/1 of contributions] (B,)
@@ -159,13 +178,14 @@ class _Years:
 
     def __init__(self, scenario: Scenario, yrs: IntArray):
         eco = scenario.assumptions.economy
+        self.scenario = scenario
         self.years = yrs
         self.T = yrs.size
         wage_growth = step_values(eco.wage_growth, yrs)
         prices = step_values(eco.price_inflation, yrs)
         self.drivers = {"wage_growth": wage_growth, "price_inflation": prices}
 
-    def values(self, schedule, before: float | None = None) -> FloatArray:
+    def values(self, schedule, before: float | FloatArray | None = None) -> FloatArray:
         """The schedule over the projection years. Years before its first stated year keep
         ``before``, the value in force in the base year (stated or calibrated): a lever phased
         in from 2025 leaves the years before 2025 as they were."""
@@ -238,12 +258,13 @@ def _regional_wages(scenario: Scenario, y: _Years) -> tuple[IntArray, FloatArray
     eco = scenario.assumptions.economy
     base = scenario.meta.base_year
     wage_proj = y.values(eco.average_wage_region_yuan)
-    calendar = np.arange(HISTORY_START, y.years[-1] + 2)
+    calendar = np.arange(HISTORY_START, y.years[-1] + 2 + WAGE_MARGIN_YEARS)
     wage_hist = geometric_values(eco.average_wage_region_history_yuan, calendar)
-    # One year past the horizon, for a formula that looks at the previous year.
+    # Years past the horizon, for a formula that looks at the previous year or at a reference
+    # year after a short run, growing at the last year's wage growth.
     growth = y.drivers["wage_growth"]
-    extended = np.concatenate([wage_proj, [wage_proj[-1] * (1 + growth[-1])]])
-    wage_all = np.where(calendar < base, wage_hist, extended[np.clip(calendar - base, 0, y.T)])
+    extended = np.concatenate([wage_proj, wage_proj[-1] * (1 + growth[-1]) ** np.arange(1, WAGE_MARGIN_YEARS + 2)])
+    wage_all = np.where(calendar < base, wage_hist, extended[np.clip(calendar - base, 0, extended.size - 1)])
     return calendar, wage_all
 
 
@@ -302,24 +323,232 @@ PRICE_UPRATING = {"wage_growth_share": 0.0, "price_inflation_share": 1.0, "margi
 
 
 def _uprated_amount(schedule, first_value: float, rule, y: _Years) -> tuple[FloatArray, FloatArray]:
-    """An amount per head (元) over the projection years: the schedule as stated (or
-    ``first_value``, the base year's, where there is none or before it starts), then after
-    its last stated year growing by ``rule`` unless the schedule extends itself (``uprate``
-    or ``increment_per_year``). Returns the amounts (T,) and the rule's link (T, 2)."""
+    """An amount per head (元) over the projection years: each stated amount in its year, and
+    in every year after the base year without one, last year's amount grown by ``rule``
+    (before the schedule's first year, from ``first_value``, the base year's amount), unless the
+    schedule extends itself (``uprate`` or ``increment_per_year``). So a variant that states an
+    amount from 2025 leaves the years before 2025 as the baseline has them. Returns the amounts
+    (T,) and the rule's link (T, 2)."""
     from types import SimpleNamespace
 
     rule = rule if rule is not None else SimpleNamespace(**PRICE_UPRATING)
+    # Without a schedule (and before it starts) the base year's amount follows the rule.
+    default_growth, default_link = _rule_growth(rule, y, y.years > y.years[0])
+    default_path = float(first_value) * np.cumprod(1.0 + default_growth)
     if schedule is None:
-        path, last = np.full(y.T, float(first_value)), int(y.years[0])
+        return default_path, default_link
+    path = y.values(schedule, before=default_path)
+    first = schedule.first_year
+    before_first = y.years < first if first is not None else np.zeros(y.T, dtype=bool)
+    link_before = np.where(before_first[:, None], default_link, 0.0)
+    if schedule.uprate is not None or schedule.increment_per_year:
+        return path, link_before
+    # A stated amount holds in its own year; in every later year without one it follows the rule.
+    stated = np.isin(y.years, list(schedule.value)) if isinstance(schedule.value, dict) \
+        else y.years == y.years[0]
+    ruled = (y.years > y.years[0]) & ~stated & ~before_first
+    growth, link = _rule_growth(rule, y, ruled)
+    out = path.copy()
+    for t in range(1, y.T):
+        if ruled[t]:
+            out[t] = out[t - 1] * (1.0 + growth[t])
+    return out, link + link_before
+
+
+def _account_balances(benefit, a, calendar: IntArray, wage_all: FloatArray, crediting: FloatArray,
+                      indexed_wage_ratio: float, yrs: IntArray) -> dict[str, FloatArray]:
+    """Individual-account balance [yuan] per active member by year and age (T, A): ``open`` at
+    the start of year t for a member aged a at the end of year t−1, ``end`` at the end of year
+    t for a member aged a then. Accounts began at the reform; credits are the account rate of
+    the member's indexed wage, as in the benefit formula."""
+    ages = np.arange(N_AGES)[None, :]
+    credit = benefit.account_contribution_rate.value * indexed_wage_ratio * wage_all
+    start_age = a.service_start_age.value
+
+    def at(year_start: IntArray) -> FloatArray:
+        s = np.broadcast_to(year_start[:, None].astype(float), (yrs.size, N_AGES))
+        started = np.maximum(s - (ages - start_age), benefit.reform_year)
+        balance = account_balance_at_retirement(s, started, calendar, credit, crediting)
+        return np.where(ages >= start_age, balance, 0.0)
+
+    return {"open": at(yrs), "end": at(yrs + 1)}
+
+
+def _transition_weights(transition, years: FloatArray, reform_year: float,
+                        y: _Years | None = None) -> tuple[FloatArray, FloatArray]:
+    """For retirements in calendar ``years``: the share of each year inside the transition, and
+    the share of the new method's excess paid then."""
+    years = np.asarray(years, dtype=float)
+    if transition is None:
+        return np.zeros(years.shape), np.ones(years.shape)
+    inside = np.clip(np.minimum(years + 1, transition.end_year) - np.maximum(years, reform_year), 0, 1)
+    excess = step_values(transition.excess_share_paid, years.astype(int).ravel()).reshape(years.shape)
+    return inside, excess
+
+
+def _civil_service_awards(
+    stated, pol, pol0, a, y: _Years, q: FloatArray, retirees0: FloatArray,
+    original_ages: dict[str, float], mean_retire_age: FloatArray, calendar: IntArray,
+    wage_all: FloatArray, crediting: FloatArray, indexed_wage_ratio: float, base_now: FloatArray,
+    grant0_yuan: float, lump_months0: float, refunds0: float, calibration: list[Calibrated],
+) -> dict[str, FloatArray]:
+    """Pensions in payment at the end of the base year, and new awards of every later year.
+
+    * **New awards** follow the statutory formula (basic + transitional + account ÷ 计发月数),
+      compared with the old method during the transition (保低限高). Nothing fitted to the stock
+      scales them.
+    * **The old method's level** — its rates by years of service apply to basic pay only, so
+      their level against the contribution base is unknown — is the one factor fitted to the
+      pensions in payment: the stock is modelled as the old method's pensions (retired before the
+      reform) and the transition's (since), each indexed by the history of adjustments, and the
+      factor makes the base year's pension spending equal the report's. Where the scenario has no
+      transition, the factor scales the formula's pensions in payment instead, and only them.
+    * **The deemed contribution index** (视同缴费指数) with ``continuity`` is set so that a man
+      retiring at his statutory age in the transition's last year gets the same pension under
+      both methods: any uplift of new awards over the plain formula sits in the transitional
+      pension and fades as deemed service ends.
+    """
+    yrs, T = y.years, y.T
+    base_year = int(yrs[0])
+    ages = np.arange(N_AGES)
+    benefit0, benefit = pol0.benefit, pol.benefit
+    hist_years = np.arange(HISTORY_START, base_year + 1)
+    cum_index = np.cumprod(1 + step_values(y.scenario.assumptions.economy.pension_indexation_history, hist_years))
+    # Final pay relative to the previous year's provincial wage, as in the base year (judgment:
+    # the relation held in the past): the base of a member in their last year of service.
+    wage_prev0 = float(wage_all[base_year - 1 - HISTORY_START])
+
+    def formula(benefit, retire_year, retire_age, deemed_index) -> dict[str, FloatArray]:
+        return civil_service_pension_monthly_yuan(
+            retire_year, retire_age, calendar_years=calendar, region_wage_yuan=wage_all,
+            crediting_rate=crediting, indexed_wage_ratio=indexed_wage_ratio,
+            service_start_age=a.service_start_age.value,
+            basic_accrual_rate=benefit.basic_accrual_rate.value,
+            transitional_coefficient=benefit.transitional_coefficient.value,
+            reform_year=benefit.reform_year,
+            account_contribution_rate=benefit.account_contribution_rate.value,
+            payout_method=a.payout_months_fractional_ages, deemed_contribution_index=deemed_index,
+        )
+
+    def award(benefit, retire_year, retire_age, final_base_monthly, level, deemed_index) -> FloatArray:
+        f = formula(benefit, retire_year, retire_age, deemed_index)
+        if benefit.transition is None:
+            return f["total"]
+        old = level * old_method_rate(f["service"], benefit.transition.old_method_rate_by_service) * final_base_monthly
+        inside, excess = _transition_weights(benefit.transition, retire_year, benefit.reform_year)
+        return transition_award(f["total"], old, excess, inside)
+
+    # --- the deemed contribution index
+    male = CS_GROUPS.index("male")
+    r_ref = float(np.floor(original_ages["male"]))
+    final_ratio = float(base_now[0, int(r_ref) - 1]) / wage_prev0
+
+    def deemed_index(benefit, level: float) -> float | None:
+        setting = benefit.deemed_contribution_index
+        if setting is None:
+            return None
+        if setting != "continuity":
+            return float(setting.value)
+        if benefit.transition is None:
+            raise CalibrationError("deemed_contribution_index 'continuity' needs a transition "
+                                   "(policy.civil_service.benefit.transition)")
+        s_ref = np.array([float(np.floor(benefit.transition.end_year))])
+        f = formula(benefit, s_ref, r_ref, indexed_wage_ratio)
+        per_index = f["transitional"] / indexed_wage_ratio
+        if per_index[0] <= 0:
+            return indexed_wage_ratio
+        final_monthly = final_ratio * wage_all[int(s_ref[0]) - 1 - HISTORY_START] / MONTHS_PER_YEAR
+        old = level * old_method_rate(f["service"], benefit.transition.old_method_rate_by_service) * final_monthly
+        return float(max(0.0, (old[0] - f["basic"][0] - f["account"][0]) / per_index[0]))
+
+    # --- the stock in payment at the end of the base year, at a level of the old method
+    def stock(level: float) -> FloatArray:
+        idx = deemed_index(benefit0, level)
+        mass = np.zeros_like(retirees0)
+        for g, group in enumerate(CS_GROUPS):
+            r0 = int(np.floor(original_ages[group]))
+            vintage = np.maximum(base_year - (ages[r0:] - r0), HISTORY_START + 1)
+            final_monthly = final_ratio * wage_all[vintage - 1 - HISTORY_START] / MONTHS_PER_YEAR
+            if benefit0.transition is None:
+                at_retirement = level * formula(benefit0, vintage, float(r0), idx)["total"]
+            else:
+                at_retirement = award(benefit0, vintage, float(r0), final_monthly, level, idx)
+            indexed = at_retirement * cum_index[-1] / cum_index[vintage - HISTORY_START]
+            mass[g, r0:] = indexed * retirees0[g, r0:]
+        return mass
+
+    # Pensions paid in the base year with mid-year timing: the year-end stock, less half a year
+    # of those who retired during it, plus half a year of those who died.
+    retired_in_base_year = np.zeros_like(retirees0, dtype=bool)
+    for g, group in enumerate(CS_GROUPS):
+        retired_in_base_year[g, int(np.floor(original_ages[group]))] = True
+    deaths_mass_share = q[0]
+
+    def paid_wan(mass: FloatArray) -> float:
+        monthly = mass.sum() - 0.5 * mass[retired_in_base_year].sum() + 0.5 * (mass * deaths_mass_share).sum()
+        return float(monthly) * MONTHS_PER_YEAR / YUAN_PER_WAN
+
+    funeral0 = float((retirees0 * q[0]).sum()) * grant0_yuan / YUAN_PER_WAN
+    target = stated.benefit_expenditure.value - funeral0 - refunds0
+
+    def lump0(mass: FloatArray) -> float:
+        return float((mass * q[0]).sum()) * lump_months0 / YUAN_PER_WAN
+
+    def gap(level: float) -> float:
+        mass = stock(level)
+        return paid_wan(mass) + lump0(mass) - target
+
+    if target <= 0:
+        raise CalibrationError(f"civil_service: the stated benefit expenditure "
+                               f"{stated.benefit_expenditure.value:,.2f} 万元 leaves nothing for pensions")
+    if benefit0.transition is None and benefit0.deemed_contribution_index != "continuity":
+        level = cal.scale_to_target(target, gap(1.0) + target, "pensions in payment")  # linear
     else:
-        path = y.values(schedule, before=first_value)
-        if schedule.uprate is not None or schedule.increment_per_year:
-            return path, np.zeros((y.T, 2))
-        stated_last = last_stated_year(schedule)
-        last = max(stated_last if stated_last is not None else int(y.years[0]), int(y.years[0]))
-    after = y.years > last
-    growth, link = _rule_growth(rule, y, after)
-    return path * np.cumprod(1.0 + growth), link
+        from scipy.optimize import brentq
+
+        lo, hi = 1e-6, 50.0
+        if gap(lo) > 0 or gap(hi) < 0:
+            raise CalibrationError("civil_service: no level of the old method reproduces the stated "
+                                   f"benefit expenditure {stated.benefit_expenditure.value:,.2f} 万元")
+        level = float(brentq(gap, lo, hi, xtol=1e-12, rtol=1e-14))
+    pension_mass0 = stock(level)
+    deemed0 = deemed_index(benefit0, level)
+    which = ("level of the old method against final pay (its rates by service apply to basic pay "
+             "only); applies to pensions in payment and to the old-method floor of new awards in "
+             "the transition") if benefit0.transition is not None else (
+             "scale of the formula's pensions in payment; applies to them only, not to new awards")
+    calibration.append(Calibrated(
+        "civil_service", "pensions_in_payment_level", level, "/1",
+        f"benefit_expenditure ({stated.benefit_expenditure.source}) with mid-year timing; {which}",
+        reference=1.0, reference_label="the rates as stated",
+    ))
+    if deemed0 is not None:
+        calibration.append(Calibrated(
+            "civil_service", "deemed_contribution_index", deemed0, "/1",
+            "continuity: the new method meets the old for a man retiring at his statutory age in "
+            "the transition's last year; applies to the transitional pension of new awards"
+            if benefit0.deemed_contribution_index == "continuity" else "as stated",
+            reference=indexed_wage_ratio, reference_label="the members' own indexed wage ratio",
+        ))
+    calibration.append(Calibrated(
+        "civil_service", "mean_pension_monthly_yuan", pension_mass0.sum() / retirees0.sum(), "元/月",
+        "pensions in payment at the end of the base year per retiree",
+    ))
+
+    # --- new awards of every year (the projection's policy), and the pay they replace
+    deemed = deemed0 if benefit.deemed_contribution_index == benefit0.deemed_contribution_index \
+        else deemed_index(benefit, level)
+    age_index = np.clip(np.floor(mean_retire_age).astype(int) - 1, 0, N_AGES - 1)
+    final_base = np.take_along_axis(np.broadcast_to(base_now[:, None, :], mean_retire_age.shape),
+                                    age_index, axis=-1)  # (T, G, A) yuan/year
+    new_award = award(benefit, yrs[:, None, None].astype(float) + 0 * mean_retire_age,
+                      mean_retire_age, final_base / MONTHS_PER_YEAR, level, deemed)
+    final_base_mass0 = sum(
+        float(retirees0[g, int(np.floor(original_ages[group]))]) * final_ratio
+        * wage_all[base_year - 1 - HISTORY_START] for g, group in enumerate(CS_GROUPS))
+    return {"pension_mass0": pension_mass0, "new_award": new_award, "final_base": final_base,
+            "retired_in_base_year": retired_in_base_year.astype(float),
+            "final_base_mass0": final_base_mass0}
 
 
 def _civil_service_basis(
@@ -390,53 +619,20 @@ def _civil_service_basis(
         "mean contribution base / provincial wage of the previous year (Ī of the benefit formula)",
     ))
 
-    # --- pensions
+    # --- pensions: the stock in payment calibrated on its own; new awards by the formula
     crediting = step_values(eco.account_crediting_rate, calendar)
-
-    def formula_args(benefit) -> dict:
-        return dict(
-            calendar_years=calendar,
-            region_wage_yuan=wage_all,
-            crediting_rate=crediting,
-            indexed_wage_ratio=indexed_wage_ratio,
-            service_start_age=a.service_start_age.value,
-            basic_accrual_rate=benefit.basic_accrual_rate.value,
-            transitional_coefficient=benefit.transitional_coefficient.value,
-            reform_year=benefit.reform_year,
-            account_contribution_rate=benefit.account_contribution_rate.value,
-            payout_method=a.payout_months_fractional_ages,
-        )
-
-    # Pensions in payment at the end of the base year: a retiree aged x of group g retired in
-    # year s = base − (x − R_g) at the original age and has been indexed every year since.
-    hist_years = np.arange(HISTORY_START, base_year + 1)
-    cum_index = np.cumprod(1 + step_values(eco.pension_indexation_history, hist_years))
-    pension_unscaled0 = np.zeros_like(actives0)
-    for g, group in enumerate(CS_GROUPS):
-        r0 = int(np.floor(original_ages[group]))
-        vintage = np.maximum(base_year - (ages[r0:] - r0), HISTORY_START + 1)
-        at_retirement = civil_service_pension_monthly_yuan(vintage, float(r0), **formula_args(pol0.benefit))["total"]
-        indexed = at_retirement * cum_index[-1] / cum_index[vintage - HISTORY_START]
-        pension_unscaled0[g, r0:] = indexed * retirees0[g, r0:]
     grant = _history_first(y.values(pol.funeral_grant_yuan), y.values(pol0.funeral_grant_yuan))
-    funeral0 = (retirees0 * q[0]).sum() * grant[0] / YUAN_PER_WAN
-    factor = cal.scale_to_target(
-        stated.benefit_expenditure.value - funeral0,
-        pension_unscaled0.sum() * MONTHS_PER_YEAR / YUAN_PER_WAN, "pensions",
+    lump_months = _history_first(
+        np.full(T, pol.survivors_lump_sum_months.value if pol.survivors_lump_sum_months else 0.0),
+        np.array([pol0.survivors_lump_sum_months.value if pol0.survivors_lump_sum_months else 0.0]))
+    base_now = np.clip(salary_level[:, None] * scale[None, :], floor[:, None], cap[:, None])  # (T, A)
+    accounts = _account_balances(pol0.benefit, a, calendar, wage_all, crediting, indexed_wage_ratio, yrs)
+    refunds0 = float((actives0 * q[0] * accounts["open"][0]).sum()) / YUAN_PER_WAN
+    awards = _civil_service_awards(
+        stated, pol, pol0, a, y, q, retirees0, original_ages, mean_retire_age, calendar, wage_all,
+        crediting, indexed_wage_ratio, base_now, float(grant[0]), float(lump_months[0]), refunds0,
+        calibration,
     )
-    pension_mass0 = pension_unscaled0 * factor
-    new_pension = civil_service_pension_monthly_yuan(
-        yrs[:, None, None], mean_retire_age, **formula_args(pol.benefit))["total"] * factor
-    calibration.append(Calibrated(
-        "civil_service", "pension_formula_factor", factor, "/1",
-        "benefit_expenditure (二(一): 养老保险待遇支出30150.48万元)",
-        reference=1.0, reference_label="the statutory formula unscaled",
-    ))
-    calibration.append(Calibrated(
-        "civil_service", "mean_pension_monthly_yuan", pension_mass0.sum() / retirees0.sum(), "元/月",
-        "benefit_expenditure / beneficiaries / 12",
-    ))
-
     indexation, indexation_link = _indexation(pol, y)
 
     # --- entrants and headcount
@@ -465,7 +661,14 @@ def _civil_service_basis(
         death_prob=q[None],
         exit_rate=_row(np.full(T, a.exit_rate.value)),
         retirement_hazard=hazard[None],
-        new_pension_monthly_yuan=new_pension[None],
+        new_pension_monthly_yuan=awards["new_award"][None],
+        final_base_yuan=awards["final_base"][None],
+        account_balance_open_yuan=accounts["open"][None],
+        account_balance_end_yuan=accounts["end"][None],
+        survivors_lump_sum_months=_row(lump_months),
+        previous_average_wage_yuan=_row(wage_prev),
+        retired_in_base_year=awards["retired_in_base_year"][None],
+        final_base_mass0=np.array([awards["final_base_mass0"]]),
         entrant_profile=entrant_profile[None],
         headcount_rule=np.array([HEADCOUNT_RULES.index(hc.rule)]),
         headcount_growth=_row(y.optional(hc.growth_rate, 0.0)),
@@ -487,7 +690,7 @@ def _civil_service_basis(
         other_expenditure=_row(other_exp),
         actives0=actives0[None],
         retirees0=retirees0[None],
-        pension_mass0=pension_mass0[None],
+        pension_mass0=awards["pension_mass0"][None],
         reserve_start0=np.array([reserve_start0]),
         subsidy0=np.array([stated.subsidy_income.value]),
         **_subsidy_arrays(pol.subsidy, y, base_months),
@@ -572,16 +775,28 @@ def _residents_basis(
     # --- beneficiaries (observed policy)
     pension_age0 = int(round(pol0.pension_age.value))
     older = population0[:, pension_age0:].sum()
-    uptake = stated.beneficiaries.value / older
-    if uptake > 1:
+    stock_share = stated.beneficiaries.value / older
+    if stock_share > 1:
         raise CalibrationError(
             f"residents: {stated.beneficiaries.value:.0f} beneficiaries exceed the "
             f"{older:.0f} people aged {pension_age0}+ of the population assumption"
         )
-    beneficiaries0 = np.where(ages[None, :] >= pension_age0, population0 * uptake, 0.0)
+    beneficiaries0 = np.where(ages[None, :] >= pension_age0, population0 * stock_share, 0.0)
+    area = popa.age_structure_of
+    flag = ("" if area == "county" else
+            f"; the age structure is the {area}'s, not the county's: a share near 1 says the "
+            "county has more older people than that structure gives")
     calibration.append(Calibrated(
-        "residents", "pension_uptake", uptake, "/1",
-        f"beneficiaries (三(二): 24608) / population aged {pension_age0}+",
+        "residents", "beneficiaries_share_of_older", stock_share, "/1",
+        f"beneficiaries ({stated.beneficiaries.source}) / population aged {pension_age0}+{flag}",
+    ))
+    stated_uptake = a.uptake_at_pension_age
+    uptake = stated_uptake.value if stated_uptake is not None else stock_share
+    calibration.append(Calibrated(
+        "residents", "uptake_at_pension_age", uptake, "/1",
+        f"as stated ({stated_uptake.source})" if stated_uptake is not None
+        else "none stated: the base year's share of beneficiaries among the older population",
+        reference=stock_share, reference_label="the base year's share among the older population",
     ))
 
     # --- contributors and contributions
@@ -642,11 +857,47 @@ def _residents_basis(
     grant, grant_link = _uprated_amount(grant_schedule, grant0, pol.funeral_grant_uprating, y)
     grant = _history_first(grant, np.array([grant0]))
     funeral0 = deaths0 * grant0 / YUAN_PER_WAN
-    pensions0 = stated.benefit_expenditure.value - funeral0
+
+    # Individual accounts: the balance per resident by age (contributions and subsidies credited
+    # since the scheme began, at the contributor rate), which new beneficiaries turn into an
+    # account pension and the heirs of those who die are refunded (继承).
+    calendar = np.arange(min(a.scheme_start_year, yrs[0]) - 1, yrs[-1] + 2)
+    in_proj = np.clip(calendar - yrs[0], 0, T - 1)
+    yearly = (per_contributor + subsidy_per_contributor) * contributor_rate
+    credit = np.where(calendar >= a.scheme_start_year,
+                      np.where(calendar <= yrs[0], yearly[0], yearly[in_proj]), 0.0)
+    crediting = step_values(a.account_crediting_rate, calendar)
+    span = pol.contribution_age_to - pol.contribution_age_from + 1
+    balance = account_balance_at_retirement(yrs, np.maximum(yrs - span, a.scheme_start_year),
+                                            calendar, credit, crediting)
+    new_account = balance / pol.account_divisor_months.value
+    contributing = (ages >= pol.contribution_age_from) & (ages <= pol.contribution_age_to)
+    started = np.maximum(yrs[:, None] - (ages[None, :] - pol.contribution_age_from), a.scheme_start_year)
+    balance_by_age = np.where(contributing[None, :], account_balance_at_retirement(
+        np.broadcast_to(yrs[:, None], started.shape).astype(float), started.astype(float),
+        calendar, credit, crediting), 0.0)  # (T, A) yuan per resident at the start of year t
+    # A beneficiary's account pays divisor months; what is left at death goes to the heirs.
+    divisor = pol.account_divisor_months.value
+    def refund_months_at(pension_age: int) -> FloatArray:
+        return np.maximum(divisor - MONTHS_PER_YEAR * (ages - pension_age) - 6, 0.0) * (ages >= pension_age)
+
+    refund_months = refund_months_at(int(round(pol.pension_age.value)))
+
+    # Base year with mid-year timing: the year-end beneficiaries, less half a year of those who
+    # reached the pension age during it, plus half a year of those who died.
+    entered0 = beneficiaries0[:, pension_age0].sum()
+    exposed0 = beneficiaries0.sum() - 0.5 * entered0 + 0.5 * deaths0
+    refunds_contributors0 = float((population0 * q[0] * balance_by_age[0]).sum()) / YUAN_PER_WAN
     account_share = a.account_pension_share.value
-    account_mass0 = beneficiaries0 * (pensions0 * account_share * YUAN_PER_WAN / MONTHS_PER_YEAR
-                                      / beneficiaries0.sum())
-    basic_per_head = cal.monthly_per_head_yuan(pensions0 * (1 - account_share), beneficiaries0.sum())
+    available = stated.benefit_expenditure.value - funeral0 - refunds_contributors0
+    per_death = float((beneficiaries0 * q[0] * refund_months_at(pension_age0)).sum()) / YUAN_PER_WAN
+    # account pension per head x solves 12·x·exposed = share · (available − x · per_death)
+    account_per_head = account_share * available / (MONTHS_PER_YEAR * exposed0 / YUAN_PER_WAN
+                                                    + account_share * per_death)
+    refunds0 = refunds_contributors0 + account_per_head * per_death
+    pensions0 = stated.benefit_expenditure.value - funeral0 - refunds0
+    account_mass0 = beneficiaries0 * account_per_head
+    basic_per_head = cal.monthly_per_head_yuan(pensions0 * (1 - account_share), exposed0)
     central0 = float(y.values(pol0.basic_pension_central_monthly_yuan)[0])
     central, central_link = _uprated_amount(pol.basic_pension_central_monthly_yuan, central0,
                                             pol.basic_pension_uprating, y)
@@ -662,22 +913,9 @@ def _residents_basis(
     top_up = _history_first(top_up, np.array([top_up0]))
     calibration.append(Calibrated(
         "residents", "top_up_pension_monthly_yuan", top_up0, "元/月",
-        "benefit_expenditure (二(二): 5619.81万元) less funeral grants and account pensions, "
-        "per beneficiary, less the central minimum",
+        f"benefit_expenditure ({stated.benefit_expenditure.source}) less funeral grants, "
+        "account refunds and account pensions, per beneficiary (mid-year), less the central minimum",
     ))
-
-    # New beneficiaries' account pension: contributions and subsidies credited over the years
-    # since the scheme began (at most the contribution ages), at the contributor rate.
-    calendar = np.arange(min(a.scheme_start_year, yrs[0]) - 1, yrs[-1] + 2)
-    in_proj = np.clip(calendar - yrs[0], 0, T - 1)
-    yearly = (per_contributor + subsidy_per_contributor) * contributor_rate
-    credit = np.where(calendar >= a.scheme_start_year,
-                      np.where(calendar <= yrs[0], yearly[0], yearly[in_proj]), 0.0)
-    crediting = step_values(a.account_crediting_rate, calendar)
-    span = pol.contribution_age_to - pol.contribution_age_from + 1
-    balance = account_balance_at_retirement(yrs, np.maximum(yrs - span, a.scheme_start_year),
-                                            calendar, credit, crediting)
-    new_account = balance / pol.account_divisor_months.value
 
     reserve_start0, interest0 = _opening_reserve(stated, "residents", calibration)
     interest_rate = y.values(scenario.assumptions.economy.interest_rate_residents).copy()
@@ -714,6 +952,10 @@ def _residents_basis(
         top_up_pension_monthly_yuan=_row(top_up),
         top_up_pension_link=_row(top_up_link),
         new_account_pension_monthly_yuan=_row(new_account),
+        account_balance_by_age_yuan=balance_by_age[None],
+        account_refund_months=refund_months[None],
+        exposed0=np.array([exposed0]),
+        account_refunds0=np.array([refunds0]),
         funeral_grant_yuan=_row(grant),
         funeral_grant_link=_row(grant_link),
         other_income_ratio=np.array([other_ratio]),

@@ -9,8 +9,10 @@ retirement in year ``s`` at age ``R`` after ``N = R − service_start_age`` year
 * individual-account pension ``= account balance / 计发月数(R)``,
 
 where ``C`` is the provincial average wage of year ``s − 1`` per month (计发基数) and ``Ī`` the
-member's average indexed wage ratio. One calibration factor scales the sum so that the base-year
-pensions in payment reproduce the report (``model.calibrate``).
+member's average indexed wage ratio. Members retiring between October 2014 and September 2024
+are compared with the old method (新老办法对比、保低限高, :func:`transition_award`). Pensions
+in payment are calibrated to the report on their own (``model.basis``); new awards follow the
+formula.
 
 Residents' fund (国发〔2014〕8号): basic pension (central minimum + local top-up, paid by
 government) plus account pension ``= balance / 139``.
@@ -77,6 +79,7 @@ def civil_service_pension_monthly_yuan(
     reform_year: float,
     account_contribution_rate: float,
     payout_method: str = "interpolate",
+    deemed_contribution_index: float | None = None,
 ) -> dict[str, FloatArray]:
     """The statutory pension [yuan/month] at retirement, by component, before calibration.
 
@@ -90,10 +93,14 @@ def civil_service_pension_monthly_yuan(
         Provincial average wage per calendar year (计发基数 proxy).
     crediting_rate : ndarray [/1], shape (Y,)
         个人账户记账利率 per calendar year.
+    deemed_contribution_index : float, optional
+        视同缴费指数, the indexed wage ratio of deemed service in the transitional pension
+        (default: ``indexed_wage_ratio``).
 
     Returns
     -------
-    dict with ``basic``, ``transitional``, ``account`` and ``total`` [yuan/month].
+    dict with ``basic``, ``transitional``, ``account`` and ``total`` [yuan/month], and
+    ``service`` and ``deemed`` [years].
     """
     y0 = int(calendar_years[0])
     s = np.asarray(retire_year, dtype=float)
@@ -105,7 +112,8 @@ def civil_service_pension_monthly_yuan(
     service_start_year = s - service
     deemed = np.clip(reform_year - service_start_year, 0.0, service)
     basic = base_monthly * (1.0 + indexed_wage_ratio) / 2.0 * service * basic_accrual_rate
-    transitional = base_monthly * indexed_wage_ratio * deemed * transitional_coefficient
+    deemed_index = indexed_wage_ratio if deemed_contribution_index is None else deemed_contribution_index
+    transitional = base_monthly * deemed_index * deemed * transitional_coefficient
     credit = account_contribution_rate * indexed_wage_ratio * region_wage_yuan
     balance = account_balance_at_retirement(
         s, np.maximum(service_start_year, reform_year), calendar_years, credit, crediting_rate
@@ -116,4 +124,33 @@ def civil_service_pension_monthly_yuan(
         "transitional": transitional,
         "account": account,
         "total": basic + transitional + account,
+        "service": service,
+        "deemed": deemed,
     }
+
+
+def old_method_rate(service_years: FloatArray, rate_by_service: dict[int, float]) -> FloatArray:
+    """The old method's pension as a share of final pay for completed years of service: the rate
+    of the highest stated number of years reached (the first rate below the first step).
+
+    >>> old_method_rate(np.array([19.5, 20.0, 36.0]), {10: 0.7, 20: 0.8, 30: 0.85, 35: 0.9}).tolist()
+    [0.7, 0.8, 0.9]
+    """
+    steps = np.array(list(rate_by_service), dtype=float)
+    rates = np.array(list(rate_by_service.values()), dtype=float)
+    idx = np.searchsorted(steps, np.floor(np.asarray(service_years, dtype=float)), side="right") - 1
+    return rates[np.clip(idx, 0, None)]
+
+
+def transition_award(new_method: FloatArray, old_method: FloatArray, excess_share_paid: FloatArray,
+                     share_of_year_in_transition: FloatArray) -> FloatArray:
+    """新老办法对比、保低限高 [yuan/month]: in the transition, the old method's pension where the
+    new one is lower (保低), else the old one plus the paid share of the excess (限高); outside it,
+    the new method. A year partly in the transition is weighted by the share of it inside.
+
+    >>> transition_award(np.array([100., 120.]), np.array([110., 110.]), np.array([0.5, 0.5]),
+    ...                  np.array([1.0, 1.0])).tolist()
+    [110.0, 115.0]
+    """
+    within = old_method + excess_share_paid * np.maximum(new_method - old_method, 0.0)
+    return share_of_year_in_transition * within + (1.0 - share_of_year_in_transition) * new_method

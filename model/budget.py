@@ -25,7 +25,11 @@ The outturn of a budget year is simulated ``paths`` times, one batched engine ca
   are recomputed, so the identities hold in every path. Without a back-test (no stated increases)
   ``DEFAULT_MODEL_ERROR`` applies.
 
-For each line: a 90% interval (5th–95th percentile), the probability that the outturn lands within
+Every interval and probability is conditional on the scenario's assumptions: the draws move the
+outturn around the scenario's path, not the assumptions themselves.
+
+For each line: a simulated range (5th–95th percentile, conditional on the scenario's assumptions),
+the probability that the outturn lands within
 90%–110% of the budget figure (the band of the performance targets), a flag when that probability
 is below ``UNLIKELY_BELOW``, and the budget figure that makes landing in the band most likely.
 A line without spread gets probability 0 or 1.
@@ -95,6 +99,14 @@ def _year_index(scenario: Scenario, year: int) -> int:
     return year - base
 
 
+def _death_grants(d: dict[str, np.ndarray], t: int) -> np.ndarray:
+    """Funeral grants and survivors' lump sums of year index ``t`` (B,) [万元]."""
+    grants = d["funeral_grant_expenditure"][:, t]
+    if "survivors_lump_sum_expenditure" in d:
+        grants = grants + d["survivors_lump_sum_expenditure"][:, t]
+    return grants
+
+
 def lines_from(result: Projection, t: int) -> dict[str, dict[str, np.ndarray]]:
     """Budget lines of year index ``t`` for every batch row: {fund: {line: (B,)}}."""
     out: dict[str, dict[str, np.ndarray]] = {}
@@ -107,8 +119,10 @@ def lines_from(result: Projection, t: int) -> dict[str, dict[str, np.ndarray]]:
             "other_income": d["other_income"][:, t],
             "transfer_income": np.zeros_like(subsidy),
             "total_income": d["total_income"][:, t],
-            "pension_expenditure": d["pension_expenditure"][:, t],
-            "funeral_grant_expenditure": d["funeral_grant_expenditure"][:, t],
+            # the fund accounts' lines: grants at death (丧葬抚恤补助) and pensions, with the
+            # refunds of account balances at death among the pensions paid out of accounts
+            "pension_expenditure": d["benefit_expenditure"][:, t] - _death_grants(d, t),
+            "funeral_grant_expenditure": _death_grants(d, t),
             "transfer_expenditure": np.zeros_like(subsidy),
             "other_expenditure": d["other_expenditure"][:, t],
             "total_expenditure": d["total_expenditure"][:, t],
@@ -433,7 +447,7 @@ def _targets(scenario: Scenario, point, samples) -> list[dict[str, Any]]:
 def budget_rows(b: Budget, lang: str = "en") -> list[dict[str, Any]]:
     """``budget.csv``: one row per fund (and combined) × line."""
     return [{"fund": x.fund, "line": x.key, "label": (x.zh if lang == "zh" else x.en).strip(),
-             "budget": x.budget, "low_5pct": x.low, "high_95pct": x.high,
+             "budget": x.budget, "low_5pct_given_scenario": x.low, "high_95pct_given_scenario": x.high,
              "band_probability": x.band_probability, "best_budget_for_band": x.best_budget,
              "flag": "unlikely" if x.flagged else ""} for x in b.lines]
 
@@ -445,9 +459,11 @@ def format_budget(b: Budget, lang: str = "zh") -> str:
 
     zh = lang == "zh"
     names = {**{f: FUND_LABELS[f][lang] for f in FUND_LABELS}, "combined": "两项基金合计" if zh else "both funds"}
-    lines = [(f"{b.year}年预算（万元）；区间为90%置信区间，概率为执行率落在90%–110%的概率（{b.paths}次模拟）"
-              if zh else f"Budget {b.year} (万元); 90% interval; probability that execution lands in "
-              f"90%–110% ({b.paths} simulated outturns)")]
+    lines = [(f"{b.year}年预算（万元）；区间为情景假设下的模拟区间（5%–95%），概率为执行率落在90%–110%的"
+              f"模拟占比（{b.paths}次模拟，均以情景假设为条件）"
+              if zh else f"Budget {b.year} (万元); ranges are simulated 5–95% ranges, conditional on the "
+              f"scenario's assumptions; probability that execution lands in 90%–110% "
+              f"({b.paths} simulated outturns, on the same condition)")]
     head = ("项目", "预算", "区间下限", "区间上限", "落入区间概率", "最优预算", "") if zh else \
         ("line", "budget", "low", "high", "P(in band)", "best budget", "")
     for fund in dict.fromkeys(x.fund for x in b.lines):

@@ -91,9 +91,11 @@ def civil_service_step(
     actives: FloatArray, retirees: FloatArray, pension_mass: FloatArray, b: CivilServiceBasis, t: int,
     hiring: FloatArray,
 ) -> dict[str, FloatArray]:
-    """One year of members for the civil-service fund (steps 1–8). Arrays (B, G, A).
+    """One year of members for the civil-service fund (steps 1–8), and what they are paid.
 
-    ``hiring`` is :func:`_headcount_weights` of the rows' headcount rules."""
+    Arrays (B, G, A). ``hiring`` is :func:`_headcount_weights` of the rows' headcount rules.
+    Pensions are paid with mid-year timing: the indexed opening stock for the whole year less
+    half a year of those who die, plus half a year of the year's new awards."""
     q = b.death_prob[:, t]
     deaths_active = actives * q
     after_deaths = actives - deaths_active
@@ -103,21 +105,32 @@ def civil_service_step(
     staying = after_exits - retirements
     deaths_retired = retirees * q
     retirees_next = retirees - deaths_retired + retirements
-    pension_next = (
-        pension_mass * (1 - q) * (1 + b.indexation[:, t, None, None])
-        + retirements * b.new_pension_monthly_yuan[:, t]
-    )
+    indexed = pension_mass * (1 + b.indexation[:, t, None, None])
+    death_mass = indexed * q  # [yuan/month] of those who die in the year
+    new_mass = retirements * b.new_pension_monthly_yuan[:, t]
+    pension_next = indexed - death_mass + new_mass
+    paid_monthly = indexed.sum((1, 2)) - 0.5 * death_mass.sum((1, 2)) + 0.5 * new_mass.sum((1, 2))
+    leavers = age_one_year(deaths_active + exits + retirements)
     staying = age_one_year(staying)
     retirees_next = age_one_year(retirees_next)
     pension_next = age_one_year(pension_next)
 
     hires = new_hires(actives.sum((1, 2)), staying.sum((1, 2)), hiring, b, t)
     entrants = hires[:, None, None] * b.entrant_profile
+    closing = staying + entrants
     return {
-        "actives": staying + entrants,
+        "actives": closing,
         "retirees": retirees_next,
         "pension_mass": pension_next,
         "retirements_by_age": retirements,
+        # members exposed to contributions: leavers and entrants for half of the year
+        "exposed": closing - 0.5 * entrants + 0.5 * leavers,
+        "pensions_paid_monthly": paid_monthly,
+        "death_mass": death_mass.sum((1, 2)),
+        "new_award_mass": new_mass.sum((1, 2)),
+        "final_base_mass": (retirements * b.final_base_yuan[:, t]).sum((1, 2)),
+        "account_refunds": (deaths_active * b.account_balance_open_yuan[:, t, None, :]).sum((1, 2))
+        / YUAN_PER_WAN,
         "deaths_active": deaths_active.sum((1, 2)),
         "deaths_retired": deaths_retired.sum((1, 2)),
         "exits": exits.sum((1, 2)),
@@ -126,26 +139,55 @@ def civil_service_step(
     }
 
 
-def civil_service_cash(
-    actives: FloatArray, pension_mass: FloatArray, deaths_retired: FloatArray, b: CivilServiceBasis, t: int
-) -> dict[str, FloatArray]:
-    """Cash flows of year ``t`` [万元] on the closing stock (step 9)."""
+def civil_service_base_year(actives: FloatArray, retirees: FloatArray, pension_mass: FloatArray,
+                            b: CivilServiceBasis) -> dict[str, FloatArray]:
+    """The base year's flows as :func:`civil_service_step` gives them for a projected year, from
+    the year-end stock: those at their statutory age retired during the year (their pensions are
+    the base year's new awards), deaths at the year's rates; contributions on the year-end
+    members (the year's entrants and leavers are not known)."""
+    q = b.death_prob[:, 0]
+    new_mass = (pension_mass * b.retired_in_base_year).sum((1, 2))
+    death_mass = (pension_mass * q).sum((1, 2))
+    deaths_active = actives * q
+    return {
+        "exposed": actives,
+        "pensions_paid_monthly": pension_mass.sum((1, 2)) - 0.5 * new_mass + 0.5 * death_mass,
+        "death_mass": death_mass,
+        "new_award_mass": new_mass,
+        "final_base_mass": np.broadcast_to(b.final_base_mass0, new_mass.shape).copy(),
+        "account_refunds": (deaths_active * b.account_balance_open_yuan[:, 0, None, :]).sum((1, 2))
+        / YUAN_PER_WAN,
+        "deaths_active": np.zeros(new_mass.shape),
+        "deaths_retired": (retirees * q).sum((1, 2)),
+        "exits": np.zeros(new_mass.shape),
+        "retirements": (retirees * b.retired_in_base_year).sum((1, 2)),
+        "entrants": np.zeros(new_mass.shape),
+    }
+
+
+def civil_service_cash(step: dict[str, FloatArray], b: CivilServiceBasis, t: int) -> dict[str, FloatArray]:
+    """Cash flows of year ``t`` [万元] (step 9): contributions on the members exposed in the
+    year, pensions with mid-year timing, and the outflows at death."""
     base = np.clip(
         b.salary_level_yuan[:, t, None] * b.salary_scale,
         b.base_floor_yuan[:, t, None],
         b.base_cap_yuan[:, t, None],
     )  # (B, A) contribution base per head, yuan/year
-    contribution_base = (actives * base[:, None, :]).sum((1, 2)) / YUAN_PER_WAN
+    contribution_base = (step["exposed"] * base[:, None, :]).sum((1, 2)) / YUAN_PER_WAN
     rate = (b.contribution_rate_employer[:, t] + b.contribution_rate_individual[:, t]) * b.collection_rate[:, t]
-    pensions = pension_mass.sum((1, 2)) * MONTHS_PER_YEAR / YUAN_PER_WAN
-    funeral = deaths_retired * b.funeral_grant_yuan[:, t] / YUAN_PER_WAN
+    pensions = step["pensions_paid_monthly"] * MONTHS_PER_YEAR / YUAN_PER_WAN
+    funeral = step["deaths_retired"] * b.funeral_grant_yuan[:, t] / YUAN_PER_WAN
+    lump_sum = step["death_mass"] * b.survivors_lump_sum_months[:, t] / YUAN_PER_WAN
+    refunds = step["account_refunds"]
     return {
         "contribution_base": contribution_base,
         "contribution_income": contribution_base * rate,
         "contribution_income_employer": contribution_base * b.contribution_rate_employer[:, t] * b.collection_rate[:, t],
         "pension_expenditure": pensions,
         "funeral_grant_expenditure": funeral,
-        "benefit_expenditure": pensions + funeral,
+        "survivors_lump_sum_expenditure": lump_sum,
+        "account_refund_expenditure": refunds,
+        "benefit_expenditure": pensions + funeral + lump_sum + refunds,
         "other_income": np.broadcast_to(b.other_income[:, t], pensions.shape).copy(),
         "other_expenditure": np.broadcast_to(b.other_expenditure[:, t], pensions.shape).copy(),
     }
@@ -167,37 +209,53 @@ def _run_civil_service(b: CivilServiceBasis, B: int, T: int, keep_members: bool,
         rec.members("retirees", actives.shape[1:])
     reserve_end = np.zeros(B)
     shadow = np.zeros(B)
-    zero = np.zeros(B)
     rules = fundlib.rule_weights(np.broadcast_to(b.subsidy_rule, (B,)))
     hiring = _headcount_weights(b.headcount_rule, B)
     late = np.zeros(B)  # withheld subsidy of the previous year, paid this year
     for t in range(T):
+        opening_active, opening_retired = actives.sum((1, 2)), retirees.sum((1, 2))
         if t == 0:
-            step = {"deaths_active": zero,
-                    "deaths_retired": (retirees * b.death_prob[:, 0]).sum((1, 2)),
-                    "exits": zero, "retirements": zero, "entrants": zero}
-            opening_active, opening_retired = actives.sum((1, 2)), retirees.sum((1, 2))
+            step = civil_service_base_year(actives, retirees, pension, b)
+            if keep_vintages:
+                rec.data["pension_by_vintage"][:, 0, 0] = step["pensions_paid_monthly"] * MONTHS_PER_YEAR / YUAN_PER_WAN
         else:
-            opening_active, opening_retired = actives.sum((1, 2)), retirees.sum((1, 2))
             step = civil_service_step(actives, retirees, pension, b, t, hiring)
             actives, retirees, pension = step["actives"], step["retirees"], step["pension_mass"]
             if keep_vintages:
+                # each vintage's pensions paid this year, with the same mid-year timing
                 q = b.death_prob[:, t][:, None]
-                grow = (1 + b.indexation[:, t])[:, None, None, None]
-                vintages = age_one_year(vintages * (1 - q) * grow)
-                vintages[:, t] = age_one_year(step["retirements_by_age"] * b.new_pension_monthly_yuan[:, t])
-        if keep_vintages:
-            rec.data["pension_by_vintage"][:, :, t] = vintages.sum((2, 3)) * MONTHS_PER_YEAR / YUAN_PER_WAN
-        cash = civil_service_cash(actives, pension, step["deaths_retired"], b, t)
+                indexed = vintages * (1 + b.indexation[:, t])[:, None, None, None]
+                new = step["retirements_by_age"] * b.new_pension_monthly_yuan[:, t]
+                paid = (indexed * (1 - 0.5 * q)).sum((2, 3))
+                paid[:, t] += 0.5 * new.sum((1, 2))
+                rec.data["pension_by_vintage"][:, :, t] = paid * MONTHS_PER_YEAR / YUAN_PER_WAN
+                vintages = age_one_year(indexed * (1 - q))
+                vintages[:, t] = age_one_year(new)
+        cash = civil_service_cash(step, b, t)
         # The county pays the civil-service subsidy: arrears withhold a share of all of it.
         withheld_fraction = b.arrears_share[:, t]
         money, shadow = _fund_year(b, t, reserve_end, shadow, cash, rules, np.zeros(B),
                                    withheld_fraction, late)
         late = money["subsidy_withheld"] * b.arrears_paid_late
         reserve_end = money["reserve_end"]
+        with np.errstate(divide="ignore", invalid="ignore"):
+            new_heads = step["retirements"]
+            new_award = np.where(new_heads > 0, step["new_award_mass"] / new_heads, np.nan)
+            replacement = np.where(step["final_base_mass"] > 0,
+                                   step["new_award_mass"] * MONTHS_PER_YEAR / step["final_base_mass"], np.nan)
+            in_payment = pension.sum((1, 2)) / retirees.sum((1, 2))
         rec.put(t, contributors=actives.sum((1, 2)), beneficiaries=retirees.sum((1, 2)),
                 contributors_start=opening_active, beneficiaries_start=opening_retired,
-                reserve_end_without_subsidy=shadow, **{k: v for k, v in step.items() if v.ndim == 1},
+                reserve_end_without_subsidy=shadow,
+                new_award_mean_monthly_yuan=new_award,
+                new_award_to_average_wage=new_award * MONTHS_PER_YEAR / b.previous_average_wage_yuan[:, t],
+                pension_in_payment_mean_monthly_yuan=in_payment,
+                pension_in_payment_to_average_wage=in_payment * MONTHS_PER_YEAR / b.previous_average_wage_yuan[:, t],
+                replacement_rate=replacement,
+                account_balance=(actives * b.account_balance_end_yuan[:, t, None, :]).sum((1, 2)) / YUAN_PER_WAN,
+                **{k: v for k, v in step.items()
+                   if v.ndim == 1 and k not in ("pensions_paid_monthly", "death_mass", "new_award_mass",
+                                                "final_base_mass", "account_refunds")},
                 **cash, **money)
         if keep_members:
             rec.put_members(t, actives=actives, retirees=retirees)
@@ -211,7 +269,8 @@ def _run_civil_service(b: CivilServiceBasis, B: int, T: int, keep_members: bool,
 def residents_step(
     population: FloatArray, beneficiaries: FloatArray, account_mass: FloatArray, b: ResidentsBasis, t: int
 ) -> dict[str, FloatArray]:
-    """One year of the county population and the residents' fund members (steps 1–8)."""
+    """One year of the county population and the residents' fund members (steps 1–8); those
+    who reach the pension age and those who die are paid for half of the year."""
     q = b.death_prob[:, t]
     deaths = population * q
     survivors = population - deaths
@@ -226,10 +285,14 @@ def residents_step(
     pa = b.pension_age
     deaths_ben = beneficiaries * q
     new_ben = survivors[:, :, pa - 1] * b.uptake[:, None]
+    dead_account = account_mass * q
+    new_account = new_ben * b.new_account_pension_monthly_yuan[:, t, None]
+    refunds = (dead_account * b.account_refund_months[:, None, :]).sum((1, 2)) \
+        + (deaths * b.account_balance_by_age_yuan[:, t, None, :]).sum((1, 2))
     ben = age_one_year(beneficiaries - deaths_ben)
     ben[:, :, pa] += new_ben
-    acct = age_one_year(account_mass * (1 - q))
-    acct[:, :, pa] += new_ben * b.new_account_pension_monthly_yuan[:, t, None]
+    acct = age_one_year(account_mass - dead_account)
+    acct[:, :, pa] += new_account
     pop = age_one_year(survivors)
     pop[:, 0, 0] += born * msb
     pop[:, 1, 0] += born * (1 - msb)
@@ -237,6 +300,10 @@ def residents_step(
         "population": pop,
         "beneficiaries": ben,
         "account_pension_mass": acct,
+        "exposed": beneficiaries.sum((1, 2)) - 0.5 * deaths_ben.sum((1, 2)) + 0.5 * new_ben.sum(1),
+        "account_paid_monthly": account_mass.sum((1, 2)) - 0.5 * dead_account.sum((1, 2))
+        + 0.5 * new_account.sum(1),
+        "account_refund_expenditure": refunds / YUAN_PER_WAN,
         "births": born,
         "deaths": deaths.sum((1, 2)),
         "net_migration": migration.sum((1, 2)),
@@ -245,19 +312,19 @@ def residents_step(
     }
 
 
-def residents_cash(
-    population: FloatArray, beneficiaries: FloatArray, account_mass: FloatArray,
-    deaths_beneficiaries: FloatArray, b: ResidentsBasis, t: int,
-) -> dict[str, FloatArray]:
-    """Cash flows of year ``t`` [万元] on the closing stock (step 9)."""
+def residents_cash(population: FloatArray, step: dict[str, FloatArray], b: ResidentsBasis,
+                   t: int) -> dict[str, FloatArray]:
+    """Cash flows of year ``t`` [万元] (step 9): contributions on the year-end population,
+    pensions on the beneficiaries exposed in the year, grants and refunds at death."""
     contributors = (population * b.contribution_ages[:, t, None, :]).sum((1, 2)) * b.contributor_rate[:, t]
     contributions = contributors * b.contribution_per_contributor_yuan[:, t] / YUAN_PER_WAN
     contribution_subsidy = contributors * b.contribution_subsidy_per_contributor_yuan[:, t] / YUAN_PER_WAN
-    heads = beneficiaries.sum((1, 2))
+    heads = step["exposed"]
     central = heads * b.central_pension_monthly_yuan[:, t] * MONTHS_PER_YEAR / YUAN_PER_WAN
     top_up = heads * b.top_up_pension_monthly_yuan[:, t] * MONTHS_PER_YEAR / YUAN_PER_WAN
-    account = account_mass.sum((1, 2)) * MONTHS_PER_YEAR / YUAN_PER_WAN
-    funeral = deaths_beneficiaries * b.funeral_grant_yuan[:, t] / YUAN_PER_WAN
+    account = step["account_paid_monthly"] * MONTHS_PER_YEAR / YUAN_PER_WAN
+    funeral = step["deaths_beneficiaries"] * b.funeral_grant_yuan[:, t] / YUAN_PER_WAN
+    refunds = step["account_refund_expenditure"]
     # Who owes what: (B, 4 items) × (B, 4 items, 4 levels) → (B, 4 levels)
     items = np.stack([central, top_up, contribution_subsidy, funeral], axis=1)
     shares = b.funding_shares0 if t == 0 else b.funding_shares
@@ -271,7 +338,8 @@ def residents_cash(
         "account_pension_expenditure": account,
         "pension_expenditure": central + top_up + account,
         "funeral_grant_expenditure": funeral,
-        "benefit_expenditure": central + top_up + account + funeral,
+        "account_refund_expenditure": refunds,
+        "benefit_expenditure": central + top_up + account + funeral + refunds,
         "other_income": contributions * b.other_income_ratio,
         "other_expenditure": np.broadcast_to(b.other_expenditure[:, t], heads.shape).copy(),
         "subsidy_due": items.sum(1),
@@ -300,13 +368,17 @@ def _run_residents(b: ResidentsBasis, B: int, T: int, keep_members: bool) -> dic
     for t in range(T):
         opening_pop, opening_ben = pop.sum((1, 2)), ben.sum((1, 2))
         if t == 0:
+            # the base year from its year-end stock, with the timing of a projected year
+            exposed = np.broadcast_to(b.exposed0, (B,)).copy()
             step = {"births": zero, "deaths": zero, "net_migration": zero,
                     "deaths_beneficiaries": (ben * b.death_prob[:, 0]).sum((1, 2)),
-                    "new_beneficiaries": zero}
+                    "new_beneficiaries": zero, "exposed": exposed,
+                    "account_paid_monthly": acct.sum((1, 2)) / ben.sum((1, 2)) * exposed,
+                    "account_refund_expenditure": np.broadcast_to(b.account_refunds0, (B,)).copy()}
         else:
             step = residents_step(pop, ben, acct, b, t)
             pop, ben, acct = step["population"], step["beneficiaries"], step["account_pension_mass"]
-        cash = residents_cash(pop, ben, acct, step["deaths_beneficiaries"], b, t)
+        cash = residents_cash(pop, step, b, t)
         # Arrears withhold a share of what the named level owes under the funding rules.
         level_due = np.take_along_axis(cash["subsidy_due_by_level"], b.arrears_level[:, None] * np.ones((B, 1), int), 1)[:, 0]
         with np.errstate(divide="ignore", invalid="ignore"):
@@ -319,14 +391,17 @@ def _run_residents(b: ResidentsBasis, B: int, T: int, keep_members: bool) -> dic
             liability = np.broadcast_to(b.account_liability0, (B,)).copy()
         else:
             liability = (liability * (1 + b.account_crediting_rate[:, t]) + cash["contribution_income"]
-                         + cash["contribution_subsidy"] - cash["account_pension_expenditure"])
+                         + cash["contribution_subsidy"] - cash["account_pension_expenditure"]
+                         - cash["account_refund_expenditure"])
         arrears = cash["subsidy_due"] - money["subsidy_income"] if t == 0 else np.maximum(
             cash["subsidy_due"] - money["subsidy_income"], 0.0)
         rec.put(t, beneficiaries=ben.sum((1, 2)), population_total=pop.sum((1, 2)),
                 population_start=opening_pop, beneficiaries_start=opening_ben,
                 account_liability=liability, subsidy_shortfall=arrears,
                 reserve_end_without_subsidy=shadow,
-                **{k: v for k, v in step.items() if np.ndim(v) == 1},
+                **{k: v for k, v in step.items()
+                   if np.ndim(v) == 1 and k not in ("exposed", "account_paid_monthly",
+                                                    "account_refund_expenditure")},
                 **{k: v for k, v in cash.items() if v.ndim == 1}, **money)
         if keep_members:
             rec.put_members(t, population=pop, beneficiaries_by_age=ben)

@@ -367,7 +367,10 @@ def _closed_civil_service(basis: Basis, discount: Discount, price_inflation: Flo
     frac = accrued_fraction(cells[:, 1:2].astype(float), np.arange(1, T)[None, :], service_start_age)
     pv_pensions = pv_by_vintage.sum(-1)
     accrued_pensions = (pv_by_vintage * frac).sum(-1)
-    pv_funeral = (d["funeral_grant_expenditure"][:, 1:] * v).sum(-1)
+    # outflows at death other than pensions (funeral grants, survivors' lump sums, refunds of
+    # account balances), which follow the same members
+    at_death = d["benefit_expenditure"][:, 1:] - d["pension_expenditure"][:, 1:]
+    pv_funeral = (at_death * v).sum(-1)
     with np.errstate(divide="ignore", invalid="ignore"):
         row_frac = np.where(pv_pensions > 0, accrued_pensions / pv_pensions, 0.0)
     pv_b_all = float(pv_pensions.sum() + pv_funeral.sum())

@@ -43,10 +43,15 @@ def test_budget_lines_add_up(point, qitai_projection):
         point["civil_service"]["total_income"] + point["residents"]["total_income"])
 
 
-def test_residents_subsidy_is_split_by_the_funding_rules(point):
+def test_residents_subsidy_is_split_by_the_funding_rules(point, qitai_projection):
     r = point["residents"]
-    # the central government pays the central minimum in full (POLICY §3): 98 元/月 in 2022
-    assert r["subsidy_central"] == pytest.approx(98 * 12 * point["residents"]["beneficiaries"] / 1e4, rel=1e-9)
+    # the central government pays the central minimum in full (POLICY §3): 98 元/月 in 2022, to
+    # the beneficiaries of the year with mid-year timing: those at the start, less half of those
+    # who died, plus half of those who reached the pension age
+    d = qitai_projection.funds["residents"]
+    paid_for = (d["beneficiaries_start"][0, 1] - 0.5 * d["deaths_beneficiaries"][0, 1]
+                + 0.5 * d["new_beneficiaries"][0, 1])
+    assert r["subsidy_central"] == pytest.approx(98 * 12 * paid_for / 1e4, rel=1e-9)
 
 
 def test_simulated_paths_keep_the_identities(qitai):
@@ -96,7 +101,11 @@ def test_arrears_make_the_residents_subsidy_less_likely_to_land(qitai):
     b = make_budget(qitai, 2022, paths=1000, seed=1)
     line = next(x for x in b.lines if x.fund == "residents" and x.key == "subsidy_income")
     assert line.band_probability < 0.9  # withheld county shares fall far below 90% of budget
-    assert line.best_budget < line.budget
+    assert line.low < 0.9 * line.budget  # the low end of the range is a year of arrears
+    # arrears only lower the subsidy, so no budget above the expected one lands more often
+    # (with the county owing most of the local top-up, a withheld share falls so far below that
+    # lowering the budget cannot catch both outcomes and the expected figure stays best)
+    assert line.best_budget <= line.budget
 
 
 def test_budget_cli_writes_tables(tmp_path):

@@ -13,11 +13,13 @@ from model.axes import FloatArray
 from model.scenario.schema import Schedule
 
 
-def step_values(schedule: Schedule, years: np.ndarray, before: float | None = None) -> FloatArray:
+def step_values(schedule: Schedule, years: np.ndarray,
+                before: float | FloatArray | None = None) -> FloatArray:
     """Value in force in each of ``years``: the last stated value at or before the year.
 
     Years before the first stated year take ``before`` where it is given (the value in force
-    before the schedule starts: for a projection, the base year's stated or calibrated value),
+    before the schedule starts: for a projection, the base year's stated or calibrated value, or
+    a path of such values by year),
     else the first stated value (for histories that reach back before their first figure).
 
     >>> from model.scenario.schema import Schedule
@@ -35,7 +37,7 @@ def step_values(schedule: Schedule, years: np.ndarray, before: float | None = No
         idx = np.searchsorted(stated_years, years, side="right") - 1
         out = stated_values[np.clip(idx, 0, None)]
         if before is not None:
-            out = np.where(idx < 0, float(before), out)
+            out = np.where(idx < 0, before, out)
         last = int(stated_years[-1])
     step = getattr(schedule, "increment_per_year", None)
     if step:
@@ -46,7 +48,7 @@ def step_values(schedule: Schedule, years: np.ndarray, before: float | None = No
 
 
 def schedule_values(schedule: Schedule, years: np.ndarray, drivers: dict[str, FloatArray],
-                    before: float | None = None) -> FloatArray:
+                    before: float | FloatArray | None = None) -> FloatArray:
     """Values over ``years`` as the schedule says: ``before`` until the first stated year (see
     :func:`step_values`), steps, then carried forward, uprated by a driver (``drivers[name]`` is
     its growth per year over ``years``) or raised each year.
@@ -71,7 +73,8 @@ def last_stated_year(schedule: Schedule) -> int | None:
 
 
 def uprated_values(
-    schedule: Schedule, years: np.ndarray, growth_by_year: FloatArray, before: float | None = None
+    schedule: Schedule, years: np.ndarray, growth_by_year: FloatArray,
+    before: float | FloatArray | None = None,
 ) -> FloatArray:
     """Step values up to the last stated year; after it the value grows with ``growth_by_year``.
 

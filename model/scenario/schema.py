@@ -467,6 +467,12 @@ class Population(StrictModel):
 
     total_persons: Count
     age_structure: AgeWeights
+    age_structure_of: Literal["county", "prefecture", "province", "country"] = Field(
+        default="county",
+        description="whose age structure ``age_structure`` is: the county's own census figures "
+        "where published, else the prefecture's; the province's or the country's only as a last "
+        "resort (the output flags it)",
+    )
     male_share: Rate
     total_fertility_rate: AmountSchedule
     mean_age_at_birth: Age
@@ -499,6 +505,12 @@ class ResidentsAssumptions(StrictModel):
     account_liability_share_of_reserve: Rate
     account_crediting_rate: RateSchedule
     scheme_start_year: int = Field(ge=1990, le=2100)
+    uptake_at_pension_age: Rate | None = Field(
+        default=None,
+        description="share of the people reaching the pension age who start drawing this pension "
+        "(those drawing an employee or civil-service pension, and those who never joined, do not); "
+        "absent: the base year's share of beneficiaries among the population at pension ages",
+    )
     tier_mix_by_year: dict[int, dict[int, float]] | None = Field(
         default=None, description="year -> tier mix from that year on (after the base year)"
     )
@@ -627,6 +639,40 @@ class Subsidy(StrictModel):
         return self
 
 
+class OldMethodTransition(StrictModel):
+    """新老办法对比、保低限高: members retiring between ``reform_year`` and ``end_year`` get the
+    old method's pension where the new one is lower, and the old one plus a share of the excess
+    where it is higher (the share rising with the year of retirement); after ``end_year`` the new
+    method alone."""
+
+    end_year: float = Field(ge=1990, le=2100, description="2024.75 = 2024-10-01")
+    excess_share_paid: RateSchedule = Field(
+        description="share of the new method's excess over the old paid, by year of retirement"
+    )
+    old_method_rate_by_service: dict[int, float] = Field(
+        description="the old method's pension as a share of final pay, by completed years of "
+        "service (a step: the rate of the highest stated number of years reached); its level "
+        "against the contribution base is calibrated to the pensions in payment"
+    )
+    source: Source
+
+    @field_validator("old_method_rate_by_service", mode="before")
+    @classmethod
+    def _rates(cls, v: Any) -> Any:
+        if not isinstance(v, dict) or not v:
+            raise ValueError(f"expected a mapping of years of service: rate, got {v!r}")
+        prev = None
+        for years, rate in v.items():
+            if not isinstance(years, int) or isinstance(years, bool) or not 0 <= years <= 60:
+                raise ValueError(f"@{years}|expected years of service 0–60 as key, got {years!r}")
+            if not _is_number(rate) or not 0 < rate <= 2:
+                raise ValueError(f"@{years}|expected a rate above 0 and at most 2, got {rate!r}")
+            if prev is not None and years <= prev:
+                raise ValueError(f"@{years}|years must ascend: {years} comes after {prev}")
+            prev = years
+        return v
+
+
 class BenefitFormula(StrictModel):
     """国发〔2015〕2号: basic + individual-account + transitional pension."""
 
@@ -634,6 +680,13 @@ class BenefitFormula(StrictModel):
     transitional_coefficient: Rate = Field(description="过渡系数 per year of deemed service")
     reform_year: float = Field(ge=1990, le=2100, description="2014.75 = 2014-10-01")
     account_contribution_rate: Rate = Field(description="share of wage credited to the account")
+    deemed_contribution_index: NonNegative | Literal["continuity"] | None = Field(
+        default=None,
+        description="视同缴费指数: the indexed wage ratio of deemed service in the transitional "
+        "pension. 'continuity': calibrated so that at the end of the transition the new method "
+        "meets the old; absent: the members' own indexed wage ratio",
+    )
+    transition: OldMethodTransition | None = None
     source: Source
 
 
@@ -705,6 +758,10 @@ class CivilServicePolicy(StrictModel):
     retirement_age: RetirementAges
     retirement_reform: RetirementReform
     benefit: BenefitFormula
+    survivors_lump_sum_months: NonNegative | None = Field(
+        default=None,
+        description="抚恤金 paid by the fund at a retiree's death, in months of the pension",
+    )
     indexation: GrowthSchedule = Field(description="published or fixed rates; they override the rule")
     indexation_rule: IndexationRule | None = None
     retirement_age_by_cohort: CohortRetirementAges | None = None
@@ -777,14 +834,14 @@ class ResidentsPolicy(StrictModel):
     )
     basic_pension_uprating: IndexationRule | None = Field(
         default=None,
-        description="how the basic pension (central minimum and local top-up) grows after the "
-        "last stated year of each; absent: with prices (price_inflation_share 1). A schedule's "
-        "own uprate or increment_per_year takes precedence",
+        description="how the basic pension (central minimum and local top-up) grows in every "
+        "year after the base year for which no amount is stated; absent: with prices "
+        "(price_inflation_share 1). A schedule's own uprate or increment_per_year takes precedence",
     )
     funeral_grant_uprating: IndexationRule | None = Field(
         default=None,
-        description="how the funeral grant grows after its last stated (or calibrated) year; "
-        "absent: with prices",
+        description="how the funeral grant grows in every year after the base year for which no "
+        "amount is stated; absent: with prices",
     )
 
     @model_validator(mode="after")
