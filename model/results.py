@@ -7,6 +7,7 @@ arrays and the :class:`~model.basis.Basis` it came from, without rerunning.
 
 from __future__ import annotations
 
+import difflib
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -39,23 +40,37 @@ class Projection:
     def batch_size(self) -> int:
         return next(iter(next(iter(self.funds.values())).values())).shape[0]
 
-    def series(self, fund: str, name: str, batch: int = 0) -> np.ndarray:
-        """One yearly series (T,) of one batch row."""
+    def series(self, fund: str, name: str, batch: int = 0, optional: bool = False) -> np.ndarray:
+        """One yearly series (T,) of one batch row.
+
+        An unknown name raises ``KeyError`` naming the fund and the closest names. With
+        ``optional=True`` a ``projection.csv`` column that this fund does not have (one of the
+        other fund's, e.g. ``population_total`` of the civil-service fund) is all NaN instead.
+        """
+        if fund not in self.funds:
+            close = difflib.get_close_matches(fund, list(self.funds), n=3)
+            raise KeyError(f"no fund '{fund}' in this projection"
+                           f"{_did_you_mean(close)}; it has: {', '.join(self.funds)}")
         d = self.funds[fund]
         if name == "dependency_ratio":
             with np.errstate(divide="ignore", invalid="ignore"):
                 return d["contributors"][batch] / d["beneficiaries"][batch]
-        if name in ("fund", "year"):
-            raise KeyError(name)
-        if name not in d:
+        if name in d and name not in ("fund", "year"):
+            return d[name][batch]
+        if optional and name in CSV_COLUMNS and name not in ("fund", "year"):
             return np.full(self.years.size, np.nan)
-        return d[name][batch]
+        known = list(d) + ["dependency_ratio"]
+        close = difflib.get_close_matches(name, known, n=3)
+        why = (" ('fund' and 'year' are row keys, not series)" if name in ("fund", "year")
+               else " (a projection.csv column this fund does not have)" if name in CSV_COLUMNS else "")
+        raise KeyError(f"{fund}: no series '{name}'{why}{_did_you_mean(close)}")
 
     def rows(self, batch: int = 0) -> list[dict[str, Any]]:
         """One row per fund × year with the columns of ``projection.csv``; money in 万元."""
         out = []
         for fund in self.funds:
-            cols = {c: self.series(fund, c, batch) for c in CSV_COLUMNS if c not in ("fund", "year")}
+            cols = {c: self.series(fund, c, batch, optional=True)
+                    for c in CSV_COLUMNS if c not in ("fund", "year")}
             for t, year in enumerate(self.years):
                 row: dict[str, Any] = {"fund": fund, "year": int(year)}
                 for c, arr in cols.items():
@@ -133,6 +148,10 @@ class Projection:
     @property
     def calibration(self):
         return self.basis.calibration
+
+
+def _did_you_mean(close: list[str]) -> str:
+    return f"; did you mean {' or '.join(repr(c) for c in close)}?" if close else ""
 
 
 def _year_or_none(x: float) -> int | None:

@@ -1,0 +1,87 @@
+"""``Projection.series`` names what is wrong; the other fund's columns are empty in the tables."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+
+from model.labels import CSV_COLUMNS
+
+
+def test_series_gives_the_yearly_array(qitai_projection):
+    p = qitai_projection
+    got = p.series("civil_service", "contribution_income")
+    assert got.shape == p.years.shape
+    np.testing.assert_array_equal(got, p.funds["civil_service"]["contribution_income"][0])
+    dep = p.series("civil_service", "dependency_ratio")
+    np.testing.assert_allclose(
+        dep, p.series("civil_service", "contributors") / p.series("civil_service", "beneficiaries")
+    )
+
+
+def test_unknown_name_raises_with_fund_name_and_close_matches(qitai_projection):
+    with pytest.raises(KeyError) as err:
+        qitai_projection.series("civil_service", "contribution_incme")
+    message = str(err.value)
+    assert "civil_service" in message and "'contribution_incme'" in message
+    assert "did you mean" in message and "'contribution_income'" in message
+
+
+def test_unknown_name_raises_even_when_optional(qitai_projection):
+    with pytest.raises(KeyError, match="residents.*'benefit_expenditur'.*'benefit_expenditure'"):
+        qitai_projection.series("residents", "benefit_expenditur", optional=True)
+
+
+def test_unknown_fund_raises_with_the_funds_there_are(qitai_projection):
+    with pytest.raises(KeyError, match="'resident'.*'residents'"):
+        qitai_projection.series("resident", "beneficiaries")
+
+
+@pytest.mark.parametrize("name", ["fund", "year"])
+def test_row_keys_are_not_series(qitai_projection, name):
+    with pytest.raises(KeyError, match=name):
+        qitai_projection.series("civil_service", name, optional=True)
+
+
+def test_other_funds_column_raises_unless_optional(qitai_projection):
+    """``population_total`` is a residents' column: the civil-service fund has none."""
+    p = qitai_projection
+    assert "population_total" in CSV_COLUMNS and "population_total" not in p.funds["civil_service"]
+    with pytest.raises(KeyError, match="civil_service.*'population_total'.*does not have"):
+        p.series("civil_service", "population_total")
+    assert np.isnan(p.series("civil_service", "population_total", optional=True)).all()
+
+
+def test_every_csv_column_is_some_funds_series(qitai_projection):
+    """A projection.csv column no fund has would be empty everywhere: a misspelt column."""
+    p = qitai_projection
+    for column in CSV_COLUMNS:
+        if column in ("fund", "year", "dependency_ratio"):
+            continue
+        assert any(column in arrays for arrays in p.funds.values()), column
+
+
+def test_rows_leave_the_other_funds_columns_empty(qitai_projection):
+    p = qitai_projection
+    rows = p.rows()
+    assert len(rows) == len(p.funds) * p.years.size
+    for row in rows:
+        assert list(row) == list(CSV_COLUMNS)
+        arrays = p.funds[row["fund"]]
+        for column in CSV_COLUMNS:
+            if column in ("fund", "year", "dependency_ratio"):
+                continue
+            if column in arrays:
+                assert row[column] is not None, (row["fund"], column)
+            else:
+                assert row[column] is None, (row["fund"], column)
+    frame = p.to_frame()
+    cs = frame[frame["fund"] == "civil_service"]
+    assert cs["population_total"].isna().all()
+    assert not cs["contribution_income"].isna().any()
+    assert math.isclose(
+        float(cs["contribution_income"].iloc[0]),
+        float(p.series("civil_service", "contribution_income")[0]),
+    )
