@@ -123,6 +123,21 @@ LEVER_CASES = [
     ("top_up", {f"{RS}.basic_pension_top_up_monthly_yuan": s({2022: 150})},
      "residents", "benefit_expenditure", "+"),
     ("participation", {f"{RS}.participation_rate": s({2022: 0.6})}, "residents", "contribution_income", "+"),
+    # new awards in the transition: the old method is a floor, so a higher old-method rate
+    # raises the pensions of those retiring before the transition ends
+    ("old_method_rates", {f"{CS}.benefit.transition.old_method_rate_by_service":
+                          {10: 0.8, 20: 0.9, 30: 0.95, 35: 1.0}},
+     "civil_service", "new_award_mean_monthly_yuan", "!="),
+    # a longer transition keeps the old-method floor for later retirees
+    ("transition_end", {f"{CS}.benefit.transition.end_year": 2030.75},
+     "civil_service", "new_award_mean_monthly_yuan", "!="),
+    ("excess_share_paid", {f"{CS}.benefit.transition.end_year": 2030.75,
+                           f"{CS}.benefit.transition.excess_share_paid": s({2014: 0.0})},
+     "civil_service", "new_award_mean_monthly_yuan", "!="),
+    ("deemed_index", {f"{CS}.benefit.deemed_contribution_index": {"value": 3.0, "source": "test"}},
+     "civil_service", "new_award_mean_monthly_yuan", "+"),
+    ("survivors_lump_sum", {f"{CS}.survivors_lump_sum_months": {"value": 6, "source": "test"}},
+     "civil_service", "benefit_expenditure", "+"),
     ("basic_pension_uprating", {f"{RS}.basic_pension_uprating": {
         "wage_growth_share": 1.0, "price_inflation_share": 0.0, "margin": 0.01, "source": "test"}},
      "residents", "basic_pension_top_up", "+"),
