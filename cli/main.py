@@ -143,11 +143,15 @@ def simulate(
     paths: Annotated[int, typer.Option("--paths", min=1, max=100_000, help="number of simulated paths")] = 1000,
     seed: Annotated[int, typer.Option("--seed", help="random seed: the same seed gives the same numbers")] = 0,
     years: YearsOpt = None,
+    parameter_uncertainty: Annotated[bool, typer.Option(
+        "--parameter-uncertainty", help="draw each path's VAR coefficients and mortality drift from their "
+        "estimated covariance (explosive draws are redrawn)")] = False,
     out: OutOpt = None,
     lang: LangOpt = Lang.zh,
     debug: DebugOpt = False,
 ) -> None:
-    """Monte Carlo: percentiles of reserve, subsidy need and heads; depletion probabilities."""
+    """Monte Carlo: simulated ranges (conditional on the scenario's assumptions) of reserve,
+    subsidy need and heads; depletion probabilities."""
     from model.scenario.load import load_scenario
 
     try:
@@ -155,7 +159,8 @@ def simulate(
         from model.simulate import format_simulation
         from model.simulate import simulate as run_simulation
 
-        result = run_simulation(sc, paths=paths, seed=seed, years=years)
+        result = run_simulation(sc, paths=paths, seed=seed, years=years,
+                                parameter_uncertainty=parameter_uncertainty)
         from model.io import write_simulation
 
         _show(result, format_simulation, write_simulation, out, lang)

@@ -416,7 +416,8 @@ def plot_fan(
     lang: str = "zh",
     deterministic: Sequence[float] | np.ndarray | None = None,
 ) -> Path:
-    """A fan chart: shaded bands between symmetric percentiles, the median as a line.
+    """A fan chart: shaded bands between symmetric percentiles, the median as a line. The bands
+    are labelled as simulated ranges conditional on the scenario's assumptions.
 
     Parameters
     ----------
@@ -445,7 +446,8 @@ def plot_fan(
     import matplotlib
 
     words = {"median": {"zh": "中位数", "en": "median"},
-             "band": {"zh": "{lo}%–{hi}% 区间", "en": "{lo}th–{hi}th percentile"},
+             "band": {"zh": "{lo}%–{hi}% 情景假设下的模拟区间",
+                      "en": "{lo}th–{hi}th percentile, simulated (conditional on the scenario's assumptions)"},
              "det": {"zh": "确定性预测", "en": "deterministic projection"}}
     with matplotlib.rc_context(_style(lang)):
         fig, ax = _new_figure((9, 5.2))

@@ -5,8 +5,10 @@ models are fitted on it with statsmodels (imported inside the functions, so that
 module, and the CLI, stays fast):
 
 * :func:`fit_economic` — a VAR(1) on annual national wage growth, CPI inflation and the one-year
-  deposit rate; if the VAR fails or is not stable, independent AR(1) models per series, and the
-  result says so (:attr:`EconomicFit.fallback_reason`);
+  deposit rate, around a linear time trend by default (so the deviations it describes are
+  deviations from a trend, not from one constant mean over 2001–2023); if the VAR fails or is not
+  stable, independent AR(1) models per series, and the result says so
+  (:attr:`EconomicFit.fallback_reason`);
 * :func:`fit_mortality` — a Lee–Carter-style random walk with drift on UN WPP life expectancy at
   birth by sex, translated into the yearly rate at which death rates fall (the scenario's
   ``assumptions.mortality.improvement_rate``).
@@ -15,8 +17,10 @@ Both fits return frozen results whose ``simulate_*`` methods draw paths of **dev
 a scenario's deterministic path: row 0 of every path is the starting year (the base year, which
 is history) and is exactly 0; later rows follow the fitted dynamics; ``scale`` multiplies every
 shock, so ``scale=0`` gives zeros and adding the deviations reproduces the deterministic path.
-The long-run means fitted here are reported, not imposed: the centre of a simulation is the
-scenario's own path. ``docs/drivers.md`` shows the fitted numbers (:func:`doc_sections`).
+The trends fitted here are reported, not imposed: the centre of a simulation is the scenario's
+own path. With ``parameter_uncertainty`` the coefficients of each path are drawn from their
+estimated covariance (:meth:`EconomicFit.draw_coefficients`, explosive draws redrawn) and each
+path has its own error of the mortality drift. ``docs/drivers.md`` shows the fitted numbers (:func:`doc_sections`).
 
 Units: rates and growth are fractions per year (0.05 is 5%); life expectancy is in years.
 A fit that cannot be made (missing values, too few years, a constant or explosive series, a
@@ -28,7 +32,7 @@ from __future__ import annotations
 import io
 import math
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib import resources
 from typing import TYPE_CHECKING
 
@@ -62,6 +66,13 @@ MORTALITY_TABLE = "wpp2024_2020_2025"
 #: Weights of (male, female) in the single improvement rate the engine applies to both sexes
 #: (judgment: equal, as the populations of both sexes at pension ages are of similar size).
 SEX_WEIGHTS = (0.5, 0.5)
+#: Deterministic terms of the economic fit: ``"ct"`` a constant and a linear time trend (the
+#: default: wage growth fell from double digits to about 6% over the sample, a trend rather than
+#: a slow deviation), ``"c"`` a constant only (deviations from one mean over the whole sample).
+ECONOMIC_TRENDS = {"c": "around a constant mean", "ct": "around a linear trend"}
+DEFAULT_ECONOMIC_TREND = "ct"
+#: Most rounds of redrawing explosive coefficient draws before giving up.
+MAX_REDRAW_ROUNDS = 1000
 
 #: History files (in ``model/data``) and the series read from each; no (series, year) is in two.
 _LONG_FILES = ("history_series.csv", "china_param_series.csv")
@@ -295,9 +306,13 @@ class FitDiagnostics:
 class EconomicFit:
     """A fitted model of wage growth, inflation and the deposit rate (fractions per year).
 
-    The dynamics, for the vector ``x_t`` of the three series (order ``series``):
-    ``x_t = intercepts + coefficients @ x_{t-1} + u_t`` with ``u_t ~ N(0, residual_covariance)``.
-    Deviations ``d_t = x_t − mean`` follow ``d_t = coefficients @ d_{t-1} + u_t``.
+    The dynamics, for the vector ``x_t`` of the three series (order ``series``), in year ``t``
+    with time index ``s = t − years[0] + 1``:
+    ``x_t = intercepts + trend_coefficients × s + coefficients @ x_{t-1} + u_t`` with
+    ``u_t ~ N(0, residual_covariance)``. The model's deterministic path is
+    ``μ_t = (I − A)⁻¹ (intercepts − A trend_slope) + trend_slope × s`` with
+    ``trend_slope = (I − A)⁻¹ trend_coefficients`` (a constant mean when ``trend == "c"``);
+    deviations ``d_t = x_t − μ_t`` follow ``d_t = coefficients @ d_{t-1} + u_t``.
 
     Attributes
     ----------
@@ -306,6 +321,8 @@ class EconomicFit:
         covariance, the series independent).
     fallback_reason : str | None
         Why the VAR was not used (``None`` when it was).
+    trend : str
+        ``"ct"`` (constant and linear trend) or ``"c"`` (constant only); see ``ECONOMIC_TRENDS``.
     series : tuple[str, ...]
         Names of the series, the order of every array's axes.
     years : tuple[int, int]
@@ -314,11 +331,19 @@ class EconomicFit:
         ``coefficients[i, j]``: effect of series ``j`` last year on series ``i`` this year.
     coefficient_se : ndarray [/1], shape (3, 3)
         Standard errors of ``coefficients`` (0 off the diagonal of the AR(1) fallback).
+    coefficient_covariance : ndarray [/1²], shape (9, 9)
+        Estimated covariance of the coefficients, row-major (``coefficients[i, j]`` is entry
+        ``3 i + j``): statsmodels ``cov_params()`` (zero between series in the fallback).
     intercepts : ndarray [/1 per year], shape (3,)
+    trend_coefficients : ndarray [/1 per year per year], shape (3,)
+        Coefficient of the time index in each equation (0 when ``trend == "c"``).
+    trend_slope : ndarray [/1 per year per year], shape (3,)
+        Yearly change of the deterministic path ``μ_t``.
     residual_covariance : ndarray [(/1 per year)²], shape (3, 3)
         Covariance of the yearly shocks, degrees-of-freedom adjusted.
     mean : ndarray [/1 per year], shape (3,)
-        Long-run mean implied by the model, ``(I − coefficients)⁻¹ intercepts``.
+        The deterministic path in the last fitted year, ``μ`` at ``years[1]`` (the long-run mean
+        ``(I − coefficients)⁻¹ intercepts`` when ``trend == "c"``).
     sample_mean : ndarray [/1 per year], shape (3,)
         Mean of the data over the fitted years.
     diagnostics : FitDiagnostics
@@ -335,6 +360,14 @@ class EconomicFit:
     mean: np.ndarray
     sample_mean: np.ndarray
     diagnostics: FitDiagnostics
+    trend: str = "c"
+    trend_coefficients: np.ndarray = field(default_factory=lambda: _frozen(np.zeros(3)))
+    trend_slope: np.ndarray = field(default_factory=lambda: _frozen(np.zeros(3)))
+    coefficient_covariance: np.ndarray = field(default_factory=lambda: _frozen(np.zeros((9, 9))))
+
+    def trend_at(self, year: int) -> np.ndarray:
+        """The model's deterministic path ``μ`` in ``year`` [/1 per year], shape (3,)."""
+        return self.mean + self.trend_slope * (int(year) - self.years[1])
 
     @property
     def residual_sd(self) -> np.ndarray:
@@ -353,8 +386,66 @@ class EconomicFit:
             out[t] = self.coefficients @ out[t - 1] @ self.coefficients.T + self.residual_covariance
         return out
 
+    def level_sd(self, n_years: int) -> np.ndarray:
+        """Standard deviation of the cumulated deviations ``Σ_{u ≤ t} d_u`` in each year,
+        shape (n_years, 3) [/1]: for wage growth, the spread of the log wage level about the
+        scenario's path (so ``exp(±1.645 × level_sd)`` is its 5–95% range). Exact for the
+        point coefficients: the state ``(d_t, Σ d)`` has covariance ``F C Fᵀ + Q``."""
+        k = len(self.series)
+        a = self.coefficients
+        f = np.block([[a, np.zeros((k, k))], [a, np.eye(k)]])
+        q = np.block([[self.residual_covariance] * 2] * 2)
+        cov = np.zeros((2 * k, 2 * k))
+        out = np.zeros((int(n_years), k))
+        for t in range(1, int(n_years)):
+            cov = f @ cov @ f.T + q
+            out[t] = np.sqrt(np.diag(cov)[k:])
+        return out
+
+    def draw_coefficients(self, n_paths: int, seed: int | np.random.Generator
+                          ) -> tuple[np.ndarray, int]:
+        """Coefficient matrices drawn from their estimated distribution, one per path.
+
+        Each draw is ``coefficients + N(0, coefficient_covariance)`` (the asymptotic normal of
+        the least-squares estimates). A draw with an eigenvalue of modulus ≥ 1 would make its
+        path explode; it is rejected and drawn again (the accepted draws are the normal
+        truncated to the stable region), at most ``MAX_REDRAW_ROUNDS`` rounds.
+
+        Returns
+        -------
+        draws : ndarray [/1], shape (n_paths, 3, 3)
+        rejected : int
+            How many explosive draws were rejected and redrawn.
+
+        Raises
+        ------
+        DataError
+            If the stable region is so unlikely that draws keep failing.
+        """
+        _check_sizes(n_paths, 1, 1.0)
+        rng = _generator(seed)
+        k = len(self.series)
+        values, vectors = np.linalg.eigh(self.coefficient_covariance)
+        loading = vectors * np.sqrt(np.maximum(values, 0.0))
+        draws = np.empty((int(n_paths), k, k))
+        todo = np.arange(int(n_paths))
+        rejected = 0
+        for _ in range(MAX_REDRAW_ROUNDS):
+            z = rng.standard_normal((todo.size, k * k))
+            cand = self.coefficients + (z @ loading.T).reshape(todo.size, k, k)
+            stable = np.abs(np.linalg.eigvals(cand)).max(axis=1) < 1.0
+            draws[todo[stable]] = cand[stable]
+            rejected += int((~stable).sum())
+            todo = todo[~stable]
+            if todo.size == 0:
+                return draws, rejected
+        raise DataError(f"{self.method} coefficients: {todo.size} of {n_paths} draws still "
+                        f"explosive after {MAX_REDRAW_ROUNDS} rounds; the estimates are too "
+                        "uncertain to draw stable models from")
+
     def simulate_deviations(self, n_paths: int, n_years: int, seed: int | np.random.Generator,
-                            scale: float = 1.0) -> np.ndarray:
+                            scale: float = 1.0, coefficients: np.ndarray | None = None
+                            ) -> np.ndarray:
         """Paths of deviations of the three series from their deterministic path.
 
         Parameters
@@ -369,47 +460,69 @@ class EconomicFit:
         scale : float, default 1.0
             Multiplies every shock (0 gives zeros; 2 doubles every path exactly: the draws
             do not depend on ``scale``).
+        coefficients : ndarray, shape (n_paths, 3, 3), optional
+            A coefficient matrix per path (e.g. from :meth:`draw_coefficients`); default the
+            point estimates for every path.
 
         Returns
         -------
         ndarray [/1 per year], shape (n_paths, n_years, 3)
             ``[..., j]`` is series ``series[j]``. Row 0 is the starting year and is 0; then
-            ``d_t = coefficients @ d_{t−1} + scale × u_t``. Add to a scenario's path of wage
-            growth, inflation and the deposit rate (the caller clips rates where it must).
+            ``d_t = coefficients @ d_{t−1} + scale × u_t``: mean 0 in every year. Add to a
+            scenario's path of wage growth, inflation and the deposit rate (the caller clips
+            rates where it must).
         """
         _check_sizes(n_paths, n_years, scale)
         rng = _generator(seed)
         k = len(self.series)
         draws = rng.standard_normal((int(n_paths), int(n_years) - 1, k))
         loading = np.linalg.cholesky(self.residual_covariance)
-        shocks = scale * (draws @ loading.T)
-        out = np.zeros((int(n_paths), int(n_years), k))
-        for t in range(1, int(n_years)):
-            out[:, t] = out[:, t - 1] @ self.coefficients.T + shocks[:, t - 1]
-        return out
+        # years first inside the loop, so that each year's step reads and writes one block
+        shocks = scale * (draws @ loading.T).transpose(1, 0, 2)
+        out = np.zeros((int(n_years), int(n_paths), k))
+        if coefficients is None:
+            for t in range(1, int(n_years)):
+                out[t] = out[t - 1] @ self.coefficients.T + shocks[t - 1]
+        else:
+            a = np.asarray(coefficients, dtype=float)
+            if a.shape != (int(n_paths), k, k):
+                raise YanglaoError(f"coefficients: expected shape {(int(n_paths), k, k)}, "
+                                   f"got {a.shape}")
+            for t in range(1, int(n_years)):
+                out[t] = np.einsum("pij,pj->pi", a, out[t - 1]) + shocks[t - 1]
+        return out.transpose(1, 0, 2)
 
 
-def _fit_var(values: np.ndarray):
-    """statsmodels VAR(1) with a constant on years × series (a seam for tests)."""
+def _fit_var(values: np.ndarray, trend: str = DEFAULT_ECONOMIC_TREND):
+    """statsmodels VAR(1) with deterministic terms ``trend`` on years × series (a seam for
+    tests)."""
     from statsmodels.tsa.api import VAR
 
-    return VAR(values).fit(maxlags=1, trend="c")
+    return VAR(values).fit(maxlags=1, trend=trend)
 
 
-def _fit_var_checked(values: np.ndarray) -> tuple[dict | None, str | None]:
+def _fit_var_checked(values: np.ndarray, trend: str) -> tuple[dict | None, str | None]:
     """The VAR(1) estimates, or None and why it cannot be used."""
+    k = values.shape[1]
+    n_det = len(trend)  # statsmodels rows: constant, then the time trend, then the lags
     try:
-        result = _fit_var(values)
+        result = _fit_var(values, trend)
         coefficients = np.asarray(result.coefs[0], dtype=float)
-        # stderr rows: constant, then each series' lag; columns: equations.
-        coefficient_se = np.asarray(result.stderr, dtype=float)[1:].T
-        intercepts = np.asarray(result.intercept, dtype=float)
+        params = np.asarray(result.params, dtype=float)
+        # stderr rows: deterministic terms, then each series' lag; columns: equations.
+        coefficient_se = np.asarray(result.stderr, dtype=float)[n_det:].T
+        # cov_params is the covariance of params.ravel() (regressor-major): coefficients[i, j]
+        # is params[n_det + j, i], entry (n_det + j) k + i.
+        index = np.array([(n_det + j) * k + i for i in range(k) for j in range(k)])
+        coefficient_covariance = np.asarray(result.cov_params(), dtype=float)[np.ix_(index, index)]
+        intercepts = params[0]
+        trend_coefficients = params[1] if n_det == 2 else np.zeros(k)
         covariance = np.asarray(result.sigma_u, dtype=float)
         residuals = np.asarray(result.resid, dtype=float)
         llf = float(result.llf)
     except (np.linalg.LinAlgError, ValueError, FloatingPointError) as err:
         return None, f"the VAR(1) fit failed ({type(err).__name__}: {err})"
-    arrays = (coefficients, coefficient_se, intercepts, covariance, residuals)
+    arrays = (coefficients, coefficient_se, coefficient_covariance, intercepts, covariance, residuals)
     if not all(np.isfinite(a).all() for a in arrays) or not math.isfinite(llf):
         return None, "the VAR(1) fit gave non-finite estimates"
     root = float(np.abs(np.linalg.eigvals(coefficients)).max())
@@ -419,51 +532,57 @@ def _fit_var_checked(values: np.ndarray) -> tuple[dict | None, str | None]:
         np.linalg.cholesky(covariance)
     except np.linalg.LinAlgError:
         return None, "the VAR(1) residual covariance is singular (not positive definite)"
-    k = values.shape[1]
     return {"coefficients": coefficients, "coefficient_se": coefficient_se,
-            "intercepts": intercepts, "covariance": covariance,
-            "residuals": residuals, "llf": llf, "n_params": k * k + k + k * (k + 1) // 2,
-            "root": root}, None
+            "coefficient_covariance": coefficient_covariance,
+            "intercepts": intercepts, "trend_coefficients": trend_coefficients,
+            "covariance": covariance, "residuals": residuals, "llf": llf,
+            "n_params": k * k + n_det * k + k * (k + 1) // 2, "root": root}, None
 
 
 def _fit_ar_each(values: np.ndarray, columns: Sequence[str], years: Sequence[int],
-                 what: str) -> dict:
-    """Independent AR(1) with a constant per series (statsmodels AutoReg)."""
+                 what: str, trend: str) -> dict:
+    """Independent AR(1) with deterministic terms ``trend`` per series (statsmodels AutoReg)."""
     from statsmodels.tsa.ar_model import AutoReg
 
     k = values.shape[1]
-    phi, phi_se, const, variance = np.zeros(k), np.zeros(k), np.zeros(k), np.zeros(k)
+    n_det = len(trend)
+    phi, phi_se, const, slope, variance = (np.zeros(k) for _ in range(5))
     residuals, llf = [], 0.0
     for j, column in enumerate(columns):
         try:
-            result = AutoReg(values[:, j], lags=1, trend="c").fit()
+            result = AutoReg(values[:, j], lags=1, trend=trend).fit()
         except (np.linalg.LinAlgError, ValueError) as err:
             raise DataError(f"{what}: the AR(1) of {column} over {_span(years)} cannot be fitted "
                             f"({err})") from None
-        const[j], phi[j] = (float(p) for p in result.params)
-        phi_se[j] = float(result.bse[1])
+        params = np.asarray(result.params, dtype=float)
+        const[j], phi[j] = params[0], params[n_det]
+        slope[j] = params[1] if n_det == 2 else 0.0
+        phi_se[j] = float(result.bse[n_det])
         resid = np.asarray(result.resid, dtype=float)
         if not (math.isfinite(phi[j]) and np.isfinite(resid).all()):
             raise DataError(f"{what}: the AR(1) of {column} over {_span(years)} gave non-finite "
                             "estimates")
         if abs(phi[j]) >= 1.0:
             raise DataError(f"{what}: the AR(1) of {column} over {_span(years)} is not stationary "
-                            f"(coefficient {phi[j]:.4f}); no long-run mean to deviate from")
-        # Degrees-of-freedom adjusted like the VAR's covariance (2 coefficients per equation).
-        variance[j] = float(resid @ resid) / (len(resid) - 2)
+                            f"(coefficient {phi[j]:.4f}); no trend to deviate from")
+        # Degrees-of-freedom adjusted like the VAR's covariance (coefficients per equation).
+        variance[j] = float(resid @ resid) / (len(resid) - 1 - n_det)
         if variance[j] <= 0.0:
             raise DataError(f"{what}: the AR(1) of {column} over {_span(years)} fits exactly "
                             "(zero residual variance)")
         residuals.append(resid)
         llf += float(result.llf)
+    coefficient_covariance = np.zeros((k * k, k * k))
+    coefficient_covariance[np.arange(k) * (k + 1), np.arange(k) * (k + 1)] = phi_se**2
     return {"coefficients": np.diag(phi), "coefficient_se": np.diag(phi_se),
-            "intercepts": const, "covariance": np.diag(variance),
-            "residuals": np.column_stack(residuals), "llf": llf, "n_params": 3 * k,
+            "coefficient_covariance": coefficient_covariance,
+            "intercepts": const, "trend_coefficients": slope, "covariance": np.diag(variance),
+            "residuals": np.column_stack(residuals), "llf": llf, "n_params": (2 + n_det) * k,
             "root": float(np.abs(phi).max())}
 
 
 def fit_economic(history: pandas.DataFrame, years: Iterable[int] = DEFAULT_ECONOMIC_YEARS,
-                 method: str = "auto") -> EconomicFit:
+                 method: str = "auto", trend: str = DEFAULT_ECONOMIC_TREND) -> EconomicFit:
     """Fit the joint yearly dynamics of wage growth, inflation and the deposit rate.
 
     Parameters
@@ -477,6 +596,9 @@ def fit_economic(history: pandas.DataFrame, years: Iterable[int] = DEFAULT_ECONO
         ``auto``: a VAR(1) (statsmodels ``VAR``), falling back to independent AR(1) models
         (statsmodels ``AutoReg``) if the VAR fit fails, is not stable (a root on or outside the
         unit circle) or has a singular residual covariance; ``var`` or ``ar``: that model only.
+    trend : {"ct", "c"}
+        Deterministic terms: a constant and a linear time trend (default), or a constant only.
+        The simulation uses only the deviations about them, never the trend itself.
 
     Returns
     -------
@@ -492,6 +614,8 @@ def fit_economic(history: pandas.DataFrame, years: Iterable[int] = DEFAULT_ECONO
     what = "fit_economic"
     if method not in ("auto", "var", "ar"):
         raise YanglaoError(f"{what}: method must be 'auto', 'var' or 'ar'; got {method!r}")
+    if trend not in ECONOMIC_TRENDS:
+        raise YanglaoError(f"{what}: trend must be one of {', '.join(ECONOMIC_TRENDS)}; got {trend!r}")
     fit_years = _years_of(years, what)
     if len(fit_years) < MIN_ECONOMIC_YEARS:
         raise DataError(f"{what}: {len(fit_years)} years ({_span(fit_years)}) of "
@@ -503,18 +627,22 @@ def fit_economic(history: pandas.DataFrame, years: Iterable[int] = DEFAULT_ECONO
     if method == "ar":
         estimates, reason = None, "method 'ar' asked for"
     else:
-        estimates, reason = _fit_var_checked(values)
+        estimates, reason = _fit_var_checked(values, trend)
     if estimates is None and method == "var":
         raise DataError(f"{what} over {_span(fit_years)}: {reason}")
     if estimates is None:
-        estimates = _fit_ar_each(values, ECONOMIC_SERIES, fit_years, what)
+        estimates = _fit_ar_each(values, ECONOMIC_SERIES, fit_years, what, trend)
         used = "AR(1) per series"
     else:
         used, reason = "VAR(1)", None
 
     coefficients = estimates["coefficients"]
     k = len(ECONOMIC_SERIES)
-    mean = np.linalg.solve(np.eye(k) - coefficients, estimates["intercepts"])
+    # deterministic path μ_s = level + slope × s (s = 1 in the first year of data)
+    slope = np.linalg.solve(np.eye(k) - coefficients, estimates["trend_coefficients"])
+    level = np.linalg.solve(np.eye(k) - coefficients,
+                            estimates["intercepts"] - coefficients @ slope)
+    mean = level + slope * len(fit_years)
     pvalues, lags = _ljung_box_pvalues(estimates["residuals"])
     diagnostics = FitDiagnostics(
         stable=estimates["root"] < 1.0,
@@ -530,7 +658,9 @@ def fit_economic(history: pandas.DataFrame, years: Iterable[int] = DEFAULT_ECONO
         coefficient_se=_frozen(estimates["coefficient_se"]),
         intercepts=_frozen(estimates["intercepts"]),
         residual_covariance=_frozen(estimates["covariance"]), mean=_frozen(mean),
-        sample_mean=_frozen(values.mean(axis=0)), diagnostics=diagnostics,
+        sample_mean=_frozen(values.mean(axis=0)), diagnostics=diagnostics, trend=trend,
+        trend_coefficients=_frozen(estimates["trend_coefficients"]), trend_slope=_frozen(slope),
+        coefficient_covariance=_frozen(estimates["coefficient_covariance"]),
     )
 
 
@@ -802,13 +932,17 @@ def format_history_summary(long: pandas.DataFrame | None = None) -> str:
 def format_economic_fit(fit: EconomicFit) -> str:
     """Markdown tables of an economic fit: parameters, shock correlations, diagnostics."""
     names = fit.series
-    head = ["equation (this year)", "intercept"] + [f"× {n} last year" for n in names] + [
-        "long-run mean", "sample mean", "shock sd"]
+    first, last = fit.years
+    head = (["equation (this year)", "intercept", "× years since " + str(first - 1)]
+            + [f"× {n} last year" for n in names]
+            + [f"fitted trend {first}", f"fitted trend {last}", "sample mean", "shock sd"])
     lines = ["| " + " | ".join(head) + " |", "|---|" + "---:|" * (len(head) - 1)]
     sd = fit.residual_sd
+    start = fit.trend_at(first)
     for i, name in enumerate(names):
-        cells = [name, _f(fit.intercepts[i])] + [_f(c) for c in fit.coefficients[i]] + [
-            _f(fit.mean[i]), _f(fit.sample_mean[i]), _f(sd[i])]
+        cells = ([name, _f(fit.intercepts[i]), _f(fit.trend_coefficients[i])]
+                 + [_f(c) for c in fit.coefficients[i]]
+                 + [_f(start[i]), _f(fit.mean[i]), _f(fit.sample_mean[i]), _f(sd[i])])
         lines.append("| " + " | ".join(cells) + " |")
     lines += ["", "| standard error | " + " | ".join(f"× {n} last year" for n in names) + " |",
               "|---|" + "---:|" * len(names)]
@@ -820,8 +954,9 @@ def format_economic_fit(fit: EconomicFit) -> str:
     for i, name in enumerate(names):
         lines.append(f"| {name} | " + " | ".join(_f(c) for c in correlation[i]) + " |")
     d = fit.diagnostics
+    level = fit.level_sd(SPREAD_YEARS + 1)[-1, 0]
     lines += ["", "| diagnostic | value |", "|---|---|",
-              f"| method | {fit.method} |",
+              f"| method | {fit.method}, {ECONOMIC_TRENDS[fit.trend]} |",
               f"| fallback | {fit.fallback_reason or 'none: the VAR(1) is used'} |",
               f"| years of data | {fit.years[0]}–{fit.years[1]} |",
               f"| observations (yearly transitions) | {d.n_obs} |",
@@ -830,6 +965,8 @@ def format_economic_fit(fit: EconomicFit) -> str:
               f"| AIC | {_f(d.aic)} |"]
     lines += [f"| Ljung–Box p ({d.ljung_box_lags} lags), {n} | {_f(p)} |"
               for n, p in zip(names, d.ljung_box_pvalues, strict=True)]
+    lines += [f"| wage level after {SPREAD_YEARS} years, 5–95% of the scenario's | "
+              f"×{_f(math.exp(-Z_90 * level))} to ×{_f(math.exp(Z_90 * level))} |"]
     return "\n".join(lines)
 
 
@@ -857,25 +994,37 @@ def format_mortality_fit(fit: MortalityFit) -> str:
     return "\n".join(lines)
 
 
-#: Alternative fits shown beside the chosen one: (years, method). 2001–2015 ends before the
-#: deposit-rate freeze of October 2015 shows in the data; 2004–2023 drops the fast-growth years.
+#: Alternative fits shown beside the chosen one: (years, method, trend). The constant-mean
+#: VAR(1) is the model the simulation used before deviations were taken about a trend;
+#: 2001–2015 ends before the deposit-rate freeze of October 2015 shows in the data; 2004–2023
+#: drops the fast-growth years.
 ECONOMIC_ALTERNATIVES = (
-    (DEFAULT_ECONOMIC_YEARS, "var"), (DEFAULT_ECONOMIC_YEARS, "ar"),
-    (range(2001, 2016), "var"), (range(2004, 2024), "var"),
+    (DEFAULT_ECONOMIC_YEARS, "var", "ct"), (DEFAULT_ECONOMIC_YEARS, "ar", "ct"),
+    (DEFAULT_ECONOMIC_YEARS, "var", "c"), (range(2001, 2016), "var", "ct"),
+    (range(2004, 2024), "var", "ct"),
 )
+#: Years ahead of the spread of the wage level in the tables (2021 + 29 = 2050, the Qitai horizon).
+SPREAD_YEARS = 29
+#: The standard normal's 95th percentile: 5–95% of a normal is its mean ± Z_90 sd.
+Z_90 = 1.6448536269514722
 
 
 def format_economic_alternatives(history: pandas.DataFrame) -> str:
-    """A Markdown table comparing fits over other years or with the AR(1) method."""
-    head = ("| years | method | largest root | long-run mean " + " / ".join(ECONOMIC_SERIES)
-            + " | shock sd " + " / ".join(ECONOMIC_SERIES) + " | AIC |")
-    lines = [head, "|---|---|---:|---|---|---:|"]
-    for years, method in ECONOMIC_ALTERNATIVES:
-        fit = fit_economic(history, years, method=method)
-        lines.append(f"| {fit.years[0]}–{fit.years[1]} | {fit.method} | "
+    """A Markdown table comparing fits over other years, with the AR(1) method or about a
+    constant mean."""
+    head = ("| years | method | deviations | largest root | fitted trend in the last year "
+            + " / ".join(ECONOMIC_SERIES) + " | shock sd " + " / ".join(ECONOMIC_SERIES)
+            + f" | wage level after {SPREAD_YEARS} years, 5–95% | AIC |")
+    lines = [head, "|---|---|---|---:|---|---|---|---:|"]
+    for years, method, trend in ECONOMIC_ALTERNATIVES:
+        fit = fit_economic(history, years, method=method, trend=trend)
+        level = fit.level_sd(SPREAD_YEARS + 1)[-1, 0]
+        lines.append(f"| {fit.years[0]}–{fit.years[1]} | {fit.method} | {ECONOMIC_TRENDS[trend]} | "
                      f"{_f(fit.diagnostics.largest_root_modulus)} | "
                      f"{' / '.join(_f(m) for m in fit.mean)} | "
-                     f"{' / '.join(_f(v) for v in fit.residual_sd)} | {_f(fit.diagnostics.aic)} |")
+                     f"{' / '.join(_f(v) for v in fit.residual_sd)} | "
+                     f"×{math.exp(-Z_90 * level):.2f} to ×{math.exp(Z_90 * level):.2f} | "
+                     f"{_f(fit.diagnostics.aic)} |")
     return "\n".join(lines)
 
 

@@ -240,13 +240,15 @@ def write_budget(b, out_dir: str | Path, lang: str = "zh") -> list[Path]:
 
 def write_simulation(sim, out_dir: str | Path, lang: str = "zh") -> list[Path]:
     """percentiles.csv, depletion.csv, simulation.xlsx and fan charts of the reserve and the
-    subsidy need per fund."""
+    subsidy need per fund; every range is a simulated range conditional on the scenario's
+    assumptions, and the workbook's first sheet says so."""
     from model.axes import FUND_LABELS
-    from model.simulate import PERCENTILES, depletion_rows, percentile_rows
+    from model.simulate import PERCENTILES, depletion_rows, describe, driver_rows, percentile_rows
 
     pct = percentile_rows(sim)
     dep = depletion_rows(sim)
-    sheets = {"percentiles": pct, "depletion": dep}
+    sheets = {"about": [{"simulation": describe(sim, lang)}], "percentiles": pct, "depletion": dep,
+              "driver_factors": driver_rows(sim)}
     if sim.drivers:
         from model.drivers import format_economic_fit, format_mortality_fit
 

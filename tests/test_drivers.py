@@ -112,7 +112,7 @@ def test_var_recovers_known_coefficients_mean_and_covariance(known_var_fit):
 def test_ar_fallback_recovers_independent_ar1():
     phi = np.diag([0.5, 0.3, 0.9])
     history = _var_history(phi, [0.05, 0.014, 0.002], np.diag(TRUE_SD**2), N_LONG, seed=5)
-    fit = fit_economic(history, years=history.index, method="ar")
+    fit = fit_economic(history, years=history.index, method="ar", trend="c")
     assert fit.method == "AR(1) per series"
     np.testing.assert_allclose(np.diag(fit.coefficients), np.diag(phi), atol=0.04)
     assert np.count_nonzero(fit.coefficients - np.diag(np.diag(fit.coefficients))) == 0
@@ -123,7 +123,7 @@ def test_ar_fallback_recovers_independent_ar1():
 def test_a_failing_var_falls_back_to_ar1_and_says_so(monkeypatch):
     history = _var_history(TRUE_A, TRUE_C, TRUE_COV, 200, seed=3)
 
-    def broken(values):
+    def broken(values, trend):
         raise np.linalg.LinAlgError("Singular matrix")
 
     monkeypatch.setattr(drivers, "_fit_var", broken)
@@ -142,6 +142,88 @@ def test_explosive_data_are_refused_naming_the_series():
     # auto: the VAR is not stable, and the fallback AR(1) of wage growth is not stationary either
     with pytest.raises(DataError, match="wage_growth .*not stationary"):
         fit_economic(history, years=history.index)
+
+
+def test_trend_fit_recovers_a_known_trend_and_the_deviations_about_it():
+    """Deviations from a VAR(1) about a linear trend: the "ct" fit recovers the coefficients,
+    the trend's slope and its value in the last year; a constant-mean fit mistakes the trend for
+    persistence (a worse fit, with more persistent deviations)."""
+    deviations = _var_history(TRUE_A, np.zeros(3), TRUE_COV, N_LONG, seed=13)
+    level, slope = np.array([0.12, 0.03, 0.03]), np.array([-2e-5, -1e-6, -4e-6])
+    years = np.arange(1, N_LONG + 1)
+    history = deviations + level + np.outer(years - 1, slope)
+    fit = fit_economic(history, years=history.index)
+    assert fit.trend == "ct"
+    np.testing.assert_allclose(fit.coefficients, TRUE_A, atol=0.05)
+    np.testing.assert_allclose(fit.trend_slope, slope, atol=3e-6)
+    np.testing.assert_allclose(fit.mean, level + slope * (N_LONG - 1), atol=0.004)
+    np.testing.assert_allclose(fit.trend_at(1), level, atol=0.004)
+    flat = fit_economic(history, years=history.index, trend="c")
+    assert flat.diagnostics.aic > fit.diagnostics.aic + 100  # the trend explains what it cannot
+    assert flat.diagnostics.largest_root_modulus > fit.diagnostics.largest_root_modulus
+
+
+def test_coefficient_covariance_is_the_standard_errors(shipped_economic, history):
+    for fit in (shipped_economic, fit_economic(history, method="ar")):
+        cov = fit.coefficient_covariance
+        assert cov.shape == (9, 9)
+        np.testing.assert_allclose(np.sqrt(np.diag(cov)).reshape(3, 3), fit.coefficient_se, rtol=1e-10)
+        np.testing.assert_allclose(cov, cov.T, atol=1e-15)
+
+
+def test_shipped_trend_fit_narrows_the_long_run_wage_level(shipped_economic, history):
+    """About a constant mean, the fall of wage growth from double digits reads as a persistent
+    deviation: the wage level's 5–95% range after 29 years is about ×0.42–×2.4. About a trend it
+    is about ×0.78–×1.29 (docs/simulation.md)."""
+    flat = fit_economic(history, trend="c")
+    z = drivers.Z_90
+    wide = flat.level_sd(30)[-1, 0]
+    narrow = shipped_economic.level_sd(30)[-1, 0]
+    assert math.exp(-z * wide) < 0.45 and math.exp(z * wide) > 2.2
+    assert 0.7 < math.exp(-z * narrow) < 0.85 and 1.15 < math.exp(z * narrow) < 1.4
+
+
+def test_level_sd_is_the_simulated_spread_of_the_cumulated_deviations(shipped_economic):
+    paths = shipped_economic.simulate_deviations(40_000, 12, seed=5)
+    simulated = np.cumsum(paths, axis=1).std(axis=0)
+    np.testing.assert_allclose(simulated[1:], shipped_economic.level_sd(12)[1:], rtol=0.03)
+
+
+def test_coefficient_draws_are_stable_reproducible_and_centred(known_var_fit, shipped_economic):
+    draws, rejected = known_var_fit.draw_coefficients(20_000, seed=3)
+    again, _ = known_var_fit.draw_coefficients(20_000, seed=3)
+    np.testing.assert_array_equal(draws, again)
+    assert rejected == 0  # 4,000 years: the estimates are precise, nowhere near a unit root
+    np.testing.assert_allclose(draws.mean(0), known_var_fit.coefficients, atol=4 * known_var_fit.coefficient_se.max() / np.sqrt(20_000) * 3)
+    sample = np.cov(draws.reshape(-1, 9), rowvar=False)
+    np.testing.assert_allclose(sample, known_var_fit.coefficient_covariance, atol=0.05 * known_var_fit.coefficient_covariance.max())
+    # the shipped fit's coefficients are imprecise: some draws are explosive and are redrawn
+    shipped, rejected = shipped_economic.draw_coefficients(5_000, seed=1)
+    assert rejected > 0
+    assert np.abs(np.linalg.eigvals(shipped)).max() < 1.0
+
+
+def test_explosive_draws_are_redrawn_until_stable(shipped_economic):
+    from dataclasses import replace
+
+    loose = replace(shipped_economic, coefficient_covariance=shipped_economic.coefficient_covariance * 4)
+    draws, rejected = loose.draw_coefficients(2_000, seed=2)
+    assert rejected > 200
+    assert np.abs(np.linalg.eigvals(draws)).max(axis=1).max() < 1.0
+    hopeless = replace(shipped_economic, coefficients=np.eye(3) * 1.5,
+                       coefficient_covariance=np.eye(9) * 1e-8)
+    with pytest.raises(DataError, match="explosive"):
+        hopeless.draw_coefficients(10, seed=0)
+
+
+def test_per_path_coefficients_drive_the_deviations(shipped_economic):
+    same = np.broadcast_to(shipped_economic.coefficients, (30, 3, 3))
+    np.testing.assert_allclose(shipped_economic.simulate_deviations(30, 15, seed=4, coefficients=same),
+                               shipped_economic.simulate_deviations(30, 15, seed=4), rtol=1e-12, atol=1e-15)
+    draws, _ = shipped_economic.draw_coefficients(30, seed=9)
+    varied = shipped_economic.simulate_deviations(30, 15, seed=4, coefficients=draws)
+    assert np.all(varied[:, 0] == 0) and not np.allclose(varied, shipped_economic.simulate_deviations(30, 15, seed=4))
+    assert np.all(shipped_economic.simulate_deviations(30, 15, seed=4, scale=0.0, coefficients=draws) == 0)
 
 
 # ------------------------------------------------------------------------------------------------
@@ -392,7 +474,8 @@ def test_doc_economic_table_numbers_match_the_fit_to_4_decimals(shipped_economic
         cells = [c.strip() for c in line.strip("|").split("|")]
         assert cells[0] == ECONOMIC_SERIES[i]
         numbers = [float(c) for c in cells[1:]]
-        expected = [shipped_economic.intercepts[i], *shipped_economic.coefficients[i],
-                    shipped_economic.mean[i], shipped_economic.sample_mean[i],
-                    shipped_economic.residual_sd[i]]
+        expected = [shipped_economic.intercepts[i], shipped_economic.trend_coefficients[i],
+                    *shipped_economic.coefficients[i],
+                    shipped_economic.trend_at(shipped_economic.years[0])[i], shipped_economic.mean[i],
+                    shipped_economic.sample_mean[i], shipped_economic.residual_sd[i]]
         np.testing.assert_allclose(numbers, expected, atol=5e-5)
