@@ -40,6 +40,14 @@ LABELS: dict[str, dict[str, str]] = {
     "deaths_retired": {"zh": "退休人员死亡人数", "en": "deaths of retirees", "unit": "人"},
     "new_beneficiaries": {"zh": "新增领取人数", "en": "new beneficiaries", "unit": "人"},
     "deaths_beneficiaries": {"zh": "领取人员死亡人数", "en": "deaths of beneficiaries", "unit": "人"},
+    "survivors_lump_sum_expenditure": {"zh": "抚恤金支出", "en": "survivors' lump sums", "unit": "万元"},
+    "account_refund_expenditure": {"zh": "个人账户余额继承支出", "en": "account balances refunded at death", "unit": "万元"},
+    "account_balance": {"zh": "在职人员个人账户余额", "en": "active members' account balances", "unit": "万元"},
+    "new_award_mean_monthly_yuan": {"zh": "新退休人员月均养老金", "en": "mean new award", "unit": "元/月"},
+    "new_award_to_average_wage": {"zh": "新退休人员养老金/上年社平工资", "en": "new award ÷ previous year's provincial average wage", "unit": "/1"},
+    "pension_in_payment_mean_monthly_yuan": {"zh": "在领人员月均养老金", "en": "mean pension in payment", "unit": "元/月"},
+    "pension_in_payment_to_average_wage": {"zh": "在领人员养老金/上年社平工资", "en": "pension in payment ÷ previous year's provincial average wage", "unit": "/1"},
+    "replacement_rate": {"zh": "替代率(新退休养老金/本人缴费基数)", "en": "replacement rate (new award ÷ own final contribution base)", "unit": "/1"},
 }
 
 #: Columns of ``projection.csv`` in order; the first 17 are the contract every consumer may rely on.
@@ -54,6 +62,9 @@ EXTRA_COLUMNS = (
     "subsidy_due_central", "subsidy_due_region", "subsidy_due_prefecture", "subsidy_due_county",
     "reserve_end_without_subsidy", "subsidy_shortfall", "account_liability", "population_total", "entrants",
     "retirements", "deaths_retired", "new_beneficiaries", "deaths_beneficiaries",
+    "survivors_lump_sum_expenditure", "account_refund_expenditure", "account_balance",
+    "new_award_mean_monthly_yuan", "new_award_to_average_wage", "pension_in_payment_mean_monthly_yuan",
+    "pension_in_payment_to_average_wage", "replacement_rate",
 )
 CSV_COLUMNS = CONTRACT_COLUMNS + EXTRA_COLUMNS
 

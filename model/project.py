@@ -398,6 +398,8 @@ def _run_residents(b: ResidentsBasis, B: int, T: int, keep_members: bool) -> dic
         rec.put(t, beneficiaries=ben.sum((1, 2)), population_total=pop.sum((1, 2)),
                 population_start=opening_pop, beneficiaries_start=opening_ben,
                 account_liability=liability, subsidy_shortfall=arrears,
+                pension_in_payment_mean_monthly_yuan=cash["pension_expenditure"] * YUAN_PER_WAN
+                / MONTHS_PER_YEAR / step["exposed"],
                 reserve_end_without_subsidy=shadow,
                 **{k: v for k, v in step.items()
                    if np.ndim(v) == 1 and k not in ("exposed", "account_paid_monthly",
