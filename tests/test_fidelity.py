@@ -89,3 +89,14 @@ def test_stock_factor_does_not_touch_new_awards(qitai_run):
     a, b = build_basis(plain).civil_service, build_basis(richer).civil_service
     np.testing.assert_allclose(a.new_pension_monthly_yuan, b.new_pension_monthly_yuan, rtol=1e-12)
     assert b.pension_mass0.sum() > a.pension_mass0.sum() * 1.15
+
+
+def test_plausibility_page_is_the_engines():
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("make_plausibility", ROOT / "tools" / "make_plausibility.py")
+    tool = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(tool)
+    doc = (ROOT / "docs" / "plausibility.md").read_text(encoding="utf-8")
+    shown = doc.split(tool.START)[1].split(tool.END)[0]
+    assert shown == tool.table(), "docs/plausibility.md is stale: run python tools/make_plausibility.py"
