@@ -25,6 +25,7 @@ from model.benefits import (
 from model.calibrate import Calibrated
 from model.demography import death_probabilities, fertility_schedule
 from model.errors import CalibrationError
+from model.fund import SUBSIDY_RULES
 from model.retirement import RetirementRules, retirement_hazard
 from model.scenario.schedule import geometric_values, last_stated_year, schedule_values, step_values
 from model.scenario.schema import Scenario, Subsidy
@@ -37,7 +38,6 @@ HISTORY_START = 1930
 #: transition's last year for the deemed contribution index).
 WAGE_MARGIN_YEARS = 10
 
-SUBSIDY_RULES = ("fill_gap", "fixed", "share_of_expenditure", "formula", "none")
 HEADCOUNT_RULES = ("constant", "growth", "replacement", "path")
 GOVERNMENT_LEVELS = ("central", "region", "prefecture", "county")
 

@@ -22,14 +22,19 @@ from model.axes import FloatArray
 from model.units import MONTHS_PER_YEAR
 
 
-def rule_weights(subsidy_rule: np.ndarray, n_rules: int = 5) -> FloatArray:
-    """One-hot weights (n_rules, B) of each batch row's subsidy rule, computed once per run so
-    that the yearly step selects the rule with a few multiplications.
+#: Subsidy rules in the order of their codes in a basis (``subsidy_rule``).
+SUBSIDY_RULES = ("fill_gap", "fixed", "share_of_expenditure", "formula", "none")
 
-    >>> rule_weights(np.array([0, 3]), 5)[:, 1].tolist()
-    [0.0, 0.0, 0.0, 1.0, 0.0]
+
+def rule_weights(subsidy_rule: np.ndarray) -> dict[str, FloatArray]:
+    """One-hot weights (B,) of each batch row's subsidy rule by the rule's name, computed once
+    per run so that the yearly step selects the rule with a few multiplications.
+
+    >>> rule_weights(np.array([0, 3]))["formula"].tolist()
+    [0.0, 1.0]
     """
-    return (np.arange(n_rules)[:, None] == np.asarray(subsidy_rule)[None, :]).astype(float)
+    codes = np.asarray(subsidy_rule)
+    return {name: (codes == code).astype(float) for code, name in enumerate(SUBSIDY_RULES)}
 
 
 def roll_forward(
@@ -39,7 +44,7 @@ def roll_forward(
     benefit_expenditure: FloatArray,
     other_expenditure: FloatArray,
     interest_rate: FloatArray,
-    subsidy_rule: FloatArray,
+    subsidy_rule: dict[str, FloatArray],
     reserve_months: FloatArray,
     subsidy_amount: FloatArray,
     subsidy_share: FloatArray,
@@ -48,8 +53,7 @@ def roll_forward(
     withheld_fraction: FloatArray | float = 0.0,
     late_payment: FloatArray | float = 0.0,
 ) -> dict[str, FloatArray]:
-    """One year of the fund [万元]. ``subsidy_rule`` is :func:`rule_weights` of the rules in
-    :data:`model.basis.SUBSIDY_RULES` order; ``stated_subsidy`` (the base year) overrides them.
+    """One year of the fund [万元]. ``subsidy_rule`` is :func:`rule_weights` of the rows' rules; ``stated_subsidy`` (the base year) overrides them.
 
     Arrears: ``withheld_fraction`` of what the rule pays is not paid this year; ``late_payment``
     is last year's withheld subsidy arriving now. Both are 0 without arrears."""
@@ -64,7 +68,8 @@ def roll_forward(
         withheld = np.zeros_like(need)
     else:
         w = subsidy_rule
-        by_rule = w[0] * need + w[1] * subsidy_amount + w[2] * subsidy_share * expenditure + w[3] * subsidy_due
+        by_rule = (w["fill_gap"] * need + w["fixed"] * subsidy_amount
+                   + w["share_of_expenditure"] * subsidy_share * expenditure + w["formula"] * subsidy_due)
         withheld = by_rule * withheld_fraction
         subsidy = by_rule - withheld + late_payment
     total_income = income_before_subsidy + subsidy

@@ -29,7 +29,7 @@ import numpy as np
 
 from model import fund as fundlib
 from model.axes import FloatArray
-from model.basis import Basis, CivilServiceBasis, ResidentsBasis, build_basis
+from model.basis import HEADCOUNT_RULES, Basis, CivilServiceBasis, ResidentsBasis, build_basis
 from model.demography import age_one_year
 from model.results import Projection
 from model.scenario.schema import Scenario
@@ -66,12 +66,13 @@ def project_basis(basis: Basis, scenario: Scenario | None = None, keep_members: 
 # civil-service fund
 
 
-def _headcount_weights(rule: np.ndarray, B: int) -> FloatArray:
-    """One-hot (4, B) of each row's headcount rule, in HEADCOUNT_RULES order."""
-    return (np.arange(4)[:, None] == np.broadcast_to(rule, (B,))[None, :]).astype(float)
+def _headcount_weights(rule: np.ndarray, B: int) -> dict[str, FloatArray]:
+    """One-hot weights (B,) of each row's headcount rule by the rule's name."""
+    codes = np.broadcast_to(rule, (B,))
+    return {name: (codes == code).astype(float) for code, name in enumerate(HEADCOUNT_RULES)}
 
 
-def new_hires(opening: FloatArray, before_hiring: FloatArray, hiring: FloatArray,
+def new_hires(opening: FloatArray, before_hiring: FloatArray, hiring: dict[str, FloatArray],
               b: CivilServiceBasis, t: int) -> FloatArray:
     """Civil-service hires of year ``t`` (B,) by the headcount rule.
 
@@ -79,17 +80,18 @@ def new_hires(opening: FloatArray, before_hiring: FloatArray, hiring: FloatArray
     replacement: hire a ratio of this year's leavers. Hiring never goes below zero, and a frozen
     year hires nobody. ``hiring`` is :func:`_headcount_weights` of the rows' rules.
     """
-    target = (hiring[0] * opening + hiring[1] * opening * (1 + b.headcount_growth[:, t])
-              + hiring[3] * b.headcount_path[:, t])
+    target = (hiring["constant"] * opening + hiring["growth"] * opening * (1 + b.headcount_growth[:, t])
+              + hiring["path"] * b.headcount_path[:, t])
     leavers = opening - before_hiring
-    hires = hiring[2] * leavers * b.replacement_ratio[:, t] + (1 - hiring[2]) * np.maximum(
+    replacing = hiring["replacement"]
+    hires = replacing * leavers * b.replacement_ratio[:, t] + (1 - replacing) * np.maximum(
         target - before_hiring, 0.0)
     return hires * (1.0 - b.hiring_frozen[:, t])
 
 
 def civil_service_step(
     actives: FloatArray, retirees: FloatArray, pension_mass: FloatArray, b: CivilServiceBasis, t: int,
-    hiring: FloatArray,
+    hiring: dict[str, FloatArray],
 ) -> dict[str, FloatArray]:
     """One year of members for the civil-service fund (steps 1–8), and what they are paid.
 
