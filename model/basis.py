@@ -610,7 +610,7 @@ def _civil_service_basis(
     indexed_wage_ratio = mean_base / wage_prev[0]
     calibration.append(Calibrated(
         "civil_service", "mean_contribution_base_yuan", mean_base, "元/年",
-        "contribution_income (二(一): 基本养老保险费收入13574.93万元)",
+        f"contribution_income ({stated.contribution_income.source})",
         reference=float(wage_all[base_year - HISTORY_START]),
         reference_label="provincial average wage of the base year",
     ))
@@ -823,7 +823,7 @@ def _residents_basis(
         contributors0 = stated.contribution_income.value * YUAN_PER_WAN / per_contributor[0]
         calibration.append(Calibrated(
             "residents", "contributors", contributors0, "人",
-            "contribution_income (二(二): 2441.98万元) / mean tier of the tier mix",
+            f"contribution_income ({stated.contribution_income.source}) / mean tier of the tier mix",
         ))
     contributor_rate0 = contributors0 / at_contribution_ages
     contributor_rate = _history_first(y.optional(pol.participation_rate, contributor_rate0),
@@ -849,7 +849,7 @@ def _residents_basis(
         grant0 = stated.expenditure_budget_funeral.value * YUAN_PER_WAN / deaths0
         calibration.append(Calibrated(
             "residents", "funeral_grant_yuan", grant0, "元",
-            "expenditure_budget_funeral (一(二): 丧葬费支出54万元) / expected deaths of beneficiaries",
+            f"expenditure_budget_funeral ({stated.expenditure_budget_funeral.source}) / expected deaths of beneficiaries",
         ))
     else:
         grant0 = float(grant0_path[0])
@@ -923,7 +923,7 @@ def _residents_basis(
     other_ratio = (stated.other_income.value if stated.other_income else 0.0) / stated.contribution_income.value
     calibration.append(Calibrated(
         "residents", "other_income_ratio", other_ratio, "/1",
-        "other_income (二(二): 187.19万元) / contribution_income",
+        "other_income / contribution_income (both as stated in the base year)",
     ))
     payout_monthly = stated.total_expenditure.value / MONTHS_PER_YEAR
     base_months = stated.reserve_end.value / payout_monthly if payout_monthly > 0 else 0.0
