@@ -55,11 +55,11 @@ if TYPE_CHECKING:
 #: the stated result to 0.01 万元 independently of its parts, so a correct sum can be a cent off.
 MONEY_TOLERANCE_WAN = 0.01
 
-#: Reports give money to 0.01 万元 but drop trailing zeros (20404.6, 3274), so a money figure is
-#: taken as rounded to at least this many decimals; one written with more (3801.491) uses its own.
+#: Reports give money to 0.01 万元 but drop trailing zeros (123.4, 3200), so a money figure is
+#: taken as rounded to at least this many decimals; one written with more (123.456) uses its own.
 MONEY_MIN_DECIMALS = 2
 
-#: Float arithmetic noise: 13574.93 + 18.45 + 16115.63 is 29709.010000000002.
+#: Float arithmetic noise: 0.1 + 0.2 is 0.30000000000000004.
 _FLOAT_SLACK = 1e-9
 
 MONEY_UNITS = ("万元", "元")

@@ -3,7 +3,7 @@
 An outturn file has the shape of a scenario's ``base_year`` block, with its own header::
 
     schema_version: 1
-    outturn: {year: 2021, county: {zh: 奇台县, en: Qitai County}, report: "…title…"}
+    outturn: {year: 2021, county: {zh: …县, en: … County}, report: "…title…"}
     combined: {...}        # figures for both funds together (CombinedOutturn), optional
     civil_service: {...}   # FundOutturn, optional
     residents: {...}       # FundOutturn, optional
