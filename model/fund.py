@@ -82,8 +82,7 @@ def roll_forward(
         "subsidy_income": subsidy,
         "subsidy_need": need,
         "subsidy_withheld": withheld,
-        "subsidy_late_payment": np.broadcast_to(np.asarray(late_payment, dtype=float) if stated_subsidy is None
-                                                else 0.0, need.shape).copy(),
+        "subsidy_late_payment": np.zeros(need.shape) + (late_payment if stated_subsidy is None else 0.0),
         "total_income": total_income,
         "total_expenditure": expenditure,
         "balance": total_income - expenditure,

@@ -29,7 +29,7 @@ import numpy as np
 
 from model import fund as fundlib
 from model.axes import FloatArray
-from model.basis import HEADCOUNT_RULES, Basis, CivilServiceBasis, ResidentsBasis, build_basis
+from model.basis import GOVERNMENT_LEVELS, HEADCOUNT_RULES, Basis, CivilServiceBasis, ResidentsBasis, build_basis
 from model.demography import age_one_year
 from model.results import Projection
 from model.scenario.schema import Scenario
@@ -240,28 +240,27 @@ def _run_civil_service(b: CivilServiceBasis, B: int, T: int, keep_members: bool,
                                    withheld_fraction, late)
         late = money["subsidy_withheld"] * b.arrears_paid_late
         reserve_end = money["reserve_end"]
-        with np.errstate(divide="ignore", invalid="ignore"):
-            new_heads = step["retirements"]
-            new_award = np.where(new_heads > 0, step["new_award_mass"] / new_heads, np.nan)
-            replacement = np.where(step["final_base_mass"] > 0,
-                                   step["new_award_mass"] * MONTHS_PER_YEAR / step["final_base_mass"], np.nan)
-            in_payment = pension.sum((1, 2)) / retirees.sum((1, 2))
-        rec.put(t, contributors=actives.sum((1, 2)), beneficiaries=retirees.sum((1, 2)),
-                contributors_start=opening_active, beneficiaries_start=opening_retired,
-                reserve_end_without_subsidy=shadow,
-                new_award_mean_monthly_yuan=new_award,
-                new_award_to_average_wage=new_award * MONTHS_PER_YEAR / b.previous_average_wage_yuan[:, t],
-                pension_in_payment_mean_monthly_yuan=in_payment,
-                pension_in_payment_to_average_wage=in_payment * MONTHS_PER_YEAR / b.previous_average_wage_yuan[:, t],
-                replacement_rate=replacement,
-                account_balance=(actives * b.account_balance_end_yuan[:, t, None, :]).sum((1, 2)) / YUAN_PER_WAN,
-                **{k: v for k, v in step.items()
-                   if v.ndim == 1 and k not in ("pensions_paid_monthly", "death_mass", "new_award_mass",
-                                                "final_base_mass", "account_refunds")},
-                **cash, **money)
+        rec.put(t, step, cash, money, contributors=actives.sum((1, 2)),
+                beneficiaries=retirees.sum((1, 2)), contributors_start=opening_active,
+                beneficiaries_start=opening_retired, reserve_end_without_subsidy=shadow,
+                pension_mass=pension.sum((1, 2)),
+                account_balance=np.einsum("bga,ba->b", actives, b.account_balance_end_yuan[:, t])
+                / YUAN_PER_WAN)
         if keep_members:
             rec.put_members(t, actives=actives, retirees=retirees)
-    return rec.data
+    d = rec.finish(skip=frozenset({"pensions_paid_monthly", "death_mass", "account_refunds"}))
+    # Awards and pensions per head, after the loop over (B, T).
+    wage_prev = b.previous_average_wage_yuan
+    new_mass, base_mass = d.pop("new_award_mass"), d.pop("final_base_mass")
+    with np.errstate(divide="ignore", invalid="ignore"):
+        new_award = np.where(d["retirements"] > 0, new_mass / d["retirements"], np.nan)
+        in_payment = d.pop("pension_mass") / d["beneficiaries"]
+        d["new_award_mean_monthly_yuan"] = new_award
+        d["new_award_to_average_wage"] = new_award * MONTHS_PER_YEAR / wage_prev
+        d["pension_in_payment_mean_monthly_yuan"] = in_payment
+        d["pension_in_payment_to_average_wage"] = in_payment * MONTHS_PER_YEAR / wage_prev
+        d["replacement_rate"] = np.where(base_mass > 0, new_mass * MONTHS_PER_YEAR / base_mass, np.nan)
+    return d
 
 
 # --------------------------------------------------------------------------------------------
@@ -305,7 +304,7 @@ def residents_step(
         "exposed": beneficiaries.sum((1, 2)) - 0.5 * deaths_ben.sum((1, 2)) + 0.5 * new_ben.sum(1),
         "account_paid_monthly": account_mass.sum((1, 2)) - 0.5 * dead_account.sum((1, 2))
         + 0.5 * new_account.sum(1),
-        "account_refund_expenditure": refunds / YUAN_PER_WAN,
+        "account_refunds": refunds / YUAN_PER_WAN,
         "births": born,
         "deaths": deaths.sum((1, 2)),
         "net_migration": migration.sum((1, 2)),
@@ -326,11 +325,11 @@ def residents_cash(population: FloatArray, step: dict[str, FloatArray], b: Resid
     top_up = heads * b.top_up_pension_monthly_yuan[:, t] * MONTHS_PER_YEAR / YUAN_PER_WAN
     account = step["account_paid_monthly"] * MONTHS_PER_YEAR / YUAN_PER_WAN
     funeral = step["deaths_beneficiaries"] * b.funeral_grant_yuan[:, t] / YUAN_PER_WAN
-    refunds = step["account_refund_expenditure"]
+    refunds = step["account_refunds"]
     # Who owes what: (B, 4 items) × (B, 4 items, 4 levels) → (B, 4 levels)
     items = np.stack([central, top_up, contribution_subsidy, funeral], axis=1)
     shares = b.funding_shares0 if t == 0 else b.funding_shares
-    by_level = np.einsum("bi,bil->bl", items, np.broadcast_to(shares, (items.shape[0], 4, 4)))
+    by_level = (items[:, :, None] * shares).sum(1)
     return {
         "contributors": contributors,
         "contribution_income": contributions,
@@ -367,6 +366,8 @@ def _run_residents(b: ResidentsBasis, B: int, T: int, keep_members: bool) -> dic
     zero = np.zeros(B)
     rules = fundlib.rule_weights(np.broadcast_to(b.subsidy_rule, (B,)))
     late = np.zeros(B)  # withheld subsidy of the previous year, paid this year
+    # one-hot (B, levels) of the level of government whose share arrears withhold
+    arrears_level = (np.arange(len(GOVERNMENT_LEVELS))[None, :] == np.broadcast_to(b.arrears_level, (B,))[:, None]).astype(float)
     for t in range(T):
         opening_pop, opening_ben = pop.sum((1, 2)), ben.sum((1, 2))
         if t == 0:
@@ -376,13 +377,13 @@ def _run_residents(b: ResidentsBasis, B: int, T: int, keep_members: bool) -> dic
                     "deaths_beneficiaries": (ben * b.death_prob[:, 0]).sum((1, 2)),
                     "new_beneficiaries": zero, "exposed": exposed,
                     "account_paid_monthly": acct.sum((1, 2)) / ben.sum((1, 2)) * exposed,
-                    "account_refund_expenditure": np.broadcast_to(b.account_refunds0, (B,)).copy()}
+                    "account_refunds": np.broadcast_to(b.account_refunds0, (B,)).copy()}
         else:
             step = residents_step(pop, ben, acct, b, t)
             pop, ben, acct = step["population"], step["beneficiaries"], step["account_pension_mass"]
         cash = residents_cash(pop, step, b, t)
         # Arrears withhold a share of what the named level owes under the funding rules.
-        level_due = np.take_along_axis(cash["subsidy_due_by_level"], b.arrears_level[:, None] * np.ones((B, 1), int), 1)[:, 0]
+        level_due = (cash["subsidy_due_by_level"] * arrears_level).sum(1)
         with np.errstate(divide="ignore", invalid="ignore"):
             level_fraction = np.where(cash["subsidy_due"] > 0, level_due / cash["subsidy_due"], 0.0)
         money, shadow = _fund_year(b, t, reserve_end, shadow, cash, rules, cash["subsidy_due"],
@@ -397,19 +398,18 @@ def _run_residents(b: ResidentsBasis, B: int, T: int, keep_members: bool) -> dic
                          - cash["account_refund_expenditure"])
         arrears = cash["subsidy_due"] - money["subsidy_income"] if t == 0 else np.maximum(
             cash["subsidy_due"] - money["subsidy_income"], 0.0)
-        rec.put(t, beneficiaries=ben.sum((1, 2)), population_total=pop.sum((1, 2)),
+        rec.put(t, step, {k: v for k, v in cash.items() if k != "subsidy_due_by_level"}, money,
+                beneficiaries=ben.sum((1, 2)), population_total=pop.sum((1, 2)),
                 population_start=opening_pop, beneficiaries_start=opening_ben,
                 account_liability=liability, subsidy_shortfall=arrears,
-                pension_in_payment_mean_monthly_yuan=cash["pension_expenditure"] * YUAN_PER_WAN
-                / MONTHS_PER_YEAR / step["exposed"],
-                reserve_end_without_subsidy=shadow,
-                **{k: v for k, v in step.items()
-                   if np.ndim(v) == 1 and k not in ("exposed", "account_paid_monthly",
-                                                    "account_refund_expenditure")},
-                **{k: v for k, v in cash.items() if v.ndim == 1}, **money)
+                reserve_end_without_subsidy=shadow)
         if keep_members:
             rec.put_members(t, population=pop, beneficiaries_by_age=ben)
-    return rec.data
+    d = rec.finish(skip=frozenset({"account_paid_monthly", "account_refunds"}))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        d["pension_in_payment_mean_monthly_yuan"] = (d["pension_expenditure"] * YUAN_PER_WAN
+                                                     / MONTHS_PER_YEAR / d.pop("exposed"))
+    return d
 
 
 def _fund_year(
@@ -443,22 +443,53 @@ def _fund_year(
 
 
 class _Recorder:
-    """Preallocated (B, T) arrays, filled year by year."""
+    """Yearly results kept as the step's own dicts and stacked into (B, T) arrays once, at the
+    end (cheaper than writing some eighty series into arrays every year); member arrays by group
+    and age are preallocated and written in place."""
 
     def __init__(self, B: int, T: int):
         self.B, self.T = B, T
         self.data: dict[str, FloatArray] = {}
+        self._years: list[tuple[dict[str, FloatArray], ...]] = []
 
     def members(self, name: str, shape: tuple[int, ...]) -> None:
         self.data[name] = np.zeros((self.B, self.T) + tuple(shape))
 
-    def put(self, t: int, **values: FloatArray) -> None:
-        for k, v in values.items():
-            arr = self.data.get(k)
-            if arr is None:
-                arr = self.data[k] = np.zeros((self.B, self.T))
-            arr[:, t] = v
+    def put(self, t: int, *parts: dict[str, FloatArray], **values: FloatArray) -> None:
+        """Record year ``t``: the one-dimensional (B,) entries of ``parts`` and ``values``."""
+        if len(self._years) != t:
+            raise ValueError(f"year index {t} recorded after {len(self._years)} years")
+        self._years.append(parts + (values,))
 
     def put_members(self, t: int, **values: FloatArray) -> None:
         for k, v in values.items():
             self.data[k][:, t] = v
+
+    def finish(self, skip: frozenset[str] = frozenset()) -> dict[str, FloatArray]:
+        """Every recorded series (B, T) except ``skip``, with the member arrays. A name given
+        twice in one year is an error, as a repeated keyword would be."""
+        if len(self._years) != self.T:
+            raise ValueError(f"recorded {len(self._years)} of {self.T} years")
+        where: dict[str, int] = {}
+        for i, part in enumerate(self._years[0]):
+            for k, v in part.items():
+                if k in skip or np.ndim(v) != 1:
+                    continue
+                if k in where:
+                    raise ValueError(f"series {k!r} recorded twice")
+                where[k] = i
+        for k, i in where.items():
+            vals = [year[i][k] for year in self._years]
+            try:
+                stacked = np.stack(vals, axis=1)
+            except ValueError:  # rows of length 1 (broadcast) among rows of length B
+                stacked = None
+            if stacked is not None and stacked.shape == (self.B, self.T):
+                self.data[k] = stacked.astype(float, copy=False)
+            else:
+                arr = np.empty((self.B, self.T))
+                for t, v in enumerate(vals):
+                    arr[:, t] = v
+                self.data[k] = arr
+        self._years = []
+        return self.data
