@@ -1,6 +1,6 @@
 """The fund: interest, the subsidy by rule, the subsidy need, and the reserve roll-forward.
 
-All amounts are in 万元, arrays of shape (B,) for one year.
+All amounts are in 万元, arrays of shape (B, T): batch rows by years.
 
 * interest ``= interest_rate × max(reserve_start, 0)`` — a negative reserve (an unfunded
   deficit, possible under the rules ``none`` and ``fixed``) earns nothing and costs nothing;
@@ -38,7 +38,7 @@ def rule_weights(subsidy_rule: np.ndarray) -> dict[str, FloatArray]:
 
 
 def roll_forward(
-    reserve_start: FloatArray,
+    reserve_start0: FloatArray,
     contribution_income: FloatArray,
     other_income: FloatArray,
     benefit_expenditure: FloatArray,
@@ -49,40 +49,76 @@ def roll_forward(
     subsidy_amount: FloatArray,
     subsidy_share: FloatArray,
     subsidy_due: FloatArray,
-    stated_subsidy: FloatArray | None = None,
+    stated_subsidy0: FloatArray | None = None,
     withheld_fraction: FloatArray | float = 0.0,
-    late_payment: FloatArray | float = 0.0,
+    paid_late: FloatArray | float = 0.0,
 ) -> dict[str, FloatArray]:
-    """One year of the fund [万元]. ``subsidy_rule`` is :func:`rule_weights` of the rows' rules; ``stated_subsidy`` (the base year) overrides them.
+    """The fund over every year [万元], arrays (B, T); ``reserve_start0`` and the rule's
+    weights (:func:`rule_weights`) are (B,).
 
-    Arrears: ``withheld_fraction`` of what the rule pays is not paid this year; ``late_payment``
-    is last year's withheld subsidy arriving now. Both are 0 without arrears."""
-    interest = interest_rate * np.maximum(reserve_start, 0.0)
-    income_before_subsidy = contribution_income + interest + other_income
+    Only the reserve carries from one year to the next, so the loop over years holds the few
+    operations that depend on it (interest, the need, the subsidy by rule, the year-end
+    reserve); everything else is computed over (B, T) at once. ``stated_subsidy0`` (the base
+    year, as stated) overrides the rule in year 0. Arrears: ``withheld_fraction`` (B, T) of
+    what the rule pays is not paid in its year, and the ``paid_late`` (B,) part of it arrives the
+    next year.
+    """
+    B, T = np.shape(contribution_income)
+    # The loop reads one year of every row at a time: work on year-major copies so that each
+    # read is contiguous (a column of a (B, T) array is strided when B is large).
+    contribution_income, other_income, benefit_expenditure, other_expenditure, interest_rate = (
+        np.ascontiguousarray(np.broadcast_to(x, (B, T)).T) for x in (
+            contribution_income, other_income, benefit_expenditure, other_expenditure, interest_rate))
+    subsidy_amount, subsidy_share, subsidy_due = (
+        np.broadcast_to(x, (B, T)).T for x in (subsidy_amount, subsidy_share, subsidy_due))
     expenditure = benefit_expenditure + other_expenditure
-    before_subsidy = reserve_start + income_before_subsidy - expenditure
-    target = reserve_months * expenditure / MONTHS_PER_YEAR
-    need = np.maximum(target - before_subsidy, 0.0)
-    if stated_subsidy is not None:
-        subsidy = np.broadcast_to(stated_subsidy, need.shape).astype(float)
-        withheld = np.zeros_like(need)
-    else:
-        w = subsidy_rule
-        by_rule = (w["fill_gap"] * need + w["fixed"] * subsidy_amount
-                   + w["share_of_expenditure"] * subsidy_share * expenditure + w["formula"] * subsidy_due)
-        withheld = by_rule * withheld_fraction
-        subsidy = by_rule - withheld + late_payment
-    total_income = income_before_subsidy + subsidy
+    target = np.broadcast_to(reserve_months, (B,)) * expenditure / MONTHS_PER_YEAR
+    w = subsidy_rule
+    # what the rules other than fill_gap pay does not depend on the reserve
+    by_other_rules = (w["fixed"] * subsidy_amount
+                      + w["share_of_expenditure"] * subsidy_share * expenditure
+                      + w["formula"] * subsidy_due)
+    fill_gap = w["fill_gap"]
+    withheld_fraction = np.ascontiguousarray(np.broadcast_to(withheld_fraction, (B, T)).T)
+    reserve_start = np.empty((T, B))
+    interest = np.empty((T, B))
+    need = np.empty((T, B))
+    subsidy = np.empty((T, B))
+    withheld = np.zeros((T, B))
+    late_payment = np.zeros((T, B))
+    reserve = np.broadcast_to(reserve_start0, (B,)).astype(float)
+    late = np.zeros(B)
+    for t in range(T):
+        reserve_start[t] = reserve
+        interest_t = interest_rate[t] * np.maximum(reserve, 0.0)
+        income_before_subsidy = contribution_income[t] + interest_t + other_income[t]
+        before_subsidy = reserve + income_before_subsidy - expenditure[t]
+        need_t = np.maximum(target[t] - before_subsidy, 0.0)
+        if t == 0 and stated_subsidy0 is not None:
+            subsidy_t = np.broadcast_to(stated_subsidy0, (B,)).astype(float)
+        else:
+            by_rule = fill_gap * need_t + by_other_rules[t]
+            withheld_t = by_rule * withheld_fraction[t]
+            subsidy_t = by_rule - withheld_t + late
+            withheld[t] = withheld_t
+            late_payment[t] = late
+            late = withheld_t * paid_late
+        reserve = reserve + (income_before_subsidy + subsidy_t) - expenditure[t]
+        interest[t], need[t], subsidy[t] = interest_t, need_t, subsidy_t
+    total_income = contribution_income + interest + other_income + subsidy
     reserve_end = reserve_start + total_income - expenditure
     with np.errstate(divide="ignore", invalid="ignore"):
         months = np.where(expenditure > 0, reserve_end / (expenditure / MONTHS_PER_YEAR), np.inf)
+    reserve_start, interest, subsidy, need, withheld, late_payment, total_income, expenditure, \
+        reserve_end, months = (x.T for x in (reserve_start, interest, subsidy, need, withheld,
+                                             late_payment, total_income, expenditure, reserve_end, months))
     return {
-        "reserve_start": np.asarray(reserve_start, dtype=float).copy(),
+        "reserve_start": reserve_start,
         "interest_income": interest,
         "subsidy_income": subsidy,
         "subsidy_need": need,
         "subsidy_withheld": withheld,
-        "subsidy_late_payment": np.zeros(need.shape) + (late_payment if stated_subsidy is None else 0.0),
+        "subsidy_late_payment": late_payment,
         "total_income": total_income,
         "total_expenditure": expenditure,
         "balance": total_income - expenditure,
@@ -91,11 +127,19 @@ def roll_forward(
     }
 
 
-def roll_without_subsidy(
-    reserve_start: FloatArray, income: FloatArray, expenditure: FloatArray, interest_rate: FloatArray
-) -> FloatArray:
-    """Year-end reserve had no subsidy been paid since the base year (interest as above)."""
-    return reserve_start + interest_rate * np.maximum(reserve_start, 0.0) + income - expenditure
+def reserve_without_subsidy(reserve_end0: FloatArray, income: FloatArray, expenditure: FloatArray,
+                            interest_rate: FloatArray) -> FloatArray:
+    """Year-end reserve (B, T) had no subsidy been paid since the base year: the base year as it
+    was, then interest as above on this reserve, income before subsidy less expenditure."""
+    income, expenditure, interest_rate = (np.ascontiguousarray(np.broadcast_to(x, np.shape(income)).T)
+                                          for x in (income, expenditure, interest_rate))
+    out = np.empty(income.shape)
+    shadow = reserve_end0
+    out[0] = shadow
+    for t in range(1, out.shape[0]):
+        shadow = shadow + interest_rate[t] * np.maximum(shadow, 0.0) + income[t] - expenditure[t]
+        out[t] = shadow
+    return out.T
 
 
 def depletion_year(years: np.ndarray, reserve_end: FloatArray) -> FloatArray:

@@ -7,20 +7,31 @@ Order of events inside a projection year ``t`` (written down once, here):
 3. **Other exits** — active civil-service members leave public employment (transfers, quits).
 4. **Retirements** — surviving active members who reach their statutory age in year ``t``
    retire (the 2025 reform makes this a share of a birth-year cohort); residents reaching the
-   pension age become beneficiaries at the calibrated uptake.
+   pension age start drawing at the stated take-up.
 5. **Indexation** — pensions in payment at the start of the year rise by the year's indexation;
    new pensions are set by the benefit formula and are not indexed in their first year.
 6. **Ageing** — everyone moves up one year of age; the top age (100+) keeps its survivors.
 7. **New entrants** — new civil-service hires at their entry ages (headcount rule); births and
    net migration in the county population.
 8. **Closing stock** — the members at the end of year ``t``.
-9. **Cash flows** — contributions, pensions and subsidies of year ``t`` are computed on the
-   closing stock, as the report counts people (year-end contributors; retirees paid in the
-   year); funeral grants on the year's deaths.
+9. **Cash flows** — with mid-year timing: those who retire, start drawing, join, leave or die
+   during the year are paid, or contribute, for half of it; everyone else for the whole year.
+   Pensions in payment are the indexed opening stock less half a year of those who die plus
+   half a year of new awards; contributions are on the closing members less half of the
+   entrants plus half of the leavers; residents contribute as the year-end population at
+   contribution ages. Funeral grants, survivors' lump sums and refunds of account balances at
+   the year's deaths.
 10. **Fund** — interest on the opening reserve, the subsidy by rule, the reserve rolled forward.
 
-The base year (index 0) is not projected: its stock is the base-year stock and its cash flows
-are computed by the same functions from calibrated levels, which reproduces the report.
+Only the members carry from one year to the next, so the loop runs steps 1–8 and records, for
+each year, the sums that step 9 needs; steps 9 and 10 then run over (batch, year) arrays at
+once (the fund's loop holds only what depends on the reserve, ``model.fund.roll_forward``).
+
+The base year (index 0) is not projected: its stock is the base-year stock. Its flows are read
+off that stock with the timing above (those at their statutory age retired during the year;
+deaths at the year's rates; contributions on the year-end members, since the year's entrants and
+leavers are not known) and its cash flows come from the same functions with calibrated levels,
+which reproduces the report.
 """
 
 from __future__ import annotations
@@ -90,34 +101,48 @@ def new_hires(opening: FloatArray, before_hiring: FloatArray, hiring: dict[str, 
 
 
 def civil_service_step(
-    actives: FloatArray, retirees: FloatArray, pension_mass: FloatArray, b: CivilServiceBasis, t: int,
+    actives: FloatArray, retirees: FloatArray, pension_mass: FloatArray,
+    totals: tuple[FloatArray, FloatArray, FloatArray], b: CivilServiceBasis, t: int,
     hiring: dict[str, FloatArray],
 ) -> dict[str, FloatArray]:
     """One year of members for the civil-service fund (steps 1–8), and what they are paid.
 
-    Arrays (B, G, A). ``hiring`` is :func:`_headcount_weights` of the rows' headcount rules.
-    Pensions are paid with mid-year timing: the indexed opening stock for the whole year less
-    half a year of those who die, plus half a year of the year's new awards."""
+    Arrays (B, G, A); ``totals`` are the sums (B,) of the three opening arrays, carried from
+    year to year so that only the sums that need the age detail are taken. ``hiring`` is
+    :func:`_headcount_weights` of the rows' headcount rules. Pensions are paid with mid-year
+    timing: the indexed opening stock for the whole year less half a year of those who die,
+    plus half a year of the year's new awards."""
+    opening_active, opening_retired, opening_pension = totals
     q = b.death_prob[:, t]
+    exit_rate = b.exit_rate[:, t]
+    growth = 1 + b.indexation[:, t]
     deaths_active = actives * q
     after_deaths = actives - deaths_active
-    exits = after_deaths * b.exit_rate[:, t, None, None]
+    exits = after_deaths * exit_rate[:, None, None]
     after_exits = after_deaths - exits
     retirements = after_exits * b.retirement_hazard[:, t]
-    staying = after_exits - retirements
     deaths_retired = retirees * q
-    retirees_next = retirees - deaths_retired + retirements
-    indexed = pension_mass * (1 + b.indexation[:, t, None, None])
+    indexed = pension_mass * growth[:, None, None]
     death_mass = indexed * q  # [yuan/month] of those who die in the year
     new_mass = retirements * b.new_pension_monthly_yuan[:, t]
-    pension_next = indexed - death_mass + new_mass
-    paid_monthly = indexed.sum((1, 2)) - 0.5 * death_mass.sum((1, 2)) + 0.5 * new_mass.sum((1, 2))
-    leavers = age_one_year(deaths_active + exits + retirements)
-    staying = age_one_year(staying)
-    retirees_next = age_one_year(retirees_next)
-    pension_next = age_one_year(pension_next)
+    # the four arrays that move up one year of age, aged in one call
+    moving = np.empty((4,) + actives.shape)
+    np.subtract(after_exits, retirements, out=moving[0])  # staying
+    np.add(retirees - deaths_retired, retirements, out=moving[1])  # retirees
+    np.add(indexed - death_mass, new_mass, out=moving[2])  # pensions in payment
+    np.add(deaths_active + exits, retirements, out=moving[3])  # leavers, for the exposure
+    staying, retirees_next, pension_next, leavers = age_one_year(moving)
 
-    hires = new_hires(actives.sum((1, 2)), staying.sum((1, 2)), hiring, b, t)
+    deaths_total = deaths_active.sum((1, 2))
+    exits_total = (opening_active - deaths_total) * exit_rate
+    retirements_total = retirements.sum((1, 2))
+    deaths_retired_total = deaths_retired.sum((1, 2))
+    death_mass_total = death_mass.sum((1, 2))
+    new_mass_total = new_mass.sum((1, 2))
+    staying_total = opening_active - deaths_total - exits_total - retirements_total
+    indexed_total = opening_pension * growth
+
+    hires = new_hires(opening_active, staying_total, hiring, b, t)
     entrants = hires[:, None, None] * b.entrant_profile
     closing = staying + entrants
     return {
@@ -125,18 +150,20 @@ def civil_service_step(
         "retirees": retirees_next,
         "pension_mass": pension_next,
         "retirements_by_age": retirements,
+        "totals": (staying_total + hires, opening_retired - deaths_retired_total + retirements_total,
+                   indexed_total - death_mass_total + new_mass_total),
         # members exposed to contributions: leavers and entrants for half of the year
         "exposed": closing - 0.5 * entrants + 0.5 * leavers,
-        "pensions_paid_monthly": paid_monthly,
-        "death_mass": death_mass.sum((1, 2)),
-        "new_award_mass": new_mass.sum((1, 2)),
+        "pensions_paid_monthly": indexed_total - 0.5 * death_mass_total + 0.5 * new_mass_total,
+        "death_mass": death_mass_total,
+        "new_award_mass": new_mass_total,
         "final_base_mass": (retirements * b.final_base_yuan[:, t]).sum((1, 2)),
         "account_refunds": (deaths_active * b.account_balance_open_yuan[:, t, None, :]).sum((1, 2))
         / YUAN_PER_WAN,
-        "deaths_active": deaths_active.sum((1, 2)),
-        "deaths_retired": deaths_retired.sum((1, 2)),
-        "exits": exits.sum((1, 2)),
-        "retirements": retirements.sum((1, 2)),
+        "deaths_active": deaths_total,
+        "deaths_retired": deaths_retired_total,
+        "exits": exits_total,
+        "retirements": retirements_total,
         "entrants": hires,
     }
 
@@ -167,31 +194,39 @@ def civil_service_base_year(actives: FloatArray, retirees: FloatArray, pension_m
     }
 
 
-def civil_service_cash(step: dict[str, FloatArray], b: CivilServiceBasis, t: int) -> dict[str, FloatArray]:
-    """Cash flows of year ``t`` [万元] (step 9): contributions on the members exposed in the
-    year, pensions with mid-year timing, and the outflows at death."""
+def contribution_base_wan(exposed: FloatArray, b: CivilServiceBasis, t: int) -> FloatArray:
+    """The contribution base [万元] (B,) of the members exposed in year ``t`` (B, G, A): each at
+    the salary of their age, between the year's floor and cap."""
     base = np.clip(
         b.salary_level_yuan[:, t, None] * b.salary_scale,
         b.base_floor_yuan[:, t, None],
         b.base_cap_yuan[:, t, None],
     )  # (B, A) contribution base per head, yuan/year
-    contribution_base = (step["exposed"] * base[:, None, :]).sum((1, 2)) / YUAN_PER_WAN
-    rate = (b.contribution_rate_employer[:, t] + b.contribution_rate_individual[:, t]) * b.collection_rate[:, t]
-    pensions = step["pensions_paid_monthly"] * MONTHS_PER_YEAR / YUAN_PER_WAN
-    funeral = step["deaths_retired"] * b.funeral_grant_yuan[:, t] / YUAN_PER_WAN
-    lump_sum = step["death_mass"] * b.survivors_lump_sum_months[:, t] / YUAN_PER_WAN
-    refunds = step["account_refunds"]
+    return (exposed * base[:, None, :]).sum((1, 2)) / YUAN_PER_WAN
+
+
+def civil_service_cash(d: dict[str, FloatArray], b: CivilServiceBasis) -> dict[str, FloatArray]:
+    """Cash flows [万元] (B, T) of every year (step 9) from what the loop recorded: contributions
+    on the members exposed in each year, pensions with mid-year timing, and the outflows at
+    death."""
+    shape = d["contribution_base"].shape
+    contribution_base = d["contribution_base"]
+    rate = (b.contribution_rate_employer + b.contribution_rate_individual) * b.collection_rate
+    pensions = d["pensions_paid_monthly"] * MONTHS_PER_YEAR / YUAN_PER_WAN
+    funeral = d["deaths_retired"] * b.funeral_grant_yuan / YUAN_PER_WAN
+    lump_sum = d["death_mass"] * b.survivors_lump_sum_months / YUAN_PER_WAN
+    refunds = d["account_refunds"]
     return {
         "contribution_base": contribution_base,
         "contribution_income": contribution_base * rate,
-        "contribution_income_employer": contribution_base * b.contribution_rate_employer[:, t] * b.collection_rate[:, t],
+        "contribution_income_employer": contribution_base * b.contribution_rate_employer * b.collection_rate,
         "pension_expenditure": pensions,
         "funeral_grant_expenditure": funeral,
         "survivors_lump_sum_expenditure": lump_sum,
         "account_refund_expenditure": refunds,
         "benefit_expenditure": pensions + funeral + lump_sum + refunds,
-        "other_income": np.broadcast_to(b.other_income[:, t], pensions.shape).copy(),
-        "other_expenditure": np.broadcast_to(b.other_expenditure[:, t], pensions.shape).copy(),
+        "other_income": b.other_income + np.zeros(shape),
+        "other_expenditure": b.other_expenditure + np.zeros(shape),
     }
 
 
@@ -209,20 +244,19 @@ def _run_civil_service(b: CivilServiceBasis, B: int, T: int, keep_members: bool,
     if keep_members:
         rec.members("actives", actives.shape[1:])
         rec.members("retirees", actives.shape[1:])
-    reserve_end = np.zeros(B)
-    shadow = np.zeros(B)
-    rules = fundlib.rule_weights(np.broadcast_to(b.subsidy_rule, (B,)))
     hiring = _headcount_weights(b.headcount_rule, B)
-    late = np.zeros(B)  # withheld subsidy of the previous year, paid this year
+    totals = (actives.sum((1, 2)), retirees.sum((1, 2)), pension.sum((1, 2)))
+    # Steps 1–8 and what the cash flows need, year by year; only the members carry over.
     for t in range(T):
-        opening_active, opening_retired = actives.sum((1, 2)), retirees.sum((1, 2))
+        opening_active, opening_retired = totals[0], totals[1]
         if t == 0:
             step = civil_service_base_year(actives, retirees, pension, b)
             if keep_vintages:
                 rec.data["pension_by_vintage"][:, 0, 0] = step["pensions_paid_monthly"] * MONTHS_PER_YEAR / YUAN_PER_WAN
         else:
-            step = civil_service_step(actives, retirees, pension, b, t, hiring)
+            step = civil_service_step(actives, retirees, pension, totals, b, t, hiring)
             actives, retirees, pension = step["actives"], step["retirees"], step["pension_mass"]
+            totals = step.pop("totals")
             if keep_vintages:
                 # each vintage's pensions paid this year, with the same mid-year timing
                 q = b.death_prob[:, t][:, None]
@@ -233,23 +267,24 @@ def _run_civil_service(b: CivilServiceBasis, B: int, T: int, keep_members: bool,
                 rec.data["pension_by_vintage"][:, :, t] = paid * MONTHS_PER_YEAR / YUAN_PER_WAN
                 vintages = age_one_year(indexed * (1 - q))
                 vintages[:, t] = age_one_year(new)
-        cash = civil_service_cash(step, b, t)
-        # The county pays the civil-service subsidy: arrears withhold a share of all of it.
-        withheld_fraction = b.arrears_share[:, t]
-        money, shadow = _fund_year(b, t, reserve_end, shadow, cash, rules, np.zeros(B),
-                                   withheld_fraction, late)
-        late = money["subsidy_withheld"] * b.arrears_paid_late
-        reserve_end = money["reserve_end"]
-        rec.put(t, step, cash, money, contributors=actives.sum((1, 2)),
-                beneficiaries=retirees.sum((1, 2)), contributors_start=opening_active,
-                beneficiaries_start=opening_retired, reserve_end_without_subsidy=shadow,
-                pension_mass=pension.sum((1, 2)),
+        rec.put(t, step, contribution_base=contribution_base_wan(step["exposed"], b, t),
+                contributors=totals[0], beneficiaries=totals[1],
+                contributors_start=opening_active, beneficiaries_start=opening_retired,
+                pension_mass=totals[2],
                 account_balance=np.einsum("bga,ba->b", actives, b.account_balance_end_yuan[:, t])
                 / YUAN_PER_WAN)
         if keep_members:
             rec.put_members(t, actives=actives, retirees=retirees)
-    d = rec.finish(skip=frozenset({"pensions_paid_monthly", "death_mass", "account_refunds"}))
-    # Awards and pensions per head, after the loop over (B, T).
+    d = rec.finish()
+    # Steps 9 and 10 over (B, T): cash flows, then the fund. The county pays the civil-service
+    # subsidy: arrears withhold a share of all of it.
+    cash = civil_service_cash(d, b)
+    money = _fund_years(b, cash, B, due=np.zeros((B, T)), withheld_fraction=b.arrears_share)
+    for name in ("pensions_paid_monthly", "death_mass", "account_refunds"):
+        del d[name]
+    d.update(cash)
+    d.update(money)
+    # Awards and pensions per head.
     wage_prev = b.previous_average_wage_yuan
     new_mass, base_mass = d.pop("new_award_mass"), d.pop("final_base_mass")
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -268,68 +303,82 @@ def _run_civil_service(b: CivilServiceBasis, B: int, T: int, keep_members: bool,
 
 
 def residents_step(
-    population: FloatArray, beneficiaries: FloatArray, account_mass: FloatArray, b: ResidentsBasis, t: int
+    population: FloatArray, beneficiaries: FloatArray, account_mass: FloatArray,
+    totals: tuple[FloatArray, FloatArray, FloatArray], b: ResidentsBasis, t: int,
 ) -> dict[str, FloatArray]:
     """One year of the county population and the residents' fund members (steps 1–8); those
-    who reach the pension age and those who die are paid for half of the year."""
+    who reach the pension age and those who die are paid for half of the year. ``totals`` are
+    the sums (B,) of the three opening arrays, carried from year to year."""
+    total, beneficiaries_total, account_total = totals
     q = b.death_prob[:, t]
     deaths = population * q
     survivors = population - deaths
-    total = population.sum((1, 2))
     migration = (b.net_migration_rate[:, t] * total)[:, None, None] * b.migration_profile
     # Emigration cannot take more people than there are at an age.
     migration = np.maximum(migration, -survivors)
-    survivors = survivors + migration
     born = population[:, 1, :] @ b.fertility[0, t] if b.fertility.shape[0] == 1 else np.einsum(
         "ba,ba->b", population[:, 1, :], b.fertility[:, t])
     msb = b.male_share_of_births
     pa = b.pension_age
     deaths_ben = beneficiaries * q
-    new_ben = survivors[:, :, pa - 1] * b.uptake[:, None]
     dead_account = account_mass * q
+    # the three arrays that move up one year of age, aged in one call
+    moving = np.empty((3,) + population.shape)
+    np.add(survivors, migration, out=moving[0])
+    new_ben = moving[0, :, :, pa - 1] * b.uptake[:, None]
     new_account = new_ben * b.new_account_pension_monthly_yuan[:, t, None]
-    refunds = (dead_account * b.account_refund_months[:, None, :]).sum((1, 2)) \
-        + (deaths * b.account_balance_by_age_yuan[:, t, None, :]).sum((1, 2))
-    ben = age_one_year(beneficiaries - deaths_ben)
+    np.subtract(beneficiaries, deaths_ben, out=moving[1])
+    np.subtract(account_mass, dead_account, out=moving[2])
+    pop, ben, acct = age_one_year(moving)
     ben[:, :, pa] += new_ben
-    acct = age_one_year(account_mass - dead_account)
     acct[:, :, pa] += new_account
-    pop = age_one_year(survivors)
     pop[:, 0, 0] += born * msb
     pop[:, 1, 0] += born * (1 - msb)
+
+    refunds = (dead_account * b.account_refund_months[:, None, :]).sum((1, 2)) \
+        + (deaths * b.account_balance_by_age_yuan[:, t, None, :]).sum((1, 2))
+    deaths_total = deaths.sum((1, 2))
+    migration_total = migration.sum((1, 2))
+    deaths_ben_total = deaths_ben.sum((1, 2))
+    new_ben_total = new_ben.sum(1)
+    dead_account_total = dead_account.sum((1, 2))
+    new_account_total = new_account.sum(1)
     return {
         "population": pop,
         "beneficiaries": ben,
         "account_pension_mass": acct,
-        "exposed": beneficiaries.sum((1, 2)) - 0.5 * deaths_ben.sum((1, 2)) + 0.5 * new_ben.sum(1),
-        "account_paid_monthly": account_mass.sum((1, 2)) - 0.5 * dead_account.sum((1, 2))
-        + 0.5 * new_account.sum(1),
+        "totals": (total - deaths_total + migration_total + born,
+                   beneficiaries_total - deaths_ben_total + new_ben_total,
+                   account_total - dead_account_total + new_account_total),
+        "exposed": beneficiaries_total - 0.5 * deaths_ben_total + 0.5 * new_ben_total,
+        "account_paid_monthly": account_total - 0.5 * dead_account_total + 0.5 * new_account_total,
         "account_refunds": refunds / YUAN_PER_WAN,
         "births": born,
-        "deaths": deaths.sum((1, 2)),
-        "net_migration": migration.sum((1, 2)),
-        "deaths_beneficiaries": deaths_ben.sum((1, 2)),
-        "new_beneficiaries": new_ben.sum(1),
+        "deaths": deaths_total,
+        "net_migration": migration_total,
+        "deaths_beneficiaries": deaths_ben_total,
+        "new_beneficiaries": new_ben_total,
     }
 
 
-def residents_cash(population: FloatArray, step: dict[str, FloatArray], b: ResidentsBasis,
-                   t: int) -> dict[str, FloatArray]:
-    """Cash flows of year ``t`` [万元] (step 9): contributions on the year-end population,
-    pensions on the beneficiaries exposed in the year, grants and refunds at death."""
-    contributors = (population * b.contribution_ages[:, t, None, :]).sum((1, 2)) * b.contributor_rate[:, t]
-    contributions = contributors * b.contribution_per_contributor_yuan[:, t] / YUAN_PER_WAN
-    contribution_subsidy = contributors * b.contribution_subsidy_per_contributor_yuan[:, t] / YUAN_PER_WAN
-    heads = step["exposed"]
-    central = heads * b.central_pension_monthly_yuan[:, t] * MONTHS_PER_YEAR / YUAN_PER_WAN
-    top_up = heads * b.top_up_pension_monthly_yuan[:, t] * MONTHS_PER_YEAR / YUAN_PER_WAN
-    account = step["account_paid_monthly"] * MONTHS_PER_YEAR / YUAN_PER_WAN
-    funeral = step["deaths_beneficiaries"] * b.funeral_grant_yuan[:, t] / YUAN_PER_WAN
-    refunds = step["account_refunds"]
-    # Who owes what: (B, 4 items) × (B, 4 items, 4 levels) → (B, 4 levels)
-    items = np.stack([central, top_up, contribution_subsidy, funeral], axis=1)
-    shares = b.funding_shares0 if t == 0 else b.funding_shares
-    by_level = (items[:, :, None] * shares).sum(1)
+def residents_cash(d: dict[str, FloatArray], b: ResidentsBasis) -> dict[str, FloatArray]:
+    """Cash flows [万元] (B, T) of every year (step 9) from what the loop recorded: contributions
+    of the year-end population at contribution ages, pensions on the beneficiaries exposed in
+    the year, grants and refunds at death, and who owes the subsidy due."""
+    contributors = d["at_contribution_ages"] * b.contributor_rate
+    contributions = contributors * b.contribution_per_contributor_yuan / YUAN_PER_WAN
+    contribution_subsidy = contributors * b.contribution_subsidy_per_contributor_yuan / YUAN_PER_WAN
+    heads = d["exposed"]
+    central = heads * b.central_pension_monthly_yuan * MONTHS_PER_YEAR / YUAN_PER_WAN
+    top_up = heads * b.top_up_pension_monthly_yuan * MONTHS_PER_YEAR / YUAN_PER_WAN
+    account = d["account_paid_monthly"] * MONTHS_PER_YEAR / YUAN_PER_WAN
+    funeral = d["deaths_beneficiaries"] * b.funeral_grant_yuan / YUAN_PER_WAN
+    refunds = d["account_refunds"]
+    # Who owes what: (B, T, 4 items) × (B, 4 items, 4 levels) → (B, T, 4 levels); the base
+    # year under the observed policy's shares.
+    items = np.stack([central, top_up, contribution_subsidy, funeral], axis=-1)
+    by_level = (items[..., None] * b.funding_shares[:, None]).sum(2)
+    by_level[:, 0] = (items[:, 0, :, None] * b.funding_shares0).sum(1)
     return {
         "contributors": contributors,
         "contribution_income": contributions,
@@ -341,14 +390,14 @@ def residents_cash(population: FloatArray, step: dict[str, FloatArray], b: Resid
         "funeral_grant_expenditure": funeral,
         "account_refund_expenditure": refunds,
         "benefit_expenditure": central + top_up + account + funeral + refunds,
-        "other_income": contributions * b.other_income_ratio,
-        "other_expenditure": np.broadcast_to(b.other_expenditure[:, t], heads.shape).copy(),
-        "subsidy_due": items.sum(1),
+        "other_income": contributions * b.other_income_ratio[:, None],
+        "other_expenditure": b.other_expenditure + np.zeros(heads.shape),
+        "subsidy_due": items.sum(-1),
         "subsidy_due_by_level": by_level,
-        "subsidy_due_central": by_level[:, 0],
-        "subsidy_due_region": by_level[:, 1],
-        "subsidy_due_prefecture": by_level[:, 2],
-        "subsidy_due_county": by_level[:, 3],
+        "subsidy_due_central": by_level[..., 0],
+        "subsidy_due_region": by_level[..., 1],
+        "subsidy_due_prefecture": by_level[..., 2],
+        "subsidy_due_county": by_level[..., 3],
     }
 
 
@@ -360,86 +409,87 @@ def _run_residents(b: ResidentsBasis, B: int, T: int, keep_members: bool) -> dic
     if keep_members:
         rec.members("population", pop.shape[1:])
         rec.members("beneficiaries_by_age", pop.shape[1:])
-    reserve_end = np.zeros(B)
-    shadow = np.zeros(B)
-    liability = np.zeros(B)
     zero = np.zeros(B)
-    rules = fundlib.rule_weights(np.broadcast_to(b.subsidy_rule, (B,)))
-    late = np.zeros(B)  # withheld subsidy of the previous year, paid this year
-    # one-hot (B, levels) of the level of government whose share arrears withhold
-    arrears_level = (np.arange(len(GOVERNMENT_LEVELS))[None, :] == np.broadcast_to(b.arrears_level, (B,))[:, None]).astype(float)
+    totals = (pop.sum((1, 2)), ben.sum((1, 2)), acct.sum((1, 2)))
+    # Steps 1–8 and what the cash flows need, year by year; only the members carry over.
     for t in range(T):
-        opening_pop, opening_ben = pop.sum((1, 2)), ben.sum((1, 2))
+        opening_pop, opening_ben = totals[0], totals[1]
         if t == 0:
             # the base year from its year-end stock, with the timing of a projected year
             exposed = np.broadcast_to(b.exposed0, (B,)).copy()
             step = {"births": zero, "deaths": zero, "net_migration": zero,
                     "deaths_beneficiaries": (ben * b.death_prob[:, 0]).sum((1, 2)),
                     "new_beneficiaries": zero, "exposed": exposed,
-                    "account_paid_monthly": acct.sum((1, 2)) / ben.sum((1, 2)) * exposed,
+                    "account_paid_monthly": totals[2] / totals[1] * exposed,
                     "account_refunds": np.broadcast_to(b.account_refunds0, (B,)).copy()}
         else:
-            step = residents_step(pop, ben, acct, b, t)
+            step = residents_step(pop, ben, acct, totals, b, t)
             pop, ben, acct = step["population"], step["beneficiaries"], step["account_pension_mass"]
-        cash = residents_cash(pop, step, b, t)
-        # Arrears withhold a share of what the named level owes under the funding rules.
-        level_due = (cash["subsidy_due_by_level"] * arrears_level).sum(1)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            level_fraction = np.where(cash["subsidy_due"] > 0, level_due / cash["subsidy_due"], 0.0)
-        money, shadow = _fund_year(b, t, reserve_end, shadow, cash, rules, cash["subsidy_due"],
-                                   b.arrears_share[:, t] * level_fraction, late)
-        late = money["subsidy_withheld"] * b.arrears_paid_late
-        reserve_end = money["reserve_end"]
-        if t == 0:
-            liability = np.broadcast_to(b.account_liability0, (B,)).copy()
-        else:
-            liability = (liability * (1 + b.account_crediting_rate[:, t]) + cash["contribution_income"]
-                         + cash["contribution_subsidy"] - cash["account_pension_expenditure"]
-                         - cash["account_refund_expenditure"])
-        arrears = cash["subsidy_due"] - money["subsidy_income"] if t == 0 else np.maximum(
-            cash["subsidy_due"] - money["subsidy_income"], 0.0)
-        rec.put(t, step, {k: v for k, v in cash.items() if k != "subsidy_due_by_level"}, money,
-                beneficiaries=ben.sum((1, 2)), population_total=pop.sum((1, 2)),
+            totals = step.pop("totals")
+        rec.put(t, step, beneficiaries=totals[1], population_total=totals[0],
                 population_start=opening_pop, beneficiaries_start=opening_ben,
-                account_liability=liability, subsidy_shortfall=arrears,
-                reserve_end_without_subsidy=shadow)
+                at_contribution_ages=(pop * b.contribution_ages[:, t, None, :]).sum((1, 2)))
         if keep_members:
             rec.put_members(t, population=pop, beneficiaries_by_age=ben)
-    d = rec.finish(skip=frozenset({"account_paid_monthly", "account_refunds"}))
+    d = rec.finish()
+    # Steps 9 and 10 over (B, T). Arrears withhold a share of what the named level owes under
+    # the funding rules.
+    cash = residents_cash(d, b)
+    arrears_level = (np.arange(len(GOVERNMENT_LEVELS))[None, :]
+                     == np.broadcast_to(b.arrears_level, (B,))[:, None]).astype(float)
+    level_due = (cash.pop("subsidy_due_by_level") * arrears_level[:, None, :]).sum(-1)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        level_fraction = np.where(cash["subsidy_due"] > 0, level_due / cash["subsidy_due"], 0.0)
+    money = _fund_years(b, cash, B, due=cash["subsidy_due"],
+                        withheld_fraction=b.arrears_share * level_fraction)
+    # Members' individual accounts: credited, paid out as account pensions and refunds.
+    liability = np.empty((B, T))
+    liability[:, 0] = b.account_liability0
+    crediting = np.broadcast_to(b.account_crediting_rate, (B, T))
+    for t in range(1, T):
+        liability[:, t] = (liability[:, t - 1] * (1 + crediting[:, t]) + cash["contribution_income"][:, t]
+                           + cash["contribution_subsidy"][:, t] - cash["account_pension_expenditure"][:, t]
+                           - cash["account_refund_expenditure"][:, t])
+    shortfall = cash["subsidy_due"] - money["subsidy_income"]
+    shortfall[:, 1:] = np.maximum(shortfall[:, 1:], 0.0)
+    for name in ("account_paid_monthly", "account_refunds", "at_contribution_ages"):
+        del d[name]
+    d.update(cash)
+    d.update(money)
+    d["account_liability"] = liability
+    d["subsidy_shortfall"] = shortfall
     with np.errstate(divide="ignore", invalid="ignore"):
         d["pension_in_payment_mean_monthly_yuan"] = (d["pension_expenditure"] * YUAN_PER_WAN
                                                      / MONTHS_PER_YEAR / d.pop("exposed"))
     return d
 
 
-def _fund_year(
-    b: CivilServiceBasis | ResidentsBasis, t: int, reserve_end: FloatArray, shadow: FloatArray,
-    cash: dict[str, FloatArray], rules: FloatArray, due: FloatArray,
-    withheld_fraction: FloatArray, late_payment: FloatArray,
-) -> tuple[dict[str, FloatArray], FloatArray]:
-    """Step 10 for either fund: the fund's year, and the reserve had no subsidy been paid."""
-    B = reserve_end.shape[0]
-    income = cash["contribution_income"] + cash["other_income"]
-    expenditure = cash["benefit_expenditure"] + cash["other_expenditure"]
+def _fund_years(b: CivilServiceBasis | ResidentsBasis, cash: dict[str, FloatArray], B: int,
+                due: FloatArray, withheld_fraction: FloatArray) -> dict[str, FloatArray]:
+    """Step 10 for either fund over every year: the fund under its rule, and the reserve had no
+    subsidy been paid. Arrays (B, T)."""
+    T = cash["contribution_income"].shape[1]
+    rate = np.broadcast_to(b.interest_rate, (B, T))
     money = fundlib.roll_forward(
-        reserve_start=np.broadcast_to(b.reserve_start0, (B,)) if t == 0 else reserve_end,
+        reserve_start0=b.reserve_start0,
         contribution_income=cash["contribution_income"],
         other_income=cash["other_income"],
         benefit_expenditure=cash["benefit_expenditure"],
         other_expenditure=cash["other_expenditure"],
-        interest_rate=b.interest_rate[:, t],
-        subsidy_rule=rules,
-        reserve_months=b.reserve_months,
-        subsidy_amount=b.subsidy_amount[:, t],
-        subsidy_share=b.subsidy_share[:, t],
+        interest_rate=rate,
+        subsidy_rule=fundlib.rule_weights(np.broadcast_to(b.subsidy_rule, (B,))),
+        reserve_months=np.broadcast_to(b.reserve_months, (B,)),
+        subsidy_amount=b.subsidy_amount,
+        subsidy_share=b.subsidy_share,
         subsidy_due=due,
-        stated_subsidy=b.subsidy0 if t == 0 else None,
+        stated_subsidy0=b.subsidy0,
         withheld_fraction=withheld_fraction,
-        late_payment=late_payment,
+        paid_late=np.broadcast_to(b.arrears_paid_late, (B,)),
     )
-    if t == 0:
-        return money, money["reserve_end"]
-    return money, fundlib.roll_without_subsidy(shadow, income, expenditure, b.interest_rate[:, t])
+    money["reserve_end_without_subsidy"] = fundlib.reserve_without_subsidy(
+        money["reserve_end"][:, 0], cash["contribution_income"] + cash["other_income"],
+        cash["benefit_expenditure"] + cash["other_expenditure"], rate)
+    return money
 
 
 class _Recorder:

@@ -43,7 +43,7 @@ other benefits (funeral grants, lump sums at death) × deaths ratio. Residents: 
 the contribution subsidy and other income × contributors ratio; central minimum and top-up ×
 beneficiaries ratio × their pension-increase factor; account pensions × beneficiaries ratio;
 death-related benefits × deaths ratio (funeral grants × their increase factor). The fund's year
-is the engine's own step (``model.project._fund_year``) with the path's interest rate.
+is the engine's own (``model.project._fund_years``) with the path's interest rate.
 
 Heads do not depend on the economic path, so the economic part is linear algebra over the
 deterministic projection and the demographic part is a projection of group totals: cheap for any
@@ -60,7 +60,7 @@ import numpy as np
 
 from model.basis import Basis, build_basis
 from model.errors import YanglaoError
-from model.project import _fund_year, _headcount_weights, new_hires, project_basis
+from model.project import _fund_years, _headcount_weights, new_hires, project_basis
 from model.results import Projection
 from model.scenario.schedule import step_values
 from model.scenario.schema import Scenario
@@ -456,30 +456,19 @@ def _roll(b, d, cash: dict[str, np.ndarray], due: np.ndarray, interest_dev: np.n
           ) -> dict[str, np.ndarray]:
     """The fund year by year along every path: the engine's own fund step with the scenario's
     subsidy rule, the path's cash flows and its interest rate (the scenario's plus the
-    deviation; never below zero unless the scenario's is)."""
-    from model import fund as fundlib
-
+    deviation; never below zero unless the scenario's is). Arrays (T, paths)."""
     T, P = cash["contribution_income"].shape
     rate = b.interest_rate[0][:, None]
-    # the engine's step reads interest_rate[:, t] of a (batch, T) array: here batch = paths
+    # the engine's fund step works on (batch, T) arrays: here batch = paths
     path_rate = np.maximum(rate + interest_dev, np.minimum(rate, 0.0)).T
     b_path = replace(b, interest_rate=path_rate)
-    rules = fundlib.rule_weights(np.broadcast_to(b.subsidy_rule, (P,)))
+    withheld = np.array([_withheld_fraction(b, d, t) for t in range(T)])[None, :]
+    # (paths, T) views of the (T, paths) arrays: the fund step reads them year by year
+    money = _fund_years(b_path, {k: v.T for k, v in cash.items()}, P, due=due.T,
+                        withheld_fraction=withheld)
     names = ("reserve_end", "subsidy_need", "subsidy_income", "interest_income", "total_income",
-             "total_expenditure")
-    out = {k: np.zeros((T, P)) for k in names + ("reserve_end_without_subsidy",)}
-    reserve = np.zeros(P)
-    shadow = np.zeros(P)
-    late = np.zeros(P)
-    for t in range(T):
-        cash_t = {k: v[t] for k, v in cash.items()}
-        money, shadow = _fund_year(b_path, t, reserve, shadow, cash_t, rules, due[t],
-                                   _withheld_fraction(b, d, t), late)
-        late = money["subsidy_withheld"] * b.arrears_paid_late
-        reserve = money["reserve_end"]
-        for k in names:
-            out[k][t] = money[k]
-        out["reserve_end_without_subsidy"][t] = shadow
+             "total_expenditure", "reserve_end_without_subsidy")
+    out = {k: money[k].T for k in names}
     out.update({k: np.asarray(v) for k, v in cash.items()})
     return out
 
