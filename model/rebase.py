@@ -85,9 +85,9 @@ def rebase_data(scenario: Scenario, outturn) -> dict[str, Any]:
                                                "source": f"derived: the grant implied by the {old} funeral budget"}
     history = assumptions["economy"]["average_wage_region_history_yuan"]
     if isinstance(history["value"], dict) and old not in history["value"]:
-        from model.basis import _regional_wages, _Years
+        from model.basis import Years, regional_wages
 
-        _, wages = _regional_wages(scenario, _Years(scenario, basis.years))
+        _, wages = regional_wages(scenario, Years(scenario, basis.years))
         from model.basis import HISTORY_START
 
         history["value"] = {**history["value"], old: round(float(wages[old - HISTORY_START]), 2)}

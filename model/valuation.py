@@ -64,7 +64,7 @@ from typing import Any
 import numpy as np
 
 from model.axes import FUND_LABELS, FloatArray
-from model.basis import Basis, _Years, build_basis
+from model.basis import Basis, Years, build_basis
 from model.errors import YanglaoError
 from model.project import project_basis
 from model.report import display_width
@@ -419,7 +419,7 @@ def valuation(scenario: Scenario, years: int | None = None, discount: Discount |
     discount = discount or Discount("fund")
     result: Projection = project(scenario, years=years)
     yrs = result.years
-    y = _Years(scenario, yrs)
+    y = Years(scenario, yrs)
     price_inflation = y.drivers["price_inflation"]
     price_index = np.cumprod(1.0 + price_inflation[1:])
     eco = scenario.assumptions.economy
@@ -430,7 +430,7 @@ def valuation(scenario: Scenario, years: int | None = None, discount: Discount |
     revenue_base = float(revenue_all[0]) if revenue_all is not None else None
 
     long_basis = build_basis(scenario, closed_years)
-    long_prices = _Years(scenario, long_basis.years).drivers["price_inflation"]
+    long_prices = Years(scenario, long_basis.years).drivers["price_inflation"]
     cs_assumptions = scenario.assumptions.civil_service
     service_start = cs_assumptions.service_start_age.value if cs_assumptions is not None else None
 
