@@ -123,10 +123,12 @@ class Basis:
     civil_service: CivilServiceBasis | None
     residents: ResidentsBasis | None
     calibration: tuple[Calibrated, ...] = field(default=())
+    #: Batch rows at least (stacked identical scenarios keep arrays of length 1, broadcast).
+    rows: int = 1
 
     @property
     def batch_size(self) -> int:
-        sizes = {1}
+        sizes = {self.rows}
         for part in (self.civil_service, self.residents):
             if part is not None:
                 sizes |= {np.shape(getattr(part, f.name))[0] for f in fields(part)
@@ -166,5 +168,5 @@ def stack_bases(bases: list[Basis]) -> Basis:
                     [np.broadcast_to(x, (1,) + np.shape(x)[1:]) if x.shape[0] == 1 else x for x in arrs]
                 )
         parts[name] = replace(items[0], **values)
-    return Basis(years=first.years, calibration=first.calibration, **parts)
+    return Basis(years=first.years, calibration=first.calibration, rows=len(bases), **parts)
 

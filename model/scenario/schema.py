@@ -29,7 +29,7 @@ from model.axes import CS_GROUPS
 class StrictModel(BaseModel):
     """Base of every scenario model: unknown keys are errors, loaded objects are frozen."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, strict=False)
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True, allow_inf_nan=False)
 
 
 Source = Annotated[
@@ -68,6 +68,10 @@ _KIND_WORDS = {
     "ratio": "a ratio",
     "age": "an age in years",
     "count": "a count",
+    "months": "a number of months",
+    "years": "a number of years",
+    "fertility": "children per woman",
+    "persons": "a number of persons",
 }
 
 
@@ -97,16 +101,46 @@ class Quantity(StrictModel):
         return v
 
 
+#: The largest figures a region's funds can hold: more people than China has, more 万元 than a
+#: province's whole budget. Beyond them a figure is a typing error, and arithmetic on it would
+#: overflow or lose every digit that matters.
+MAX_PERSONS = 2e9
+MAX_WAN = 1e10
+MAX_YUAN_PER_HEAD = 1e8
+
+
 class Rate(Quantity):
     lo, hi, kind = 0.0, 1.0, "rate"
 
 
+class Growth(Quantity):
+    lo, hi, kind = -0.5, 0.5, "growth"
+
+
 class Count(Quantity):
-    lo, hi, kind = 0.0, None, "count"
+    lo, hi, kind = 0.0, MAX_PERSONS, "count"
 
 
-class NonNegative(Quantity):
-    lo, hi, kind = 0.0, None, "amount"
+class Months(Quantity):
+    lo, hi, kind = 0.0, 600.0, "months"
+
+
+class Divisor(Quantity):
+    """A number of months an account balance is divided by: never 0."""
+
+    lo, hi, kind = 1.0, 600.0, "months"
+
+
+class Index(Quantity):
+    """A ratio to an average wage, such as the deemed contribution index."""
+
+    lo, hi, kind = 0.0, 10.0, "ratio"
+
+
+class SexRatio(Quantity):
+    """Boys per girl at birth; human populations lie near 1.05."""
+
+    lo, hi, kind = 0.8, 1.3, "ratio"
 
 
 class Age(Quantity):
@@ -132,7 +166,7 @@ class Schedule(StrictModel):
     source: Source
     unit: Unit | None = None
     uprate: Literal["wage_growth", "price_inflation"] | None = None
-    increment_per_year: float | None = None
+    increment_per_year: float | None = Field(default=None, ge=-MAX_YUAN_PER_HEAD, le=MAX_YUAN_PER_HEAD)
     note: str | None = None
 
     @model_validator(mode="after")
@@ -191,7 +225,34 @@ class GrowthSchedule(Schedule):
 
 
 class AmountSchedule(Schedule):
-    lo, hi, kind = 0.0, None, "amount"
+    """Yuan per head (a wage, a pension, a grant)."""
+
+    lo, hi, kind = 0.0, MAX_YUAN_PER_HEAD, "amount"
+
+
+class WanSchedule(Schedule):
+    """Money of a fund or a budget in 万元."""
+
+    lo, hi, kind = 0.0, MAX_WAN, "amount"
+
+
+class PersonsSchedule(Schedule):
+    lo, hi, kind = 0.0, MAX_PERSONS, "persons"
+
+
+class FertilitySchedule(Schedule):
+    lo, hi, kind = 0.0, 10.0, "fertility"
+
+
+class YearsSchedule(Schedule):
+    lo, hi, kind = 0.0, 60.0, "years"
+
+
+class ImprovementSchedule(Schedule):
+    """The yearly fall of death rates: above 10% a year life expectancy would explode, below
+    −5% it would collapse."""
+
+    lo, hi, kind = -0.05, 0.1, "growth"
 
 
 class RatioSchedule(Schedule):
@@ -305,6 +366,12 @@ class Restatement(StrictModel):
     note: str | None = None
 
 
+#: The largest size of a stated figure by its unit (see MAX_PERSONS and MAX_WAN).
+STATED_LIMITS = {"万元": MAX_WAN, "元": MAX_WAN * 1e4, "元/月": MAX_YUAN_PER_HEAD,
+                 "元/年": MAX_YUAN_PER_HEAD, "人": MAX_PERSONS, "/1": 1e4, "%": 1e6, "岁": 150.0,
+                 "月": 1e4, "年": 3000.0}
+
+
 class Stated(StrictModel):
     """One figure as the report states it, with the section it came from.
 
@@ -325,6 +392,15 @@ class Stated(StrictModel):
         if not _is_number(v):
             raise ValueError(f"expected a number, got {v!r}")
         return v
+
+    @model_validator(mode="after")
+    def _magnitude(self) -> Stated:
+        limit = STATED_LIMITS[self.unit]
+        for value in [self.value] + [r.value for r in self.restated]:
+            if abs(value) > limit:
+                raise ValueError(f"@value|expected a figure in {self.unit} of at most {limit:,.0f} "
+                                 f"in size, got {value:.6g}")
+        return self
 
 
 class StatedCount(Stated):
@@ -431,7 +507,7 @@ class Economy(StrictModel):
     pension_indexation_history: GrowthSchedule = Field(
         description="indexation of pensions in payment before the base year"
     )
-    general_budget_revenue: AmountSchedule | None = Field(
+    general_budget_revenue: WanSchedule | None = Field(
         default=None,
         description="the county's general public budget revenue 一般公共预算收入, 万元 a year "
         "(e.g. uprate: wage_growth); `yanglao valuation` reports present values as shares of it",
@@ -458,7 +534,7 @@ class Mortality(StrictModel):
     residents_table: Literal["wpp2024_2020_2025", "wpp2024_2015_2020", "cl2010_2013_pension"]
     residents_table_year: int = Field(ge=1990, le=2100)
     residents_multiplier: SexMultipliers
-    improvement_rate: RateSchedule = Field(description="yearly fall of every qx")
+    improvement_rate: ImprovementSchedule = Field(description="yearly fall of every qx")
     source: Source
 
 
@@ -474,9 +550,9 @@ class Population(StrictModel):
         "resort (the output flags it)",
     )
     male_share: Rate
-    total_fertility_rate: AmountSchedule
+    total_fertility_rate: FertilitySchedule
     mean_age_at_birth: Age
-    sex_ratio_at_birth: Quantity
+    sex_ratio_at_birth: SexRatio
     net_migration_rate: GrowthSchedule
     migration_age_profile: AgeWeights
 
@@ -485,7 +561,7 @@ class CivilServiceAssumptions(StrictModel):
     contributor_groups: GroupShares
     retiree_groups: GroupShares
     contributor_age_profile: AgeWeights
-    retiree_inflow_growth: Quantity = Field(
+    retiree_inflow_growth: Growth = Field(
         description="yearly growth of retirements in the past; shapes the retirees' ages"
     )
     salary_scale: AgeWeights = Field(description="relative salary by age; the level is calibrated")
@@ -589,7 +665,7 @@ class Headcount(StrictModel):
     rule: Literal["constant", "growth", "replacement", "path"]
     growth_rate: GrowthSchedule | None = None
     replacement_ratio: RatioSchedule | None = None
-    path: AmountSchedule | None = None
+    path: PersonsSchedule | None = None
     freeze: Freeze | None = None
     source: Source
 
@@ -624,8 +700,8 @@ class Subsidy(StrictModel):
     """
 
     rule: Literal["fill_gap", "fixed", "share_of_expenditure", "formula", "none"]
-    reserve_months: Quantity | Literal["base_year"] = "base_year"
-    amount: AmountSchedule | None = None
+    reserve_months: Months | Literal["base_year"] = "base_year"
+    amount: WanSchedule | None = None
     share: RateSchedule | None = None
     arrears: Arrears | None = None
     source: Source
@@ -680,7 +756,7 @@ class BenefitFormula(StrictModel):
     transitional_coefficient: Rate = Field(description="过渡系数 per year of deemed service")
     reform_year: float = Field(ge=1990, le=2100, description="2014.75 = 2014-10-01")
     account_contribution_rate: Rate = Field(description="share of wage credited to the account")
-    deemed_contribution_index: NonNegative | Literal["continuity"] | None = Field(
+    deemed_contribution_index: Index | Literal["continuity"] | None = Field(
         default=None,
         description="视同缴费指数: the indexed wage ratio of deemed service in the transitional "
         "pension. 'continuity': calibrated so that at the end of the transition the new method "
@@ -758,7 +834,7 @@ class CivilServicePolicy(StrictModel):
     retirement_age: RetirementAges
     retirement_reform: RetirementReform
     benefit: BenefitFormula
-    survivors_lump_sum_months: NonNegative | None = Field(
+    survivors_lump_sum_months: Months | None = Field(
         default=None,
         description="抚恤金 paid by the fund at a retiree's death, in months of the pension",
     )
@@ -766,7 +842,7 @@ class CivilServicePolicy(StrictModel):
     indexation_rule: IndexationRule | None = None
     retirement_age_by_cohort: CohortRetirementAges | None = None
     flexible_retirement: FlexibleRetirement | None = None
-    minimum_contribution_years: AmountSchedule | None = Field(
+    minimum_contribution_years: YearsSchedule | None = Field(
         default=None, description="years of contribution needed for a pension, by retirement year"
     )
     funeral_grant_yuan: AmountSchedule
@@ -808,9 +884,9 @@ class ResidentsFunding(StrictModel):
 class ContributionSubsidy(StrictModel):
     """Government contribution subsidy (缴费补贴) per contributor, 元/年, by tier."""
 
-    below_threshold_yuan: float = Field(ge=0)
-    from_threshold_yuan: float = Field(ge=0)
-    threshold_tier_yuan: float = Field(gt=0)
+    below_threshold_yuan: float = Field(ge=0, le=1e5)
+    from_threshold_yuan: float = Field(ge=0, le=1e5)
+    threshold_tier_yuan: float = Field(gt=0, le=1e6)
     source: Source
 
 
@@ -820,7 +896,7 @@ class ResidentsPolicy(StrictModel):
     contribution_age_from: int = Field(ge=10, le=80)
     contribution_age_to: int = Field(ge=10, le=80)
     pension_age: Age
-    account_divisor_months: NonNegative
+    account_divisor_months: Divisor
     funeral_grant_yuan: AmountSchedule | Literal["from_budget"]
     funding: ResidentsFunding
     subsidy: Subsidy
