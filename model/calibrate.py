@@ -60,6 +60,7 @@ def solve_salary_level(
     base_floor_yuan: float,
     base_cap_yuan: float,
     contribution_rate: float,
+    fields: tuple[str, ...] = (),
 ) -> float:
     """Salary level [yuan/year at scale 1] whose contributions equal ``target_wan``.
 
@@ -67,8 +68,8 @@ def solve_salary_level(
     """
     if target_wan <= 0 or actives.sum() <= 0:
         raise CalibrationError(
-            "cannot calibrate salaries: contributions and contributors must both be positive"
-        )
+            "cannot calibrate salaries: expected contributions and contributors both above 0",
+            fields)
     weighted = float((actives * salary_scale).sum())
     linear_level = target_wan * YUAN_PER_WAN / (weighted * contribution_rate)
     base = linear_level * salary_scale[actives.sum(0) > 0]
@@ -83,23 +84,25 @@ def solve_salary_level(
     lo, hi = 1e-3, linear_level * 10 + base_cap_yuan
     if gap(lo) > 0 or gap(hi) < 0:
         raise CalibrationError(
-            f"stated contributions {target_wan:.2f} 万元 cannot be reached between the "
-            f"contribution floor and cap; check the contributors and the contribution rates"
-        )
+            f"the stated contributions {target_wan:,.2f} 万元 cannot come from the contributors "
+            "between the contribution floor and cap; expected contributions the members' pay "
+            "can give at the stated rates", fields)
     from scipy.optimize import brentq
 
     return float(brentq(gap, lo, hi, xtol=1e-9, rtol=1e-14))
 
 
-def scale_to_target(target_wan: float, unscaled_wan: float, what: str) -> float:
+def scale_to_target(target_wan: float, unscaled_wan: float, what: str,
+                    fields: tuple[str, ...] = ()) -> float:
     """Factor that turns ``unscaled_wan`` into ``target_wan`` (a linear calibration)."""
     if unscaled_wan <= 0:
-        raise CalibrationError(f"cannot calibrate {what}: the model gives no amount to scale")
+        raise CalibrationError(f"cannot calibrate {what}: the model gives no amount to scale", fields)
     return target_wan / unscaled_wan
 
 
-def monthly_per_head_yuan(amount_wan: float, heads: float) -> float:
+def monthly_per_head_yuan(amount_wan: float, heads: float, fields: tuple[str, ...] = ()) -> float:
     """Yuan per head per month that pays ``amount_wan`` in a year to ``heads`` people."""
     if heads <= 0:
-        raise CalibrationError("cannot calibrate a per-head amount for no people")
+        raise CalibrationError("cannot calibrate a per-head amount for no people; expected more "
+                               "than 0 people", fields)
     return amount_wan * YUAN_PER_WAN / heads / MONTHS_PER_YEAR

@@ -6,7 +6,11 @@
 * heads: ``closing = opening + entrants − deaths − exits`` for every fund and year
   (civil-service contributors and retirees; county population; residents' beneficiaries);
 * subsidy: under ``fill_gap`` the subsidy paid equals the subsidy need, less any subsidy
-  withheld (arrears) plus last year's withheld subsidy paid late.
+  withheld (arrears) plus last year's withheld subsidy paid late;
+* members: where the member arrays by group and age are kept, they add up to the counted heads
+  (the loop carries group totals from year to year, so this checks the arrays against them);
+* numbers: every series is finite (ratios per head, empty in a year with nobody to divide by,
+  and months of payouts, infinite with no expenditure, excepted) and no head count is negative.
 
 A failure names the fund, year, identity, expected and actual values and the residual.
 """
@@ -51,11 +55,52 @@ def _compare(fund, years, identity, expected, actual, out, start=0):
                                    float(expected[b, t]), float(actual[b, t])))
 
 
+#: Series that may be NaN (a ratio per head in a year with nobody to divide by) or infinite
+#: (months of payouts held with no expenditure).
+MAY_BE_UNDEFINED = frozenset({
+    "new_award_mean_monthly_yuan", "new_award_to_average_wage", "replacement_rate",
+    "pension_in_payment_mean_monthly_yuan", "pension_in_payment_to_average_wage",
+    "months_of_payout",
+})
+#: Head counts, by series and member array; none may be negative.
+HEAD_SERIES = ("contributors", "beneficiaries", "population_total", "contributors_start",
+               "beneficiaries_start", "population_start", "entrants", "retirements", "exits",
+               "deaths_active", "deaths_retired", "deaths", "deaths_beneficiaries", "new_beneficiaries",
+               "births", "actives", "retirees", "population", "beneficiaries_by_age")
+#: Member arrays (B, T, G, A) and the counted heads (B, T) they must add up to.
+MEMBER_TOTALS = {"actives": "contributors", "retirees": "beneficiaries",
+                 "population": "population_total", "beneficiaries_by_age": "beneficiaries"}
+
+
+def _numbers(fund, years, d, out):
+    for name, arr in d.items():
+        arr = np.asarray(arr, dtype=float)
+        if name not in MAY_BE_UNDEFINED:
+            bad = ~np.isfinite(arr)
+            if bad.any():
+                where = np.argwhere(bad)[0]
+                t = int(where[1]) if arr.ndim > 1 else 0
+                out.append(IdentityFailure(fund, int(years[t]), f"{name} is a finite number",
+                                           0.0, float(arr[tuple(where)])))
+        if name in HEAD_SERIES:
+            negative = arr < -IDENTITY_ATOL
+            if negative.any():
+                where = np.argwhere(negative)[0]
+                t = int(where[1]) if arr.ndim > 1 else 0
+                out.append(IdentityFailure(fund, int(years[t]), f"{name} is not negative",
+                                           0.0, float(arr[tuple(where)])))
+
+
 def identity_failures(years: np.ndarray, funds: dict[str, dict[str, np.ndarray]],
                       subsidy_rules: dict[str, np.ndarray] | None = None) -> list[IdentityFailure]:
     """Every failed identity of a projection's yearly arrays (B, T)."""
     out: list[IdentityFailure] = []
     for fund, d in funds.items():
+        _numbers(fund, years, d, out)
+        for members, total in MEMBER_TOTALS.items():
+            if members in d and total in d:
+                _compare(fund, years, f"{total} = sum of {members} by group and age",
+                         d[members].sum((2, 3)), d[total], out)
         _compare(fund, years, "reserve_end = reserve_start + total_income − total_expenditure",
                  d["reserve_start"] + d["total_income"] - d["total_expenditure"], d["reserve_end"], out)
         _compare(fund, years, "reserve_start = previous reserve_end",

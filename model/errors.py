@@ -53,7 +53,15 @@ class DataError(YanglaoError):
 
 
 class CalibrationError(YanglaoError):
-    """The base year cannot be reproduced from the scenario's assumptions."""
+    """The base year cannot be reproduced from the scenario's assumptions.
+
+    ``fields`` are the dotted paths of the figures and assumptions at fault, the first being
+    where the message points (``model.basis.build_basis`` adds their file and line)."""
+
+    def __init__(self, message: str, fields: tuple[str, ...] = ()):
+        super().__init__(message)
+        self.message = message
+        self.fields = tuple(fields)
 
 
 class IdentityError(YanglaoError):

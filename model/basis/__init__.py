@@ -25,6 +25,7 @@ from model.basis.residents import residents_basis
 from model.basis.wages import HISTORY_START, WAGE_MARGIN_YEARS, regional_wages
 from model.basis.years import PRICE_UPRATING, Years, projection_years
 from model.calibrate import Calibrated
+from model.errors import CalibrationError, Problem
 from model.fund import SUBSIDY_RULES
 from model.scenario.schema import Scenario
 
@@ -48,8 +49,22 @@ def build_basis(scenario: Scenario, years: int | None = None) -> Basis:
     calibration: list[Calibrated] = []
     y = Years(scenario, yrs)
     cs = res = None
-    if scenario.base_year.civil_service:
-        cs = civil_service_basis(scenario, observed, y, calibration)
-    if scenario.base_year.residents:
-        res = residents_basis(scenario, observed, y, calibration)
+    try:
+        if scenario.base_year.civil_service:
+            cs = civil_service_basis(scenario, observed, y, calibration)
+        if scenario.base_year.residents:
+            res = residents_basis(scenario, observed, y, calibration)
+    except CalibrationError as err:
+        raise located(err, scenario) from None
     return Basis(years=yrs, civil_service=cs, residents=res, calibration=tuple(calibration))
+
+
+def located(err: CalibrationError, scenario: Scenario) -> CalibrationError:
+    """The error with the file, line and field of the figure it names first, as a scenario
+    error reads: ``file:line: field: message``."""
+    if not err.fields:
+        source = scenario._source
+        return CalibrationError(f"{source}: {err.message}" if source else err.message, err.fields)
+    file, line = scenario.locate(err.fields[0])
+    also = f" (see also {', '.join(err.fields[1:])})" if len(err.fields) > 1 else ""
+    return CalibrationError(str(Problem(file, err.fields[0], err.message + also, line)), err.fields)

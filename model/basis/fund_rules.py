@@ -89,9 +89,10 @@ def opening_reserve(stated, fund: str, calibration: list[Calibrated]) -> tuple[f
         rate = 0.0
     else:
         raise CalibrationError(
-            f"{fund}: the opening reserve implied by the base year is {reserve_start:.2f} 万元, "
-            f"so the stated interest {stated.interest_income.value:.2f} 万元 cannot be earned on it"
-        )
+            f"the opening reserve implied by the base year's lines is {reserve_start:,.2f} 万元, "
+            f"so the stated interest {stated.interest_income.value:,.2f} 万元 cannot be earned on "
+            "it; expected a reserve that the stated income and expenditure leave positive",
+            (f"base_year.{fund}.interest_income", f"base_year.{fund}.reserve_end"))
     calibration.append(Calibrated(
         fund, "reserve_start", reserve_start, "万元",
         "reserve_end − (income lines − expenditure lines) of the base year",

@@ -52,7 +52,9 @@ def civil_service_members(stated, a, q: FloatArray, original_ages: dict[str, flo
     for g, group in enumerate(CS_GROUPS):
         p = np.where(ages < int(np.floor(original_ages[group])), profile, 0.0)
         if p.sum() <= 0:
-            raise CalibrationError(f"contributor age profile leaves no ages below {group}'s retirement age")
+            raise CalibrationError(f"the contributor age profile leaves no ages below {group}'s "
+                                   f"retirement age {original_ages[group]:g}",
+                                   ("assumptions.civil_service.contributor_age_profile",))
         actives0[g] = p / p.sum() * getattr(a.contributor_groups, group) * contributors
     retirees0 = np.zeros_like(actives0)
     inflow_growth = a.retiree_inflow_growth.value
@@ -88,9 +90,10 @@ def residents_beneficiaries(stated, a, popa, population0: FloatArray, pension_ag
     stock_share = stated.beneficiaries.value / older
     if stock_share > 1:
         raise CalibrationError(
-            f"residents: {stated.beneficiaries.value:.0f} beneficiaries exceed the "
-            f"{older:.0f} people aged {pension_age0}+ of the population assumption"
-        )
+            f"{stated.beneficiaries.value:,.0f} beneficiaries exceed the {older:,.0f} people "
+            f"aged {pension_age0}+ of the population assumption; expected at most that many",
+            ("base_year.residents.beneficiaries", "assumptions.population.total_persons",
+             "assumptions.population.age_structure"))
     beneficiaries0 = np.where(ages[None, :] >= pension_age0, population0 * stock_share, 0.0)
     area = popa.age_structure_of
     flag = ("" if area == "county" else

@@ -130,8 +130,9 @@ def civil_service_awards(
         if setting != "continuity":
             return float(setting.value)
         if benefit.transition is None:
-            raise CalibrationError("deemed_contribution_index 'continuity' needs a transition "
-                                   "(policy.civil_service.benefit.transition)")
+            raise CalibrationError("'continuity' needs a transition between the old and new "
+                                   "methods; expected policy.civil_service.benefit.transition",
+                                   ("policy.civil_service.benefit.deemed_contribution_index",))
         s_ref = np.array([float(np.floor(benefit.transition.end_year))])
         f = formula(benefit, s_ref, r_ref, indexed_wage_ratio)
         per_index = f["transitional"] / indexed_wage_ratio
@@ -179,17 +180,22 @@ def civil_service_awards(
         return paid_wan(mass) + lump0(mass) - target
 
     if target <= 0:
-        raise CalibrationError(f"civil_service: the stated benefit expenditure "
-                               f"{stated.benefit_expenditure.value:,.2f} 万元 leaves nothing for pensions")
+        raise CalibrationError(f"the stated benefit expenditure {stated.benefit_expenditure.value:,.2f} "
+                               "万元 leaves nothing for pensions after grants and refunds at death",
+                               ("base_year.civil_service.benefit_expenditure",))
     if benefit0.transition is None and benefit0.deemed_contribution_index != "continuity":
-        level = cal.scale_to_target(target, gap(1.0) + target, "pensions in payment")  # linear
+        level = cal.scale_to_target(target, gap(1.0) + target, "pensions in payment",
+                                    ("base_year.civil_service.beneficiaries",))  # linear
     else:
         from scipy.optimize import brentq
 
         lo, hi = 1e-6, 50.0
         if gap(lo) > 0 or gap(hi) < 0:
-            raise CalibrationError("civil_service: no level of the old method reproduces the stated "
-                                   f"benefit expenditure {stated.benefit_expenditure.value:,.2f} 万元")
+            raise CalibrationError("no level of the old method reproduces the stated benefit "
+                                   f"expenditure {stated.benefit_expenditure.value:,.2f} 万元 for "
+                                   f"{stated.beneficiaries.value:,.0f} retirees",
+                                   ("base_year.civil_service.benefit_expenditure",
+                                    "base_year.civil_service.beneficiaries"))
         level = float(brentq(gap, lo, hi, xtol=1e-12, rtol=1e-14))
     pension_mass0 = stock(level)
     deemed0 = deemed_index(benefit0, level)
@@ -247,9 +253,9 @@ def residents_pensions(stated, a, pol, pol0, y: Years, q: FloatArray, population
     if pol0.funeral_grant_yuan == "from_budget":
         if stated.expenditure_budget_funeral is None:
             raise CalibrationError(
-                "residents: funeral_grant_yuan is 'from_budget' but the base year states no "
-                "expenditure_budget_funeral"
-            )
+                "'from_budget' needs the base year's funeral budget; expected "
+                "base_year.residents.expenditure_budget_funeral or an amount here",
+                ("policy.residents.funeral_grant_yuan",))
         grant0 = stated.expenditure_budget_funeral.value * YUAN_PER_WAN / deaths0
         calibration.append(Calibrated(
             "residents", "funeral_grant_yuan", grant0, "元",
@@ -302,7 +308,8 @@ def residents_pensions(stated, a, pol, pol0, y: Years, q: FloatArray, population
     pensions0 = stated.benefit_expenditure.value - funeral0 - refunds0
 
     # --- the basic pension
-    basic_per_head = cal.monthly_per_head_yuan(pensions0 * (1 - account_share), exposed0)
+    basic_per_head = cal.monthly_per_head_yuan(pensions0 * (1 - account_share), exposed0,
+                                               ("base_year.residents.beneficiaries",))
     central0 = float(y.values(pol0.basic_pension_central_monthly_yuan)[0])
     central, central_link = uprated_amount(pol.basic_pension_central_monthly_yuan, central0,
                                            pol.basic_pension_uprating, y)
@@ -310,9 +317,11 @@ def residents_pensions(stated, a, pol, pol0, y: Years, q: FloatArray, population
     top_up0 = basic_per_head - central[0]
     if top_up0 < 0:
         raise CalibrationError(
-            f"residents: the base-year pension spending gives {basic_per_head:.2f} 元/月 of basic "
-            f"pension per beneficiary, below the central minimum {central[0]:.2f} 元/月"
-        )
+            f"the base-year pension spending gives {basic_per_head:,.2f} 元/月 of basic pension "
+            f"per beneficiary, below the central minimum {central[0]:,.2f} 元/月; expected "
+            "spending that pays at least the central minimum",
+            ("base_year.residents.benefit_expenditure", "base_year.residents.beneficiaries",
+             "policy.residents.basic_pension_central_monthly_yuan"))
     top_up, top_up_link = uprated_amount(pol.basic_pension_top_up_monthly_yuan, top_up0,
                                          pol.basic_pension_uprating, y)
     top_up = history_first(top_up, np.array([top_up0]))

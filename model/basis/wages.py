@@ -53,7 +53,8 @@ def civil_service_wages(stated, pol, pol0, a, y: Years, actives0: FloatArray, wa
     coll = history_first(y.values(pol.collection_rate), y.values(pol0.collection_rate))
     scale = age_levels(a.salary_scale)
     level0 = cal.solve_salary_level(
-        stated.contribution_income.value, actives0, scale, floor[0], cap[0], (er[0] + ee[0]) * coll[0]
+        stated.contribution_income.value, actives0, scale, floor[0], cap[0], (er[0] + ee[0]) * coll[0],
+        ("base_year.civil_service.contribution_income", "base_year.civil_service.contributors"),
     )
     growth_index = np.cumprod(np.concatenate([[1.0], 1 + y.drivers["wage_growth"][1:]]))
     salary_level = level0 * growth_index
