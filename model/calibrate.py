@@ -18,7 +18,7 @@ import numpy as np
 
 from model.axes import FloatArray
 from model.errors import CalibrationError
-from model.units import MONTHS_PER_YEAR, YUAN_PER_WAN
+from model.units import MONTHS_PER_YEAR, YUAN_PER_WAN, readable
 
 
 @dataclass(frozen=True)
@@ -106,3 +106,24 @@ def monthly_per_head_yuan(amount_wan: float, heads: float, fields: tuple[str, ..
         raise CalibrationError("cannot calibrate a per-head amount for no people; expected more "
                                "than 0 people", fields)
     return amount_wan * YUAN_PER_WAN / heads / MONTHS_PER_YEAR
+
+
+#: What a county's base year can plausibly give per head; outside these the stated figures do
+#: not describe a pension fund (a typing error, a figure in the wrong unit or the wrong line).
+PLAUSIBLE_PER_HEAD = {
+    "pension_monthly_yuan": (50.0, 100_000.0),
+    "contribution_base_yuan": (1_000.0, 10_000_000.0),
+    "residents_pension_monthly_yuan": (10.0, 20_000.0),
+    "residents_contribution_yuan": (10.0, 100_000.0),
+}
+
+
+def check_plausible(kind: str, value: float, what: str, fields: tuple[str, ...]) -> None:
+    """Raise a CalibrationError when a calibrated amount per head is outside what a county's
+    fund can have (:data:`PLAUSIBLE_PER_HEAD`)."""
+    lo, hi = PLAUSIBLE_PER_HEAD[kind]
+    if not lo <= value <= hi:
+        raise CalibrationError(
+            f"the stated figures give {what} of {readable(value)}; expected between {lo:,.0f} and "
+            f"{hi:,.0f} (a figure in the wrong unit or the wrong line?)", fields)
+

@@ -30,3 +30,15 @@ def monthly_yuan_to_annual_wan(amount_monthly_yuan, persons):
     5610.62
     """
     return amount_monthly_yuan * MONTHS_PER_YEAR * persons / YUAN_PER_WAN
+
+
+def readable(x: float, decimals: int = 2) -> str:
+    """A number for a message: thousands separators and ``decimals`` places in the usual range,
+    significant digits where fixed places would show nothing or hundreds of digits.
+
+    >>> readable(30150.48), readable(4.167e-06, 0), readable(1e300)
+    ('30,150.48', '4.17e-06', '1e+300')
+    """
+    if x != 0 and not 10.0 ** -decimals <= abs(x) < 1e15:
+        return f"{x:.3g}"
+    return f"{x:,.{decimals}f}"

@@ -12,6 +12,7 @@ from model.demography import fertility_schedule
 from model.errors import CalibrationError
 from model.retirement import RetirementRules
 from model.tables import age_weights
+from model.units import readable
 
 
 def retirement_rules(pol, a) -> RetirementRules:
@@ -90,7 +91,7 @@ def residents_beneficiaries(stated, a, popa, population0: FloatArray, pension_ag
     stock_share = stated.beneficiaries.value / older
     if stock_share > 1:
         raise CalibrationError(
-            f"{stated.beneficiaries.value:,.0f} beneficiaries exceed the {older:,.0f} people "
+            f"{readable(stated.beneficiaries.value, 0)} beneficiaries exceed the {readable(older, 0)} people "
             f"aged {pension_age0}+ of the population assumption; expected at most that many",
             ("base_year.residents.beneficiaries", "assumptions.population.total_persons",
              "assumptions.population.age_structure"))

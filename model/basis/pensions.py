@@ -19,7 +19,7 @@ from model.benefits import (
 from model.calibrate import Calibrated
 from model.errors import CalibrationError
 from model.scenario.schedule import last_stated_year, step_values
-from model.units import MONTHS_PER_YEAR, YUAN_PER_WAN
+from model.units import MONTHS_PER_YEAR, YUAN_PER_WAN, readable
 
 
 def indexation_rates(pol, y: Years) -> tuple[FloatArray, FloatArray]:
@@ -192,12 +192,15 @@ def civil_service_awards(
         lo, hi = 1e-6, 50.0
         if gap(lo) > 0 or gap(hi) < 0:
             raise CalibrationError("no level of the old method reproduces the stated benefit "
-                                   f"expenditure {stated.benefit_expenditure.value:,.2f} 万元 for "
-                                   f"{stated.beneficiaries.value:,.0f} retirees",
+                                   f"expenditure {readable(stated.benefit_expenditure.value)} 万元 "
+                                   f"for {readable(stated.beneficiaries.value, 0)} retirees",
                                    ("base_year.civil_service.benefit_expenditure",
                                     "base_year.civil_service.beneficiaries"))
         level = float(brentq(gap, lo, hi, xtol=1e-12, rtol=1e-14))
     pension_mass0 = stock(level)
+    cal.check_plausible("pension_monthly_yuan", float(pension_mass0.sum() / retirees0.sum()),
+                        "a mean pension in payment (元/月)",
+                        ("base_year.civil_service.benefit_expenditure", "base_year.civil_service.beneficiaries"))
     deemed0 = deemed_index(benefit0, level)
     which = ("level of the old method against final pay (its rates by service apply to basic pay "
              "only); applies to pensions in payment and to the old-method floor of new awards in "
@@ -310,6 +313,9 @@ def residents_pensions(stated, a, pol, pol0, y: Years, q: FloatArray, population
     # --- the basic pension
     basic_per_head = cal.monthly_per_head_yuan(pensions0 * (1 - account_share), exposed0,
                                                ("base_year.residents.beneficiaries",))
+    cal.check_plausible("residents_pension_monthly_yuan", basic_per_head + account_per_head,
+                        "a mean pension per beneficiary (元/月)",
+                        ("base_year.residents.benefit_expenditure", "base_year.residents.beneficiaries"))
     central0 = float(y.values(pol0.basic_pension_central_monthly_yuan)[0])
     central, central_link = uprated_amount(pol.basic_pension_central_monthly_yuan, central0,
                                            pol.basic_pension_uprating, y)

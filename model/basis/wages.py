@@ -60,6 +60,8 @@ def civil_service_wages(stated, pol, pol0, a, y: Years, actives0: FloatArray, wa
     salary_level = level0 * growth_index
     mean_base = float((actives0 * np.clip(level0 * scale, floor[0], cap[0])).sum() / actives0.sum())
     indexed_wage_ratio = mean_base / wage_prev[0]
+    cal.check_plausible("contribution_base_yuan", mean_base, "a mean contribution base (元/年)",
+                        ("base_year.civil_service.contribution_income", "base_year.civil_service.contributors"))
     calibration.append(Calibrated(
         "civil_service", "mean_contribution_base_yuan", mean_base, "元/年",
         f"contribution_income ({stated.contribution_income.source})",
@@ -130,6 +132,10 @@ def residents_contributions(stated, a, pol, pol0, y: Years, population0: FloatAr
             "residents", "contributors", contributors0, "人",
             f"contribution_income ({stated.contribution_income.source}) / mean tier of the tier mix",
         ))
+    cal.check_plausible("residents_contribution_yuan",
+                        stated.contribution_income.value * YUAN_PER_WAN / contributors0,
+                        "a mean contribution per contributor (元/年)",
+                        ("base_year.residents.contribution_income", "base_year.residents.contributors"))
     contributor_rate0 = contributors0 / at_contribution_ages
     contributor_rate = history_first(y.optional(pol.participation_rate, contributor_rate0),
                                      np.array([contributor_rate0]))
