@@ -193,7 +193,9 @@ def civil_service_awards(
         if gap(lo) > 0 or gap(hi) < 0:
             raise CalibrationError("no level of the old method reproduces the stated benefit "
                                    f"expenditure {readable(stated.benefit_expenditure.value)} 万元 "
-                                   f"for {readable(stated.beneficiaries.value, 0)} retirees",
+                                   f"for {readable(stated.beneficiaries.value, 0)} retirees; "
+                                   "expected spending that the pensions of that many retirees "
+                                   "can add up to",
                                    ("base_year.civil_service.benefit_expenditure",
                                     "base_year.civil_service.beneficiaries"))
         level = float(brentq(gap, lo, hi, xtol=1e-12, rtol=1e-14))
