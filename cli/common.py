@@ -12,7 +12,14 @@ from model.errors import YanglaoError
 
 ScenarioArg = Annotated[Path, typer.Argument(help="scenario .yaml file", show_default=False)]
 OutOpt = Annotated[
-    Path | None, typer.Option("--out", help="folder to write results into (created if absent)")
+    Path | None,
+    typer.Option("--out", help="folder of results: created, or replaced whole if an earlier yanglao "
+                 "run wrote it; a folder holding other files is refused (see --force)"),
+]
+ForceOpt = Annotated[
+    bool,
+    typer.Option("--force", help="replace --out even if it holds files yanglao did not write: the "
+                 "whole folder is replaced and what was in it is deleted"),
 ]
 DebugOpt = Annotated[bool, typer.Option("--debug", help="show tracebacks (for developers)")]
 
@@ -34,6 +41,14 @@ class Format(str, Enum):
     csv = "csv"
     json = "json"
     xlsx = "xlsx"
+
+
+def check_out(out: Path | None, force: bool) -> None:
+    """Refuse an ``--out`` folder that the run could not replace, before computing anything."""
+    if out is not None:
+        from model.io import check_output_folder
+
+        check_output_folder(out, force)
 
 
 def _fail(err: YanglaoError, debug: bool, code: int = 2) -> None:

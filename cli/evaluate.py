@@ -13,7 +13,7 @@ from typing import Annotated
 
 import typer
 
-from cli.common import DebugOpt, Lang, LangOpt, OutOpt, ScenarioArg, _fail
+from cli.common import DebugOpt, ForceOpt, Lang, LangOpt, OutOpt, ScenarioArg, _fail, check_out
 from model.errors import YanglaoError
 
 OutturnArg = Annotated[
@@ -28,12 +28,14 @@ def evaluate(
     outturn: OutturnArg,
     out: OutOpt = None,
     lang: LangOpt = Lang.zh,
+    force: ForceOpt = False,
     debug: DebugOpt = False,
 ) -> None:
     """Judge a year's outturn against its budget and the year before; draft the self-evaluation."""
     # Per fund: every line with its budget, completion rate (flagged outside the band), the year
     # before and the growth, then the report's own disagreements; --out DIR writes
-    # evaluation.csv, self_evaluation.xlsx and draft.md (all or nothing).
+    # evaluation.csv, self_evaluation.xlsx and draft.md (all or nothing; an earlier run's folder
+    # is replaced whole, one holding other files only with --force).
     from model.outturn import load_outturn
     from model.scenario.load import load_scenario
 
@@ -41,12 +43,13 @@ def evaluate(
     try:
         sc = load_scenario(scenario)
         figures = load_outturn(outturn)
+        check_out(out, force)
         # the evaluation is imported once both files are known to be valid
         from model.evaluate import evaluate as run_evaluation
         from model.evaluation_report import format_evaluation, write_evaluation
 
         result = run_evaluation(sc, figures)
-        written = write_evaluation(result, out) if out is not None else []
+        written = write_evaluation(result, out, force=force) if out is not None else []
         typer.echo(format_evaluation(result, lang=language))
         if written:
             typer.echo("wrote " + ", ".join(str(p) for p in written), err=True)

@@ -25,6 +25,7 @@ app = typer.Typer(
 
 from cli.common import (  # noqa: E402  (shared options, spelled once)
     DebugOpt,
+    ForceOpt,
     Format,
     Lang,
     LangOpt,
@@ -32,6 +33,7 @@ from cli.common import (  # noqa: E402  (shared options, spelled once)
     ScenarioArg,
     YearsOpt,
     _fail,
+    check_out,
 )
 from cli.evaluate import evaluate  # noqa: E402
 
@@ -44,6 +46,7 @@ def project(
     fmt: Annotated[
         Format, typer.Option("--format", help="what to print: table, csv or json; xlsx also writes a workbook")
     ] = Format.table,
+    force: ForceOpt = False,
     debug: DebugOpt = False,
 ) -> None:
     """Project both funds year by year from the base year."""
@@ -51,6 +54,7 @@ def project(
 
     try:
         sc = load_scenario(scenario)
+        check_out(out, force)
         # The engine is imported only once the scenario is known to be valid.
         from model.io import write_projection
         from model.project import project as run_projection
@@ -64,7 +68,8 @@ def project(
 
         result = run_projection(sc, years=years)
         if out is not None:
-            written = write_projection(result, out, xlsx=fmt is Format.xlsx, json=fmt is Format.json)
+            written = write_projection(result, out, xlsx=fmt is Format.xlsx, json=fmt is Format.json,
+                                       force=force)
         if fmt is Format.csv:
             sys.stdout.write(projection_csv_text(result))
         elif fmt is Format.json:
@@ -90,6 +95,7 @@ def compare(
     ] = None,
     out: OutOpt = None,
     lang: LangOpt = Lang.zh,
+    force: ForceOpt = False,
     debug: DebugOpt = False,
 ) -> None:
     """Headline metrics of several scenarios side by side, with differences from the first."""
@@ -98,13 +104,14 @@ def compare(
     try:
         at_years = _parse_years(at)
         loaded = [load_scenario(p) for p in scenarios]
+        check_out(out, force)
         from model.compare import compare as run_compare
         from model.compare import format_comparison
 
         result = run_compare(loaded, years=years, at_years=at_years)
         from model.io import write_comparison
 
-        _show(result, format_comparison, write_comparison, out, lang)
+        _show(result, format_comparison, write_comparison, out, lang, force)
     except YanglaoError as err:
         _fail(err, debug)
 
@@ -120,6 +127,7 @@ def budget(
         "'simulation': the Monte Carlo of `yanglao simulate`")] = "budget",
     out: OutOpt = None,
     lang: LangOpt = Lang.zh,
+    force: ForceOpt = False,
     debug: DebugOpt = False,
 ) -> None:
     """Next year's budget lines, intervals, band probabilities and performance targets."""
@@ -127,12 +135,13 @@ def budget(
 
     try:
         sc = load_scenario(scenario)
+        check_out(out, force)
         from model.budget import format_budget, make_budget
 
         result = make_budget(sc, year if year is not None else sc.meta.base_year + 1, paths, seed, intervals)
         from model.io import write_budget
 
-        _show(result, format_budget, write_budget, out, lang)
+        _show(result, format_budget, write_budget, out, lang, force)
     except YanglaoError as err:
         _fail(err, debug)
 
@@ -148,6 +157,7 @@ def simulate(
         "estimated covariance (explosive draws are redrawn)")] = False,
     out: OutOpt = None,
     lang: LangOpt = Lang.zh,
+    force: ForceOpt = False,
     debug: DebugOpt = False,
 ) -> None:
     """Monte Carlo: simulated ranges (conditional on the scenario's assumptions) of reserve,
@@ -156,6 +166,7 @@ def simulate(
 
     try:
         sc = load_scenario(scenario)
+        check_out(out, force)
         from model.simulate import format_simulation
         from model.simulate import simulate as run_simulation
 
@@ -163,7 +174,7 @@ def simulate(
                                 parameter_uncertainty=parameter_uncertainty)
         from model.io import write_simulation
 
-        _show(result, format_simulation, write_simulation, out, lang)
+        _show(result, format_simulation, write_simulation, out, lang, force)
     except YanglaoError as err:
         _fail(err, debug)
 
@@ -172,7 +183,10 @@ def simulate(
 def rebase(
     scenario: ScenarioArg,
     outturn: Annotated[Path, typer.Argument(help="outturn .yaml of the year after the base year")],
-    out: Annotated[Path, typer.Option("--out", help="the new scenario file to write")],
+    out: Annotated[Path, typer.Option("--out", help="the new scenario file to write (an existing "
+                                      "file is replaced only if `yanglao rebase` wrote it)")],
+    force: Annotated[bool, typer.Option("--force", help="replace --out even if yanglao did not "
+                                        "write it")] = False,
     debug: DebugOpt = False,
 ) -> None:
     """Roll a scenario forward one year to a new base year from an outturn, recalibrating."""
@@ -183,7 +197,7 @@ def rebase(
         from model.outturn import load_outturn
         from model.rebase import write_rebased
 
-        new = write_rebased(sc, load_outturn(outturn), out, str(scenario), str(outturn))
+        new = write_rebased(sc, load_outturn(outturn), out, str(scenario), str(outturn), force=force)
     except YanglaoError as err:
         _fail(err, debug)
     typer.echo(f"wrote {out}: {new.meta.id}, base year {new.meta.base_year}, horizon {new.meta.horizon}")
@@ -195,6 +209,7 @@ def sensitivity(
     years: YearsOpt = None,
     out: OutOpt = None,
     lang: LangOpt = Lang.zh,
+    force: ForceOpt = False,
     debug: DebugOpt = False,
 ) -> None:
     """One-at-a-time shocks, sorted by effect, and break-even values."""
@@ -202,13 +217,14 @@ def sensitivity(
 
     try:
         sc = load_scenario(scenario)
+        check_out(out, force)
         from model.sensitivity import format_sensitivity
         from model.sensitivity import sensitivity as run_sensitivity
 
         result = run_sensitivity(sc, years=years)
         from model.io import write_sensitivity
 
-        _show(result, format_sensitivity, write_sensitivity, out, lang)
+        _show(result, format_sensitivity, write_sensitivity, out, lang, force)
     except YanglaoError as err:
         _fail(err, debug)
 
@@ -222,6 +238,7 @@ def valuation(
         "0.03; or 'real:0.02', a real rate plus the scenario's price inflation")] = "fund",
     out: OutOpt = None,
     lang: LangOpt = Lang.zh,
+    force: ForceOpt = False,
     debug: DebugOpt = False,
 ) -> None:
     """Actuarial balance: present values (open group) and accrued liability (closed group)."""
@@ -229,20 +246,21 @@ def valuation(
 
     try:
         sc = load_scenario(scenario)
+        check_out(out, force)
         from model.valuation import format_valuation, parse_discount
         from model.valuation import valuation as run_valuation
 
         result = run_valuation(sc, years=years, discount=parse_discount(discount))
         from model.io import write_valuation
 
-        _show(result, format_valuation, write_valuation, out, lang)
+        _show(result, format_valuation, write_valuation, out, lang, force)
     except YanglaoError as err:
         _fail(err, debug)
 
 
-def _show(result, format_fn, write_fn, out: Path | None, lang: Lang) -> None:
+def _show(result, format_fn, write_fn, out: Path | None, lang: Lang, force: bool = False) -> None:
     """Write the files (all or nothing) before printing, so a failed write prints no table."""
-    written = write_fn(result, out, lang=lang.value) if out is not None else []
+    written = write_fn(result, out, lang=lang.value, force=force) if out is not None else []
     typer.echo(format_fn(result, lang=lang.value))
     if written:
         typer.echo("wrote " + ", ".join(str(p) for p in written), err=True)

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import math
 import os
-import secrets
 from collections.abc import Mapping, Sequence
 from importlib import resources
 from pathlib import Path
@@ -110,6 +109,9 @@ def _style(lang: str) -> dict[str, Any]:
         # glyph by glyph from the first to the second.
         "font.family": fonts,
         "axes.unicode_minus": False,
+        # Titles and legends hold scenario titles as written: a "$" is a dollar sign, never
+        # mathtext (which would fail to draw on an unbalanced or unknown expression).
+        "text.parse_math": False,
         "figure.dpi": DPI,
         "savefig.dpi": DPI,
         "axes.titlesize": 13,
@@ -168,20 +170,12 @@ def _close(fig) -> None:
 
 
 def _save(fig, path: Path) -> Path:
-    """Save ``fig`` as a PNG at ``path`` (written beside it first, then moved into place)."""
-    path = Path(path)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp")
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with open(tmp, "xb") as fh:  # "x": never clobbers; permissions follow the umask
-            fig.savefig(fh, format="png", dpi=DPI)
-        os.replace(tmp, path)
-    except OSError as err:
-        raise OutputError(f"{path}: cannot write the chart ({err.strerror or err})") from None
-    finally:
-        if tmp.exists():
-            tmp.unlink()
-    return path
+    """Save ``fig`` as a PNG at ``path``, through the project's one writer
+    (:func:`model.io.write_file`: a temporary file beside it, renamed into place)."""
+    from model.io import write_file
+
+    write_file(path, lambda tmp: fig.savefig(tmp, format="png", dpi=DPI))
+    return Path(path)
 
 
 def _year_axes(ax, title: str, ylabel: str, lang: str, legend_loc: str) -> None:

@@ -20,6 +20,7 @@ from pathlib import Path
 
 from model.axes import FUND_LABELS
 from model.report import display_width
+from model.safe_text import safe_cell, safe_markdown_text
 from model.evaluate import (
     COMBINED,
     FUNDS,
@@ -313,10 +314,11 @@ def evaluation_rows(ev: Evaluation) -> list[dict[str, object]]:
 def evaluation_csv_text(ev: Evaluation) -> str:
     """``evaluation.csv``: :func:`evaluation_rows` with a header."""
     buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=CSV_COLUMNS, lineterminator="\n")
-    writer.writeheader()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(CSV_COLUMNS)
     for row in evaluation_rows(ev):
-        writer.writerow({k: "" if v is None else v for k, v in row.items()})
+        # text from the scenario and outturn files is made safe for a spreadsheet
+        writer.writerow(["" if row[k] is None else safe_cell(row[k]) for k in CSV_COLUMNS])
     return buffer.getvalue()
 
 
@@ -389,7 +391,7 @@ def write_self_evaluation_workbook(ev: Evaluation, path: Path) -> None:
     for fund in (f for f in ev.funds if f in ev.self_evaluation):
         ws = wb.create_sheet(SHEET_NAMES.get(fund, fund)[:31])
         for row in _self_evaluation_sheet(ev, fund):
-            ws.append(row)
+            ws.append([safe_cell(v) for v in row])
         ws["A1"].font = Font(bold=True, size=13)
         for cell in ws[3]:
             cell.font = Font(bold=True)
@@ -401,17 +403,23 @@ def write_self_evaluation_workbook(ev: Evaluation, path: Path) -> None:
     for name, rows in (("lines", evaluation_rows(ev)), ("disagreements", disagreement_rows(ev))):
         ws = wb.create_sheet(name)
         columns = list(rows[0]) if rows else (list(CSV_COLUMNS) if name == "lines" else [])
-        ws.append(columns)
+        ws.append([safe_cell(c) for c in columns])
         for cell in ws[1]:
             cell.font = Font(bold=True)
         for r in rows:
-            ws.append([r[c] for c in columns])
+            ws.append([safe_cell(r[c]) for c in columns])
         ws.freeze_panes = "C2"
     wb.save(path)
 
 
 # --------------------------------------------------------------------------------------------
 # the draft
+
+
+def _md(text: str) -> str:
+    """User text (a county, a source, an indicator) inside a sentence of the draft: one line,
+    no Markdown or HTML markup, no spreadsheet formula (:func:`model.safe_text.safe_markdown_text`)."""
+    return safe_markdown_text(text)
 
 
 def _lab(fund: str, key: str) -> str:
@@ -485,7 +493,7 @@ def _budget_notes(ln: Line) -> list[str]:
         if used.source.startswith("computed"):
             how = f"按{against}{money(used.value)}万元计"
         else:
-            sec = section_of(used.source)
+            sec = _md(section_of(used.source))
             how = f"按报告{sec}所列预算{money(used.value)}万元计"
         out.append(f"报告所列预算{money(primary.value)}万元与{against}不一致，{how}；"
                    f"按{money(primary.value)}万元计完成{pct(primary.completion_pct)}%")
@@ -512,8 +520,8 @@ def _restatement_notes(ev: Evaluation, fund: str, keys: tuple[str, ...]) -> list
             continue
         ln = ev.lines[fund][d.line]
         unit = "人" if d.line in HEAD_LINES else "万元"
-        text = (f"报告{section_of(d.stated_source)}所列{_lab(fund, d.line)}"
-                f"{value_text(d.line, d.stated)}{unit}与{section_of(ln.outturn_source)}所列"
+        text = (f"报告{_md(section_of(d.stated_source))}所列{_lab(fund, d.line)}"
+                f"{value_text(d.line, d.stated)}{unit}与{_md(section_of(ln.outturn_source))}所列"
                 f"{value_text(d.line, d.used)}{unit}不一致，按{value_text(d.line, d.used)}{unit}计")
         budgets = {round_half_up(v.value) for line in ev.lines[fund].values()
                    for v in line.budget_versions}
@@ -564,7 +572,7 @@ def _shortfall_sentence(ev: Evaluation, fund: str) -> str:
     if arrears is not None:
         bound = "至少" if arrears.bound == "at_least" else ""
         text += (f"，其中财政补助资金{bound}{money(arrears.value)}万元没有拨付到位"
-                 f"（报告{section_of(arrears.source)}）")
+                 f"（报告{_md(section_of(arrears.source))}）")
     return text + "。"
 
 
@@ -645,9 +653,9 @@ def _targets_paragraph(ev: Evaluation, fund: str) -> str:
         if not actual:
             continue
         verdict = {True: "达标", False: "未达标", None: ""}[r.met]
-        text = f"{r.level3}{actual}" + (f"（年度指标值{target}，{verdict}）" if target else "")
+        text = f"{_md(r.level3)}{_md(actual)}" + (f"（年度指标值{_md(target)}，{verdict}）" if target else "")
         parts.append(text)
-    missing = [r.level3 for r in ev.self_evaluation[fund] if not actual_text(r)]
+    missing = [_md(r.level3) for r in ev.self_evaluation[fund] if not actual_text(r)]
     text = f"{FUND_NAMES[fund]['zh']}：" + "；".join(parts) + "。"
     if missing:
         text += "未能列出实际完成值的指标：" + "、".join(missing) + "。"
@@ -656,8 +664,9 @@ def _targets_paragraph(ev: Evaluation, fund: str) -> str:
 
 def draft_markdown(ev: Evaluation) -> str:
     """``draft.md``: the report's paragraphs in Chinese, every number from the evaluation."""
-    out = [f"# {ev.county_zh}{ev.year}年度社会保险基金绩效自评报告（数字草稿）", "",
-           f"> 本稿由 `yanglao evaluate` 按{ev.report or '结算数'}的结算数生成（情景 {ev.scenario_id}）："
+    out = [f"# {_md(ev.county_zh)}{ev.year}年度社会保险基金绩效自评报告（数字草稿）", "",
+           f"> 本稿由 `yanglao evaluate` 按{_md(ev.report or '结算数')}的结算数生成"
+           f"（情景 {_md(ev.scenario_id)}）："
            "每个数字均为计算所得，金额单位万元、保留两位小数，百分比保留两位小数（四舍五入）；"
            "报告自相矛盾之处按一致的数字计，并加注说明。", ""]
     if COMBINED in ev.lines:
@@ -676,8 +685,8 @@ def draft_markdown(ev: Evaluation) -> str:
         for d in ev.disagreements:
             used = "" if d.used is None else f"；本稿采用{figure_text(d.line, d.used)}"
             out.append(f"- {FUND_NAMES[d.fund]['zh']}，`{d.identity}`：报告所列"
-                       f"{figure_text(d.line, d.stated)}（{d.stated_source}），按其他数字计算为"
-                       f"{figure_text(d.line, d.computed)}（{d.computed_from}）{used}。")
+                       f"{figure_text(d.line, d.stated)}（{_md(d.stated_source)}），按其他数字计算为"
+                       f"{figure_text(d.line, d.computed)}（{_md(d.computed_from)}）{used}。")
         out.append("")
     return "\n".join(out)
 
@@ -686,10 +695,11 @@ def draft_markdown(ev: Evaluation) -> str:
 # writing
 
 
-def write_evaluation(ev: Evaluation, out_dir: str | Path) -> list[Path]:
+def write_evaluation(ev: Evaluation, out_dir: str | Path, force: bool = False) -> list[Path]:
     """Write ``evaluation.csv``, ``self_evaluation.xlsx`` and ``draft.md`` into ``out_dir``,
-    all of them or none (:func:`model.io.write_atomically`)."""
-    from model.io import write_atomically
+    all of them or none, replacing an earlier run's folder whole (:func:`model.io.write_folder`;
+    a folder holding other files is refused unless ``force``)."""
+    from model.io import write_folder
 
     csv_text, draft = evaluation_csv_text(ev), draft_markdown(ev)
     files: dict[str, Callable[[Path], None]] = {
@@ -697,5 +707,5 @@ def write_evaluation(ev: Evaluation, out_dir: str | Path) -> list[Path]:
         "self_evaluation.xlsx": lambda p: write_self_evaluation_workbook(ev, p),
         "draft.md": lambda p: p.write_text(draft, encoding="utf-8"),
     }
-    return write_atomically(out_dir, files)
+    return write_folder(out_dir, files, force=force)
 

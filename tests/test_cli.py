@@ -77,13 +77,14 @@ def test_validate_reports_a_valid_file():
     assert "valid" in result.output
 
 
-def test_existing_output_folder_keeps_other_files(tmp_path):
+def test_existing_output_folder_of_other_files_is_refused(tmp_path):
+    # a folder yanglao did not write is never mixed with a run's files (tests/test_safe_writing.py)
     out = tmp_path / "keep"
     out.mkdir()
     (out / "notes.txt").write_text("mine")
-    assert runner.invoke(app, ["project", str(QITAI), "--out", str(out)]).exit_code == 0
-    assert (out / "notes.txt").read_text() == "mine"
-    assert (out / "projection.csv").exists()
+    result = runner.invoke(app, ["project", str(QITAI), "--out", str(out)])
+    assert result.exit_code == 2 and "--force" in result.stderr and "notes.txt" in result.stderr
+    assert [p.name for p in out.iterdir()] == ["notes.txt"]
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".keep")]
 
 

@@ -557,7 +557,8 @@ def test_cli_evaluates_and_writes(tmp_path):
     assert result.exit_code == 0, result.output  # disagreements are shown, not failures
     assert "100.80" in result.stdout and "76.46 偏低" in result.stdout
     assert "报告自相矛盾之处（15处" in result.stdout
-    assert {p.name for p in out.iterdir()} == {"draft.md", "evaluation.csv", "self_evaluation.xlsx"}
+    assert {p.name for p in out.iterdir()} == {"draft.md", "evaluation.csv", "self_evaluation.xlsx",
+                                               ".yanglao-run"}
     english = invoke(["evaluate", str(QITAI), str(OUTTURN), "--lang", "en"])
     assert english.exit_code == 0
     assert "76.46 (low)" in english.stdout and "The report's disagreements (15" in english.stdout

@@ -173,7 +173,8 @@ def test_cli_writes_its_files(tmp_path):
                                  "--discount", "real:0.02"])
     assert result.exit_code == 0, result.output
     assert "accrued liability" in result.output and "implicit debt" in result.output
-    assert {p.name for p in out.iterdir()} == {"valuation.csv", "valuation_paths.csv", "valuation.xlsx"}
+    assert {p.name for p in out.iterdir()} == {"valuation.csv", "valuation_paths.csv", "valuation.xlsx",
+                                               ".yanglao-run"}
     rows = list(csv.DictReader(open(out / "valuation.csv", encoding="utf-8")))
     assert {r["fund"] for r in rows} == {"civil_service", "residents"}
     assert any(r["item"] == "implicit_debt" and r["section"] == "closed" for r in rows)
