@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import secrets
 import shutil
 import signal
@@ -56,6 +57,8 @@ INTERRUPTS = tuple(getattr(signal, name) for name in ("SIGINT", "SIGTERM", "SIGH
                    if hasattr(signal, name))
 
 Writer = Callable[[Path], None]
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 
 # --------------------------------------------------------------------------------------------
@@ -511,7 +514,8 @@ def write_comparison(c, out_dir: str | Path, lang: str = "zh",
         "compare_paths.csv": _csv_writer(paths),
         "compare.xlsx": _sheet_writer(sheets),
     }
-    labels = dict(zip(c.ids, c.titles(lang), strict=True))
+    # scenario titles label the charts' lines: without control characters (no glyph to draw)
+    labels = {sid: _CONTROL.sub("", t) for sid, t in zip(c.ids, c.titles(lang), strict=True)}
     for fund, d in res.funds.items():
         fund_name = FUND_LABELS[fund][lang]
         for series, zh, en in (("reserve_end", "年末滚存结余", "reserve at year end"),

@@ -6,7 +6,7 @@ import importlib
 import pytest
 
 MODULES = ["model.units", "model.scenario.schedule", "model.retirement", "model.demography", "model.budget",
-           "model.fund", "model.report"]
+           "model.fund", "model.report", "model.safe_text"]
 
 
 @pytest.mark.parametrize("name", MODULES)
