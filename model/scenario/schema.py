@@ -946,10 +946,29 @@ class Scenario(StrictModel):
     # The root of an ``extends`` chain: its policy is the history the base year was observed
     # under (see model.scenario.variants). None for a scenario that extends nothing.
     _history: Scenario | None = PrivateAttr(default=None)
+    # Where the scenario was read from, and its key-path → line map, for errors found later
+    # (calibration) to name the file and line of the figure at fault.
+    _source: str | None = PrivateAttr(default=None)
+    _lines: Any = PrivateAttr(default=None)
 
     @property
     def history(self) -> Scenario:
         return self._history if self._history is not None else self
+
+    def locate(self, field: str) -> tuple[str, int | None]:
+        """The file and line where ``field`` (a dotted path) is stated: this scenario's file if
+        it states it, else the file it extends."""
+        parts = tuple(int(p) if p.isdigit() else p for p in field.split(".") if p)
+        for sc in (self, self.history):
+            lines = sc._lines
+            if lines is None:
+                continue
+            for n in range(len(parts), 0, -1):
+                try:
+                    return sc._source or "scenario", lines[parts[:n]]
+                except (KeyError, TypeError):
+                    continue
+        return self._source or "scenario", None
 
     @model_validator(mode="after")
     def _funds_complete(self) -> Scenario:
