@@ -121,7 +121,7 @@ def budget(
     scenario: ScenarioArg,
     year: Annotated[int | None, typer.Option("--year", help="budget year (default: the year after the base year)")] = None,
     paths: Annotated[int, typer.Option("--paths", min=100, max=100_000, help="simulated outturns for the intervals")] = 2000,
-    seed: Annotated[int, typer.Option("--seed", help="random seed of the simulated outturns")] = 0,
+    seed: Annotated[int, typer.Option("--seed", min=0, help="random seed of the simulated outturns (0 or more)")] = 0,
     intervals: Annotated[str, typer.Option(
         "--intervals", help="'budget': drivers, counts, arrears and back-test error (see docs/budget.md); "
         "'simulation': the Monte Carlo of `yanglao simulate`")] = "budget",
@@ -150,7 +150,7 @@ def budget(
 def simulate(
     scenario: ScenarioArg,
     paths: Annotated[int, typer.Option("--paths", min=1, max=100_000, help="number of simulated paths")] = 1000,
-    seed: Annotated[int, typer.Option("--seed", help="random seed: the same seed gives the same numbers")] = 0,
+    seed: Annotated[int, typer.Option("--seed", min=0, help="random seed (0 or more): the same seed gives the same numbers")] = 0,
     years: YearsOpt = None,
     parameter_uncertainty: Annotated[bool, typer.Option(
         "--parameter-uncertainty", help="draw each path's VAR coefficients and mortality drift from their "
@@ -270,9 +270,12 @@ def _parse_years(text: str | None) -> tuple[int, ...] | None:
     if text is None:
         return None
     try:
-        return tuple(int(x) for x in text.split(",") if x.strip())
+        years = tuple(int(x) for x in text.split(",") if x.strip())
     except ValueError:
-        raise YanglaoError(f"--at: expected years separated by commas (e.g. 2030,2040), got {text!r}") from None
+        years = ()
+    if not years:
+        raise YanglaoError(f"--at: expected years separated by commas (e.g. 2030,2040), got {text!r}")
+    return years
 
 
 @app.command()

@@ -163,3 +163,15 @@ def test_stacked_identical_bases_keep_a_row_each():
     for fund, d in run.funds.items():
         np.testing.assert_allclose(d["reserve_end"], np.repeat(one.funds[fund]["reserve_end"], 3, 0))
     assert replace(basis, rows=1).batch_size == 1
+
+
+@pytest.mark.parametrize("args,words", [
+    (["simulate", str(QITAI), "--paths", "100", "--seed", "-1"], "--seed"),
+    (["compare", str(QITAI), str(QITAI), "--at", ","], "--at"),
+    (["compare", str(QITAI), str(QITAI), "--at", "2030,x"], "--at"),
+])
+def test_bad_options_exit_2_with_the_option_named(args, words):
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 2, result.output
+    assert "Traceback" not in result.output
+    assert words in result.output
