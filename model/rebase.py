@@ -97,9 +97,34 @@ def rebase_data(scenario: Scenario, outturn) -> dict[str, Any]:
 
 def rebase(scenario: Scenario, outturn) -> Scenario:
     """The rolled-forward scenario, validated and calibrated (its base year is the outturn)."""
-    new = Scenario.model_validate(rebase_data(scenario, outturn))
-    build_basis(new, 1)  # calibrate now, so that a scenario that cannot be calibrated is not written
+    from pydantic import ValidationError
+
+    try:
+        new = Scenario.model_validate(rebase_data(scenario, outturn))
+    except ValidationError as err:
+        first = err.errors()[0]
+        field = ".".join(str(p) for p in first["loc"])
+        raise YanglaoError(f"the rolled-forward scenario is not valid: {field}: {first['msg']}; "
+                           "expected an outturn whose figures a scenario can hold") from None
+    # calibrate now, so that a scenario that cannot be calibrated is not written; its base
+    # year is the outturn, so an error names the outturn's figure
+    new._source = getattr(outturn, "_source", None)
+    new._lines = _BaseYearLines(getattr(outturn, "_lines", None))
+    build_basis(new, 1)
     return new
+
+
+class _BaseYearLines:
+    """The line of ``base_year.<fund>.<figure>`` of a rolled-forward scenario: the line of
+    ``<fund>.<figure>`` in the outturn file it came from."""
+
+    def __init__(self, outturn_lines):
+        self._lines = outturn_lines
+
+    def __getitem__(self, key: tuple) -> int:
+        if self._lines is None or not key or key[0] != "base_year":
+            raise KeyError(key)
+        return self._lines[key[1:]]
 
 
 def dump_scenario(scenario: Scenario, header: str) -> str:
