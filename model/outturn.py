@@ -10,8 +10,10 @@ An outturn file has the shape of a scenario's ``base_year`` block, with its own 
 
 Every figure is a ``Stated`` (value, unit, source, bound, restated, note) exactly as in a
 scenario, so one report can be recorded once and judged against any scenario
-(``yanglao evaluate``). The file is read like a scenario: line-aware, duplicate keys refused, and
-each mistake reported with its file, line, field and what is expected.
+(``yanglao evaluate``). The file is read like a scenario: line-aware, duplicate keys refused, the
+same limits (a regular file of at most 1 MiB, UTF-8, nesting at most 32 levels, no anchors or
+aliases; :func:`model.scenario.load.read_text`) and each mistake reported with its file, line,
+field and what is expected, never quoting the file.
 """
 
 from __future__ import annotations

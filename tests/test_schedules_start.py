@@ -10,7 +10,7 @@ so a new schedule-valued field without a case here fails the suite.
 
 from __future__ import annotations
 
-import os
+import shutil
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -215,7 +215,8 @@ def test_every_schedule_field_has_a_start_case():
 def test_variant_file_starts_the_top_up_in_2025(tmp_path, qitai_projection):
     """A variant file stating the local top-up from 2025 only keeps the baseline's top-up in
     2022–2024 (the base year's, calibrated, and however the baseline carries it on)."""
-    rel = os.path.relpath(QITAI, tmp_path)
+    shutil.copyfile(QITAI, tmp_path / QITAI.name)  # extends stays inside the scenario folder
+    rel = QITAI.name
     (tmp_path / "top-up-2025.yaml").write_text(
         "# What if the county raised its top-up of the residents' basic pension to 150 元/月 in 2025?\n"
         f"extends: {rel}\n"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import numpy as np
@@ -16,7 +17,12 @@ from tests.published import qitai_2021 as pub
 VARIANTS = sorted((ROOT / "scenarios" / "variants").glob("*.yaml"))
 
 
-def write(tmp_path: Path, name: str, body: str, extends: Path = QITAI) -> Path:
+def write(tmp_path: Path, name: str, body: str, extends: str = QITAI.name) -> Path:
+    """A variant ``name`` in ``tmp_path`` extending ``extends`` (relative to it), next to a copy
+    of the Qitai scenario (``extends`` stays inside the scenario's folder tree)."""
+    base = tmp_path / QITAI.name
+    if not base.exists():
+        shutil.copyfile(QITAI, base)
     path = tmp_path / name
     path.write_text(f"extends: {extends}\n" + body, encoding="utf-8")
     return path
@@ -62,11 +68,9 @@ def test_variant_needs_its_own_id_and_title(tmp_path):
 
 def test_missing_and_circular_extends(tmp_path):
     with pytest.raises(ScenarioError, match="not found"):
-        load_scenario(write(tmp_path, "lost.yaml", META, extends=tmp_path / "nowhere.yaml"))
-    a = tmp_path / "a.yaml"
-    b = tmp_path / "b.yaml"
-    a.write_text(f"extends: {b}\n" + META, encoding="utf-8")
-    b.write_text(f"extends: {a}\n" + META, encoding="utf-8")
+        load_scenario(write(tmp_path, "lost.yaml", META, extends="nowhere.yaml"))
+    a = write(tmp_path, "a.yaml", META, extends="b.yaml")
+    write(tmp_path, "b.yaml", META, extends="a.yaml")
     with pytest.raises(ScenarioError, match="leads back"):
         load_scenario(a)
 
@@ -81,7 +85,7 @@ def test_schedule_starting_after_the_base_year_keeps_the_earlier_years(tmp_path)
 def test_chains_of_variants(tmp_path):
     first = write(tmp_path, "first.yaml", META + "policy:\n  civil_service:\n    indexation: {value: {2026: 0.04}, source: x y z}\n")
     second = write(tmp_path, "second.yaml", "meta:\n  id: second\n  title: {zh: 二, en: two}\n"
-                   "policy:\n  civil_service:\n    collection_rate: {value: {2022: 0.9}, source: x y z}\n", extends=first)
+                   "policy:\n  civil_service:\n    collection_rate: {value: {2022: 0.9}, source: x y z}\n", extends=first.name)
     sc = load_scenario(second)
     assert sc.policy.civil_service.indexation.value[2026] == 0.04
     assert sc.policy.civil_service.collection_rate.value == {2014: 1.0, 2022: 0.9} or \

@@ -4,13 +4,24 @@ The YAML is read with ruamel.yaml's round-trip loader, which keeps the line of e
 rejects duplicate keys (PyYAML silently keeps the last one and reads ``NO`` as false). Every
 problem found is reported at once, each naming the file, the line, the field and what is
 expected, as a :class:`~model.errors.ScenarioError`.
+
+Reading is safe against hostile files (:func:`read_text`, :func:`check_structure`): only a
+regular file is opened (never a device, pipe or socket, so nothing blocks or streams without
+end), at most :data:`MAX_FILE_BYTES` are read, the text must be UTF-8 without control
+characters, and the parser's event stream is walked before any document is built, refusing
+nesting deeper than :data:`MAX_NESTING` and every anchor and alias (an alias bomb expands a
+kilobyte into gigabytes). Messages never quote the file: they name the file, the line, the
+field and what is expected, in the loader's own words.
 """
 
 from __future__ import annotations
 
 import difflib
+import errno
 import math
+import os
 import re
+import stat
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, TypeVar
@@ -22,6 +33,16 @@ from model.scenario.schema import Scenario, Schedule
 
 LineMap = dict[tuple[Any, ...], int]
 ModelT = TypeVar("ModelT", bound=BaseModel)
+
+#: The largest file read, in bytes (1 MiB). A scenario with both funds and every figure sourced
+#: is about 25 KB; forty times that leaves room for long notes and many stated years, while any
+#: file within it parses in a fraction of a second.
+MAX_FILE_BYTES = 1024 * 1024
+
+#: The deepest nesting of mappings and lists read, the top-level mapping counted (the Qitai
+#: scenario nests 7 levels deep). Deeper nesting is refused from the parser's event stream,
+#: before the document is built (building it recurses once per level).
+MAX_NESTING = 32
 
 
 def load_scenario(path: str | Path) -> Scenario:
@@ -47,13 +68,15 @@ class _LinesOnDemand(Mapping):
     A valid file never needs its lines, and the line-aware (round-trip) parser is several times
     slower than the C-based safe one, so the lines wait until an error needs them."""
 
-    def __init__(self, path: str | Path):
-        self._path = path
+    def __init__(self, text: str, name: str):
+        # the text already read and checked: the file is not read a second time
+        self._text = text
+        self._name = name
         self._lines: LineMap | None = None
 
     def _load(self) -> LineMap:
         if self._lines is None:
-            self._lines = _read_yaml_with_lines(self._path)[1]
+            self._lines = _parse_with_lines(self._text, self._name)[1]
         return self._lines
 
     def __getitem__(self, key: tuple[Any, ...]) -> int:
@@ -69,52 +92,268 @@ class _LinesOnDemand(Mapping):
 def read_yaml(path: str | Path) -> tuple[Any, Mapping[tuple[Any, ...], int]]:
     """Parse ``path`` into plain Python data plus a map from key path to 1-based line.
 
-    A well-formed file is parsed by the fast safe loader (C-based where ruamel.yaml.clib is
-    installed; duplicate keys are refused there too) and its line map is built on demand; any
-    trouble falls back to the line-aware parser, whose errors name the line.
+    The file is read once and checked (:func:`read_text`), and its structure is checked before
+    any parser builds it (:func:`check_structure`). A well-formed file is then parsed by the
+    fast safe loader (C-based where ruamel.yaml.clib is installed; duplicate keys are refused
+    there too) and its line map is built on demand; any trouble falls back to the line-aware
+    parser, whose errors name the line.
     """
     from ruamel.yaml import YAML
     from ruamel.yaml.error import YAMLError
 
-    p = Path(path)
-    if p.is_file():
+    name = str(path)
+    text = read_text(path)
+    try:
+        check_structure(text, name, pure=False)
+        fast = YAML(typ="safe", pure=False)
+        fast.allow_duplicate_keys = False
+        data = fast.load(text)
+    except (YAMLError, ValueError, TypeError):
+        data = None
+    if isinstance(data, dict) and all(isinstance(k, str) for k in data):
+        return data, _LinesOnDemand(text, name)
+    return _parse_with_lines(text, name)
+
+
+def read_text(path: str | Path) -> str:
+    """The text of ``path``, checked before and while it is read.
+
+    ``path`` must be a regular file (a folder, device, named pipe or socket is refused from its
+    ``stat`` and again from the opened file, which is opened without waiting, so a pipe never
+    blocks) of at most :data:`MAX_FILE_BYTES` (at most that many bytes plus one are read, so a
+    file that grows or states no size is caught too), in UTF-8 (the first byte that is not is
+    reported by its offset and line) and without control characters other than tab and line
+    breaks.
+
+    Raises
+    ------
+    ScenarioError
+        One problem naming the file (and the line where there is one); never the file's text.
+    """
+    name = str(path)
+
+    def fail(message: str, line: int | None = None) -> ScenarioError:
+        return ScenarioError([Problem(name, "", message, line)])
+
+    try:
+        st = os.stat(path)
+    except (FileNotFoundError, NotADirectoryError):
+        raise fail("file not found; expected a scenario .yaml file") from None
+    except ValueError:  # a NUL character in the name
+        raise fail("is not a valid file name; expected a scenario .yaml file") from None
+    except OSError as err:
+        raise fail(_os_error_words(err)) from None
+    _check_kind(st, fail)
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
+    flags |= getattr(os, "O_BINARY", 0)
+    try:
+        fd = os.open(path, flags)
+    except OSError as err:
+        raise fail(_os_error_words(err)) from None
+    try:
+        _check_kind(os.fstat(fd), fail)  # the file opened is the file checked
+        raw = _read_at_most(fd, MAX_FILE_BYTES + 1)
+    except OSError as err:
+        raise fail(_os_error_words(err)) from None
+    finally:
+        os.close(fd)
+    if len(raw) > MAX_FILE_BYTES:
+        raise fail(_too_large())
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as err:
+        line = raw.count(b"\n", 0, err.start) + 1
+        raise fail(f"is not UTF-8 text: the byte at offset {err.start} (line {line}) cannot be "
+                   "decoded; expected the file saved as UTF-8", line) from None
+    bad = _NON_PRINTABLE.search(text)
+    if bad:
+        at = bad.start()
+        line = text.count("\n", 0, at) + 1
+        column = at - (text.rfind("\n", 0, at) + 1) + 1
+        raise fail(f"has a control character (U+{ord(bad.group()):04X}) at column {column}; "
+                   "expected text (tabs and line breaks are the only control characters YAML "
+                   "allows)", line)
+    return text
+
+
+#: Characters YAML does not allow in a file (as ruamel.yaml's reader defines them).
+_NON_PRINTABLE = re.compile(
+    "[^\x09\x0A\x0D\x20-\x7E\x85\xA0-\uD7FF\uE000-\uFFFD\U00010000-\U0010FFFF]"
+)
+
+
+def _too_large() -> str:
+    return (f"is larger than {MAX_FILE_BYTES // 1024 // 1024} MiB; expected a scenario .yaml "
+            f"file of at most {MAX_FILE_BYTES:,} bytes")
+
+
+def _check_kind(st: os.stat_result, fail) -> None:
+    """Refuse anything but a regular file of at most :data:`MAX_FILE_BYTES`."""
+    mode = st.st_mode
+    if stat.S_ISDIR(mode):
+        raise fail("is a folder; expected a scenario .yaml file")
+    if not stat.S_ISREG(mode):
+        kind = ("a named pipe (FIFO)" if stat.S_ISFIFO(mode)
+                else "a character device" if stat.S_ISCHR(mode)
+                else "a block device" if stat.S_ISBLK(mode)
+                else "a socket" if stat.S_ISSOCK(mode)
+                else "not a regular file")
+        raise fail(f"is {kind}; expected a scenario .yaml file (a regular file)")
+    if st.st_size > MAX_FILE_BYTES:
+        raise fail(_too_large())
+
+
+def _read_at_most(fd: int, size: int) -> bytes:
+    """Up to ``size`` bytes of the open file ``fd``."""
+    chunks: list[bytes] = []
+    left = size
+    while left > 0:
+        chunk = os.read(fd, min(left, 1 << 16))
+        if not chunk:
+            break
+        chunks.append(chunk)
+        left -= len(chunk)
+    return b"".join(chunks)
+
+
+def _os_error_words(err: OSError) -> str:
+    """An operating-system error reading a file, in words that quote nothing from the file."""
+    if err.errno == errno.ELOOP:
+        return ("is a symbolic link in a loop (it never reaches a file); expected a scenario "
+                ".yaml file")
+    if err.errno in (errno.EACCES, errno.EPERM):
+        return "cannot be read (permission denied); expected a scenario .yaml file you may read"
+    reason = err.strerror or type(err).__name__
+    return f"cannot be read ({reason}); expected a scenario .yaml file that can be read"
+
+
+def check_structure(text: str, name: str, *, pure: bool) -> None:
+    """Refuse deep nesting and anchors or aliases, from the parser's event stream.
+
+    The events come one at a time from a parser that keeps its own stack (nothing recurses), so
+    a file nested 100,000 levels deep is refused at level :data:`MAX_NESTING` + 1 and an alias
+    bomb at its first anchor, before any document is built or any alias expanded. Scenario files
+    have no use for anchors (``&name``) and aliases (``*name``); every value is written out.
+
+    Parameters
+    ----------
+    pure : bool
+        Use the pure-Python parser (the line-aware loader's own) instead of the C one; a syntax
+        error then is the one the line-aware loader would raise.
+
+    Raises
+    ------
+    ScenarioError
+        Deep nesting, or an anchor or alias, at its line.
+    ruamel.yaml.error.YAMLError
+        A syntax error: the caller reports it (or leaves it to the line-aware parser).
+    """
+    from ruamel.yaml.events import (
+        AliasEvent,
+        MappingEndEvent,
+        MappingStartEvent,
+        ScalarEvent,
+        SequenceEndEvent,
+        SequenceStartEvent,
+        StreamEndEvent,
+    )
+
+    parser = _event_parser(text, pure)
+    get = parser.get_event
+    depth = 0
+    try:
+        # one event at a time, the commonest kinds first (a valid file pays for this walk)
+        while True:
+            event = get()
+            kind = event.__class__
+            if kind is ScalarEvent:
+                if event.anchor is not None:
+                    break
+            elif kind is MappingStartEvent or kind is SequenceStartEvent:
+                if event.anchor is not None:
+                    break
+                depth += 1
+                if depth > MAX_NESTING:
+                    line = event.start_mark.line + 1
+                    raise ScenarioError([Problem(
+                        name, _field_at(text, line),
+                        f"mappings and lists nested more than {MAX_NESTING} levels deep; "
+                        f"expected at most {MAX_NESTING} (scenario and outturn files need "
+                        "fewer than 10)", line)])
+            elif kind is MappingEndEvent or kind is SequenceEndEvent:
+                depth -= 1
+            elif kind is AliasEvent:
+                break
+            elif kind is StreamEndEvent:
+                return
+    finally:
+        parser.dispose()
+    line = event.start_mark.line + 1
+    raise ScenarioError([Problem(
+        name, _field_at(text, line),
+        "a YAML anchor (&name) or alias (*name); expected every value written out in full "
+        "(scenario and outturn files do not accept anchors and aliases)", line)])
+
+
+def _event_parser(text: str, pure: bool) -> Any:
+    """A parser of ``text`` handing out one event at a time (``get_event``, ``dispose``): the
+    C one where ruamel.yaml.clib is installed and ``pure`` is false, else the pure-Python one."""
+    if not pure:
         try:
-            fast = YAML(typ="safe", pure=False)
-            fast.allow_duplicate_keys = False
-            data = fast.load(p.read_text(encoding="utf-8"))
-        except (YAMLError, UnicodeDecodeError, ValueError):
-            data = None
-        if isinstance(data, dict) and all(isinstance(k, str) for k in data):
-            return data, _LinesOnDemand(path)
-    return _read_yaml_with_lines(path)
+            from ruamel.yaml.cyaml import CParser
+        except ImportError:  # no ruamel.yaml.clib: the pure parser does the same job
+            pass
+        else:
+            return CParser(text)
+    return _PureEvents(text)
 
 
-def _read_yaml_with_lines(path: str | Path) -> tuple[Any, LineMap]:
-    """Parse ``path`` with the round-trip loader, recording the line of every key."""
+class _PureEvents:
+    """The pure-Python parser's events (``YAML.parse``) behind the C parser's two methods."""
+
+    def __init__(self, text: str):
+        from ruamel.yaml import YAML
+
+        self._events = YAML(typ="rt").parse(text)
+
+    def get_event(self) -> Any:
+        return next(self._events)
+
+    def dispose(self) -> None:
+        self._events.close()
+
+
+def _field_at(text: str, line: int) -> str:
+    """Best-effort dotted path of the block key on ``line`` (for problems found before parsing)."""
+    rows = text.splitlines()
+    return ".".join(_key_path_at(rows, line)) if 0 < line <= len(rows) else ""
+
+
+def _parse_with_lines(text: str, name: str) -> tuple[Any, LineMap]:
+    """Parse ``text`` (of the file ``name``) with the round-trip loader, recording the line of
+    every key; its structure is checked first with the same parser (:func:`check_structure`)."""
     from ruamel.yaml import YAML
     from ruamel.yaml.constructor import DuplicateKeyError
     from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
-    name = str(path)
-    p = Path(path)
-    if not p.exists():
-        raise ScenarioError([Problem(name, "", "file not found; expected a scenario .yaml file")])
-    if p.is_dir():
-        raise ScenarioError([Problem(name, "", "is a folder; expected a scenario .yaml file")])
-    try:
-        text = p.read_text(encoding="utf-8")
-    except UnicodeDecodeError as err:
-        raise ScenarioError([Problem(name, "", f"is not UTF-8 text ({err.reason})")]) from None
     yaml = YAML(typ="rt")
     yaml.allow_duplicate_keys = False
+    yaml.max_depth = MAX_NESTING + 1  # a second guard where ruamel.yaml has one (nodes, not levels)
     try:
+        check_structure(text, name, pure=True)
         doc = yaml.load(text)
     except DuplicateKeyError as err:
         raise ScenarioError([_duplicate_key_problem(err, text, name)]) from None
     except MarkedYAMLError as err:
         raise ScenarioError([_syntax_problem(err, text, name)]) from None
     except YAMLError as err:
-        raise ScenarioError([Problem(name, "", f"invalid YAML: {err}")]) from None
+        line = _mark_line(err)
+        raise ScenarioError([Problem(name, _field_at(text, line) if line else "",
+                                     "invalid YAML; expected a YAML mapping", line)]) from None
+    except (ValueError, TypeError, OverflowError):
+        # a scalar that looks like a date or number but is none (e.g. 2021-13-01)
+        raise ScenarioError([Problem(name, "", "invalid YAML: a value cannot be read (a date "
+                                     "or number out of range?); expected a valid value")]) from None
     if doc is None:
         # Name what is expected: the top-level keys of a scenario.
         raise ScenarioError(
@@ -123,8 +362,9 @@ def _read_yaml_with_lines(path: str | Path) -> tuple[Any, LineMap]:
     lines: LineMap = {}
     data = _plain(doc, (), lines)
     if not isinstance(data, dict):
-        # Say "a list" rather than the Python type name, and point at the first item.
-        got = "a list" if isinstance(data, list) else f"a single value {data!r}"
+        # Say "a list" rather than the Python type name, and point at the first item; never
+        # quote the value (the file may be anything the user named).
+        got = "a list" if isinstance(data, list) else f"a single value ({_kind_of(data)})"
         raise ScenarioError(
             [
                 Problem(
@@ -136,6 +376,21 @@ def _read_yaml_with_lines(path: str | Path) -> tuple[Any, LineMap]:
             ]
         )
     return data, lines
+
+
+def _mark_line(err: Any) -> int | None:
+    mark = getattr(err, "problem_mark", None) or getattr(err, "context_mark", None)
+    return mark.line + 1 if mark is not None else None
+
+
+def _kind_of(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true or false"
+    if isinstance(value, int | float):
+        return "a number"
+    if isinstance(value, str):
+        return "text"
+    return "not a mapping"
 
 
 _TOP_KEYS = ", ".join(Scenario.model_fields)
@@ -181,8 +436,8 @@ def _syntax_problem(err: Any, text: str, name: str) -> Problem:
     mistakes, bad indentation and an unclosed bracket, are translated. The field path is found
     from the indentation of the lines above (ruamel has no keys yet when parsing fails).
     """
-    problem = (err.problem or err.context or "cannot be parsed").strip()
-    context = (err.context or "").strip()
+    problem = _parser_words(err.problem or err.context or "cannot be parsed")
+    context = _parser_words(err.context or "")
     at = err.problem_mark.line + 1 if err.problem_mark else None
     start = err.context_mark.line + 1 if err.context_mark else None
     rows = text.splitlines()
@@ -220,6 +475,25 @@ def _syntax_problem(err: Any, text: str, name: str) -> Problem:
         )
     field = ".".join(_key_path_at(rows, at)) if at else ""
     return Problem(name, field, f"invalid YAML: {problem}{where}", at)
+
+
+def _parser_words(words: str) -> str:
+    """The parser's message without what it quotes from the file.
+
+    ruamel.yaml names the token it expected or found (``'<block end>'``, ``':'``), which is kept,
+    and sometimes the text it found (``found character 'x'``, an escape, a tag), which is
+    replaced by an ellipsis: a message never carries text from a file."""
+    def keep(m: re.Match) -> str:
+        inner = m.group()[1:-1]
+        return m.group() if _TOKEN_WORD.fullmatch(inner) or inner in _INDICATORS else "…"
+
+    return _QUOTED.sub(keep, words.strip())
+
+
+_QUOTED = re.compile(r"'(?:[^'\\\n]|\\.)*'" "|" r'"(?:[^"\\\n]|\\.)*"')
+_TOKEN_WORD = re.compile(r"<[a-z ]+>")
+_INDICATORS = {"\\t", ":", ",", "[", "]", "{", "}", "-", "?", "#", "&", "*", "!", "|", ">", "%",
+               "@", "`", " ", ".", "'", '"', "\\n"}
 
 
 _KEY_LINE = re.compile(r"^( *)([A-Za-z0-9_][A-Za-z0-9_.-]*)\s*:(?:\s|$)")
@@ -329,12 +603,17 @@ def _scalar(x: Any) -> Any:
 
 
 def validate_data(data: dict[str, Any], lines: LineMap, name: str) -> Scenario:
-    """Validate parsed scenario data, mapping each error to a field path and a line."""
+    """Validate parsed scenario data, mapping each error to a field path and a line.
+
+    The scenario keeps ``name`` and ``lines`` (:meth:`Scenario.locate`), so that errors found
+    later, in calibration, name the file and line of the figure at fault."""
     scenario = validate_model(data, lines, name, Scenario)
     problems = list(_schedule_problems(scenario, lines, name))
     problems += _profile_problems(scenario, lines, name)
     if problems:
         raise ScenarioError(problems)
+    scenario._source = name
+    scenario._lines = lines
     return scenario
 
 
@@ -548,7 +827,7 @@ def _message(
             forms.append("a mapping with value: and source:")
         close = difflib.get_close_matches(str(got), options, n=1) if isinstance(got, str) else []
         hint = f" (did you mean '{close[0]}'?)" if close else ""
-        return f"expected {' or '.join(dict.fromkeys(forms))}, got {got!r}{hint}"
+        return f"expected {' or '.join(dict.fromkeys(forms))}, got {_shown(got)}{hint}"
     if kind == "extra_forbidden":
         parent = _model_at(loc[:-1], root)
         hint = ""
@@ -561,18 +840,18 @@ def _message(
         return f"unknown field{hint}"
     if kind in ("float_parsing", "float_type", "int_parsing", "int_type", "int_from_float"):
         want = "a whole number" if kind.startswith("int") else "a number"
-        return f"expected {want}, got {got!r}"
+        return f"expected {want}, got {_shown(got)}"
     if kind in ("bool_type", "bool_parsing"):
-        return f"expected true or false, got {got!r}"
+        return f"expected true or false, got {_shown(got)}"
     if kind in ("string_type",):
-        return f"expected text, got {got!r}"
+        return f"expected text, got {_shown(got)}"
     if kind in ("dict_type", "model_type", "model_attributes_type"):
-        return f"expected a mapping, got {got!r}"
+        return f"expected a mapping, got {_shown(got)}"
     if kind in ("list_type",):
-        return f"expected a list, got {got!r}"
+        return f"expected a list, got {_shown(got)}"
     if kind == "literal_error":
         expected = e.get("ctx", {}).get("expected", "")
-        return f"expected one of {expected}, got {got!r}"
+        return f"expected one of {expected}, got {_shown(got)}"
     if kind in ("greater_than_equal", "less_than_equal", "greater_than", "less_than"):
         ctx = e.get("ctx", {})
         words = {
@@ -585,15 +864,25 @@ def _message(
         hint = ""
         if kind == "less_than_equal" and bound == 1 and isinstance(got, int | float) and 1 < got <= 100:
             hint = f" (did you mean {got / 100:g}?)"
-        return f"expected a value {words} {bound}, got {got!r}{hint}"
+        return f"expected a value {words} {bound}, got {_shown(got)}{hint}"
     if kind == "string_too_short":
         return "expected non-empty text (at least 3 characters)"
     if kind == "string_pattern_mismatch":
-        return f"expected lower-case letters, digits, '-' or '_', got {got!r}"
+        return f"expected lower-case letters, digits, '-' or '_', got {_shown(got)}"
     if kind == "value_error":
         msg = str(e.get("msg", ""))
         return msg.removeprefix("Value error, ")
     return str(e.get("msg", kind))
+
+
+def _shown(value: Any) -> str:
+    """``repr`` of a value from the file, cut to :data:`_SHOWN_CHARS` characters: a message may
+    say which value was wrong, but never carries a long stretch of a file."""
+    text = repr(value)
+    return text if len(text) <= _SHOWN_CHARS else text[: _SHOWN_CHARS - 1] + "…"
+
+
+_SHOWN_CHARS = 60
 
 
 def _holds(loc: tuple[Any, ...], root: type[BaseModel] = Scenario) -> str:

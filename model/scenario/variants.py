@@ -10,6 +10,16 @@ loader:
    (a schedule's ``value``, age weights, a tier mix, a list) replaces the base's whole;
 3. validates the merged scenario again as a full scenario.
 
+What ``extends`` may name (checked before anything is read, see :func:`extends_target`):
+
+* a relative path (never absolute, never starting with ``~``) of a ``.yaml`` or ``.yml`` file,
+  resolved from the folder of the file that names it, symbolic links followed;
+* inside the *scenario folder tree*: the folder above the one holding the file the user named
+  (so ``scenarios/variants/x.yaml`` may extend ``../qitai-2021.yaml`` or anything else under
+  ``scenarios/``, and nothing outside it); the tree is fixed by the first file for the whole
+  chain;
+* at most :data:`MAX_CHAIN` files in the chain, with no file twice (a loop).
+
 Two rules make variants answer "what if, from now on":
 
 * **Schedules may start after the base year.** ``indexation: {value: {2022: 0.02}}`` keeps the
@@ -26,7 +36,7 @@ from __future__ import annotations
 import copy
 import difflib
 import typing
-from pathlib import Path
+from pathlib import Path, PurePosixPath, PureWindowsPath
 from typing import Any
 
 from pydantic import BaseModel
@@ -34,8 +44,13 @@ from pydantic import BaseModel
 from model.errors import Problem, ScenarioError
 from model.scenario.schema import Scenario, Schedule
 
-#: How many files an ``extends`` chain may have before it is taken for a loop.
+#: The most files an ``extends`` chain may hold, counting the file named and the full scenario
+#: at its end. The shipped variants have chains of two; ten leaves room for variants of
+#: variants while keeping every chain short enough to read.
 MAX_CHAIN = 10
+
+#: The suffixes an ``extends`` target may have: it names a scenario file, never another kind.
+EXTENDS_SUFFIXES = (".yaml", ".yml")
 
 
 def model_fields_of(annotation: Any) -> type[BaseModel] | None:
@@ -112,26 +127,86 @@ def _merge_schedule(base: dict[str, Any], override: dict[str, Any], base_year: i
     return out
 
 
-def resolve_extends(data: dict[str, Any], lines: dict, path: Path, read_yaml, validate_data,
-                    chain: tuple[Path, ...] = ()) -> Scenario:
-    """Load the scenario a variant extends, merge the variant into it and validate the result."""
-    name = str(path)
-    target = data.get("extends")
+def scenario_tree(path: Path) -> Path:
+    """The folder tree an ``extends`` chain starting at ``path`` must stay in: the folder above
+    the one holding ``path``, or that folder itself when the one above is the file system's
+    root (a file in ``/tmp`` may not reach all of ``/``). Symbolic links in it are resolved."""
+    folder = path.parent.resolve()
+    top = folder.parent
+    return folder if top.parent == top else top
+
+
+def extends_target(target: Any, path: Path, tree: Path, name: str, line: int | None) -> Path:
+    """The file ``extends: <target>`` in ``path`` names, checked before it is read.
+
+    Raises
+    ------
+    ScenarioError
+        For anything but a relative path of a ``.yaml``/``.yml`` file inside ``tree``; the
+        message names the path as written (cut short if long), never anything read from a file.
+    """
+    def fail(message: str) -> ScenarioError:
+        return ScenarioError([Problem(name, "extends", message, line)])
+
     if not isinstance(target, str) or not target.strip():
-        raise ScenarioError([Problem(name, "extends", "expected the path of the scenario this one "
-                                     "extends (relative to this file)", lines.get(("extends",)))])
-    base_path = (path.parent / target).resolve()
-    if base_path in chain or len(chain) >= MAX_CHAIN:
-        raise ScenarioError([Problem(name, "extends", f"'{target}' leads back to a file already in "
-                                     "the chain; expected a chain that ends in a full scenario",
-                                     lines.get(("extends",)))])
+        raise fail("expected the path of the scenario this one extends (relative to this file)")
+    shown = _shown_path(target)
+    if "\x00" in target:
+        raise fail(f"{shown} is not a valid path; expected the path of a scenario .yaml file "
+                   "relative to this file")
+    if target.startswith("~") or PurePosixPath(target).is_absolute() or \
+            PureWindowsPath(target).drive or PureWindowsPath(target).is_absolute():
+        raise fail(f"{shown} is an absolute path; expected a path relative to this file, inside "
+                   f"the scenario folder {tree}")
+    if not target.lower().endswith(EXTENDS_SUFFIXES):
+        raise fail(f"{shown} does not name a .yaml file; expected the path of a scenario .yaml "
+                   "file relative to this file")
+    try:
+        resolved = (path.parent / target).resolve()
+    except (OSError, RuntimeError):  # RuntimeError: a symbolic link loop (Python < 3.13)
+        raise fail(f"{shown} leads into a loop of symbolic links (it never reaches a file); "
+                   "expected a scenario .yaml file") from None
+    if not resolved.is_relative_to(tree):
+        raise fail(f"{shown} leads outside the scenario folder {tree}; expected a scenario "
+                   "file inside that folder")
+    return resolved
+
+
+def _shown_path(target: str) -> str:
+    text = repr(target)
+    return text if len(text) <= 80 else text[:79] + "…"
+
+
+def resolve_extends(data: dict[str, Any], lines: dict, path: Path, read_yaml, validate_data,
+                    chain: tuple[Path, ...] = (), tree: Path | None = None) -> Scenario:
+    """Load the scenario a variant extends, merge the variant into it and validate the result.
+
+    ``chain`` holds the resolved files already in the chain (the first the user named);
+    ``tree`` is the scenario folder tree of the chain (:func:`scenario_tree` of the first)."""
+    name = str(path)
+    line = lines.get(("extends",))
+    if tree is None:
+        tree = scenario_tree(path)
+    chain = chain + (path.resolve(),)
+    base_path = extends_target(data.get("extends"), path, tree, name, line)
+    if base_path in chain:
+        again = "itself" if base_path == chain[-1] else base_path.name
+        raise ScenarioError([Problem(name, "extends", f"{_shown_path(data['extends'])} leads "
+                                     f"back to {again}, already in the extends chain (a loop); "
+                                     "expected a chain that ends in a full scenario", line)])
+    if len(chain) >= MAX_CHAIN:
+        raise ScenarioError([Problem(name, "extends", f"more than {MAX_CHAIN} files in the "
+                                     f"extends chain that starts at {chain[0].name}; the limit "
+                                     f"is {MAX_CHAIN}, expected this file to extend a full "
+                                     "scenario", line)])
     if not base_path.exists():
-        raise ScenarioError([Problem(name, "extends", f"'{target}' not found; expected a scenario "
-                                     "file relative to this one", lines.get(("extends",)))])
+        raise ScenarioError([Problem(name, "extends", f"{_shown_path(data['extends'])} not "
+                                     "found; expected a scenario file relative to this one",
+                                     line)])
     base_data, base_lines = read_yaml(base_path)
     if "extends" in base_data:
         base_scenario = resolve_extends(base_data, base_lines, base_path, read_yaml, validate_data,
-                                        chain + (path.resolve(),))
+                                        chain, tree)
     else:
         base_scenario = validate_data(base_data, base_lines, str(base_path))
     override = {k: v for k, v in data.items() if k != "extends"}
