@@ -19,9 +19,9 @@ field and what is expected, never quoting the file.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
-from pydantic import Field, model_validator
+from pydantic import Field, PrivateAttr, model_validator
 
 from model.errors import Problem, ScenarioError
 from model.scenario.schema import Bilingual, CombinedOutturn, FundOutturn, StrictModel
@@ -48,6 +48,10 @@ class Outturn(StrictModel):
     combined: CombinedOutturn | None = None
     civil_service: FundOutturn | None = None
     residents: FundOutturn | None = None
+    # Where the outturn was read from and its key-path → line map, so that an error found later
+    # (a scenario rolled forward from it that cannot be calibrated) names the figure's line.
+    _source: str | None = PrivateAttr(default=None)
+    _lines: Any = PrivateAttr(default=None)
 
     @model_validator(mode="after")
     def _at_least_one_fund(self) -> Outturn:
@@ -92,7 +96,10 @@ def load_outturn(path: str | Path) -> Outturn:
     except ScenarioError as err:
         # read_yaml words its whole-file messages for a scenario; say what an outturn needs.
         raise ScenarioError([_about_an_outturn(p) for p in err.problems]) from None
-    return validate_model(data, lines, name, Outturn)
+    outturn = validate_model(data, lines, name, Outturn)
+    outturn._source = name
+    outturn._lines = lines
+    return outturn
 
 
 def _about_an_outturn(problem: Problem) -> Problem:

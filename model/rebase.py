@@ -21,6 +21,7 @@ reproduces the outturn.
 from __future__ import annotations
 
 import copy
+import os
 import re
 from pathlib import Path
 from typing import Any
@@ -153,7 +154,11 @@ WRITTEN_BY = "Rolled forward by `yanglao rebase`"
 
 def written_by_rebase(path: Path) -> bool:
     """Whether the file at ``path`` is a scenario written by :func:`write_rebased`."""
+    import stat
+
     try:
+        if not stat.S_ISREG(os.stat(path).st_mode):  # never open a FIFO or a device
+            return False
         with open(path, encoding="utf-8", errors="replace") as fh:
             head = [fh.readline() for _ in range(8)]
     except OSError:

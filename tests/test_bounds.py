@@ -175,3 +175,33 @@ def test_bad_options_exit_2_with_the_option_named(args, words):
     assert result.exit_code == 2, result.output
     assert "Traceback" not in result.output
     assert words in result.output
+
+
+def test_schedules_are_checked_to_the_horizon_after_increments(tmp_path):
+    path = _patched(tmp_path, "      value: {2020: 93, 2022: 98, 2023: 103, 2024: 123, 2025: 143}\n      unit: 元/月",
+                    "      value: {2020: 93, 2022: 98, 2023: 103, 2024: 123, 2025: 143}\n"
+                    "      increment_per_year: -50\n      unit: 元/月")
+    with pytest.raises(ScenarioError) as info:
+        load_scenario(path)
+    (p,) = info.value.problems
+    assert p.field == "policy.residents.basic_pension_central_monthly_yuan.increment_per_year"
+    assert "2028" in p.message and "at least 0" in p.message
+    assert "increment_per_year: -50" in path.read_text(encoding="utf-8").splitlines()[p.line - 1]
+
+
+def test_rebase_refuses_an_outturn_no_fund_could_have(tmp_path):
+    text = (ROOT / "scenarios" / "outturns" / "qitai-2021.yaml").read_text(encoding="utf-8")
+    text = text.replace("  year: 2021\n", "  year: 2022\n", 1)
+    bad = text.replace("  beneficiaries:\n    value: 4167\n", "  beneficiaries:\n    value: 0.000004167\n", 1)
+    assert bad != text
+    outturn = tmp_path / "outturn-2022.yaml"
+    outturn.write_text(bad, encoding="utf-8")
+    out = tmp_path / "rebased.yaml"
+    result = CliRunner().invoke(app, ["rebase", str(QITAI), str(outturn), "--out", str(out)])
+    assert result.exit_code == 2, result.output
+    assert "Traceback" not in result.output
+    # the figure's line in the outturn: its benefit expenditure, named with the retirees
+    line = next(i for i, t in enumerate(bad.splitlines(), 1) if t.startswith("  benefit_expenditure:"))
+    assert f"{outturn}:{line}: base_year.civil_service.benefit_expenditure" in result.output
+    assert "4.17e-06 retirees" in result.output
+    assert not out.exists()

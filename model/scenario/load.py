@@ -29,6 +29,7 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from model.errors import Problem, ScenarioError
+from model.scenario.horizon import horizon_problems
 from model.scenario.schema import Scenario, Schedule
 
 LineMap = dict[tuple[Any, ...], int]
@@ -610,6 +611,8 @@ def validate_data(data: dict[str, Any], lines: LineMap, name: str) -> Scenario:
     scenario = validate_model(data, lines, name, Scenario)
     problems = list(_schedule_problems(scenario, lines, name))
     problems += _profile_problems(scenario, lines, name)
+    problems += [Problem(name, ".".join(map(str, path)), message, _line_for(path, lines))
+                 for path, message in horizon_problems(scenario)]
     if problems:
         raise ScenarioError(problems)
     scenario._source = name
