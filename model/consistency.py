@@ -43,7 +43,7 @@ from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 from itertools import product
 from typing import TYPE_CHECKING, Any
 
-from model.units import YUAN_PER_WAN
+from model.units import YUAN_PER_WAN, quantize
 
 if TYPE_CHECKING:
     from model.scenario.schema import Scenario
@@ -239,7 +239,7 @@ def _round_float(x: float, decimals: int) -> float:
 
 
 def _quantize(x: float, decimals: int, rounding: str) -> Decimal:
-    return Decimal(repr(float(x))).quantize(Decimal(1).scaleb(-decimals), rounding=rounding)
+    return quantize(x, decimals, rounding)
 
 
 def _share_finding(name: str, fund: str, stated: _Figure, inputs: Sequence[_Figure],

@@ -40,7 +40,7 @@ from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 from typing import TYPE_CHECKING, Any
 
 from model.consistency import MONEY_TOLERANCE_WAN, Finding, check_stated
-from model.units import yuan_to_wan
+from model.units import quantize, yuan_to_wan
 
 if TYPE_CHECKING:
     from model.outturn import Outturn
@@ -100,8 +100,7 @@ def round_half_up(x: float, decimals: int = 2) -> float:
     >>> round_half_up(-441.47000000000116)
     -441.47
     """
-    exact = Decimal(repr(round(float(x), 9)))
-    return float(exact.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)) + 0.0
+    return float(quantize(round(float(x), 9), decimals, ROUND_HALF_UP)) + 0.0
 
 
 def truncate(x: float, decimals: int = 2) -> float:
@@ -110,8 +109,7 @@ def truncate(x: float, decimals: int = 2) -> float:
     >>> truncate(100.79939)
     100.79
     """
-    exact = Decimal(repr(round(float(x), 9)))
-    return float(exact.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_DOWN)) + 0.0
+    return float(quantize(round(float(x), 9), decimals, ROUND_DOWN)) + 0.0
 
 
 def decimals_of(x: float) -> int:

@@ -42,3 +42,26 @@ def readable(x: float, decimals: int = 2) -> str:
     if x != 0 and not 10.0 ** -decimals <= abs(x) < 1e15:
         return f"{x:.3g}"
     return f"{x:,.{decimals}f}"
+
+
+#: Digits of the decimal arithmetic that rounds stated figures: any float keeps its decimals
+#: (the default context has 28, too few for a large figure at 9 decimals).
+DECIMAL_DIGITS = 400
+
+
+def quantize(x: float, decimals: int, rounding: str):
+    """``x`` as a Decimal rounded to ``decimals`` places the way ``rounding`` says (a
+    ``decimal`` rounding mode); infinities and NaN are returned unrounded.
+
+    >>> from decimal import ROUND_HALF_UP
+    >>> str(quantize(2.675, 2, ROUND_HALF_UP)), str(quantize(1e300, 2, ROUND_HALF_UP))[-6:]
+    ('2.68', '000.00')
+    """
+    from decimal import Decimal, localcontext
+
+    value = Decimal(repr(float(x)))
+    if not value.is_finite():
+        return value
+    with localcontext() as ctx:
+        ctx.prec = DECIMAL_DIGITS
+        return value.quantize(Decimal(1).scaleb(-decimals), rounding=rounding)

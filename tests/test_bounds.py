@@ -40,7 +40,7 @@ PATCHES = [
     ("sex_ratio_minus_1", "sex_ratio_at_birth: {value: 1.10,", "sex_ratio_at_birth: {value: -1,",
      "assumptions.population.sex_ratio_at_birth.value", "between 0.8 and 1.3"),
     ("stated_1e300", "contribution_income: {value: 13574.93,", "contribution_income: {value: 1e300,",
-     "base_year.civil_service.contribution_income.value", "at most 10,000,000,000"),
+     "base_year.civil_service.contribution_income.value", "and 10,000,000,000 in size"),
     ("exit_rate_nan", "    exit_rate: {value: 0.005,", "    exit_rate: {value: .nan,",
      "assumptions.civil_service.exit_rate.value", "got nan"),
     ("horizon_string", "  horizon: 2050", "  horizon: '2050'", "meta.horizon", "whole number"),

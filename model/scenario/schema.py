@@ -372,6 +372,11 @@ STATED_LIMITS = {"万元": MAX_WAN, "元": MAX_WAN * 1e4, "元/月": MAX_YUAN_PE
                  "月": 1e4, "年": 3000.0}
 
 
+#: The smallest size of a stated figure other than 0: reports write money to 0.01 万元 and
+#: shares to 0.01%, so anything far below is a typing error, and dividing by it overflows.
+STATED_SMALLEST = 1e-6
+
+
 class Stated(StrictModel):
     """One figure as the report states it, with the section it came from.
 
@@ -397,9 +402,9 @@ class Stated(StrictModel):
     def _magnitude(self) -> Stated:
         limit = STATED_LIMITS[self.unit]
         for value in [self.value] + [r.value for r in self.restated]:
-            if abs(value) > limit:
-                raise ValueError(f"@value|expected a figure in {self.unit} of at most {limit:,.0f} "
-                                 f"in size, got {value:.6g}")
+            if abs(value) > limit or 0 < abs(value) < STATED_SMALLEST:
+                raise ValueError(f"@value|expected 0 or a figure in {self.unit} between "
+                                 f"{STATED_SMALLEST:g} and {limit:,.0f} in size, got {value:.6g}")
         return self
 
 
