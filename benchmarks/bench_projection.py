@@ -31,11 +31,11 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from model.basis import Basis, build_basis  # noqa: E402
-from model.project import project_basis  # noqa: E402
+from model.engine.basis import Basis, build_basis  # noqa: E402
+from model.engine.project import project_basis  # noqa: E402
 from model.scenario.load import load_scenario  # noqa: E402
-from model.sensitivity import sensitivity  # noqa: E402
-from model.simulate import simulate  # noqa: E402
+from model.analysis.sensitivity import sensitivity  # noqa: E402
+from model.analysis.simulate import simulate  # noqa: E402
 
 SCENARIO = ROOT / "scenarios" / "qitai-2021.yaml"
 YEARS = 75

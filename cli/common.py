@@ -46,7 +46,7 @@ class Format(str, Enum):
 def check_out(out: Path | None, force: bool) -> None:
     """Refuse an ``--out`` folder that the run could not replace, before computing anything."""
     if out is not None:
-        from model.io import check_output_folder
+        from model.output.io import check_output_folder
 
         check_output_folder(out, force)
 

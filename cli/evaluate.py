@@ -36,7 +36,7 @@ def evaluate(
     # before and the growth, then the report's own disagreements; --out DIR writes
     # evaluation.csv, self_evaluation.xlsx and draft.md (all or nothing; an earlier run's folder
     # is replaced whole, one holding other files only with --force).
-    from model.outturn import load_outturn
+    from model.scenario.outturn import load_outturn
     from model.scenario.load import load_scenario
 
     language = lang.value if isinstance(lang, Lang) else str(lang)
@@ -45,8 +45,8 @@ def evaluate(
         figures = load_outturn(outturn)
         check_out(out, force)
         # the evaluation is imported once both files are known to be valid
-        from model.evaluate import evaluate as run_evaluation
-        from model.evaluation_report import format_evaluation, write_evaluation
+        from model.analysis.evaluate import evaluate as run_evaluation
+        from model.output.evaluation_report import format_evaluation, write_evaluation
 
         result = run_evaluation(sc, figures)
         written = write_evaluation(result, out, force=force) if out is not None else []

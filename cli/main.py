@@ -56,9 +56,9 @@ def project(
         sc = load_scenario(scenario)
         check_out(out, force)
         # The engine is imported only once the scenario is known to be valid.
-        from model.io import write_projection
-        from model.project import project as run_projection
-        from model.report import (
+        from model.output.io import write_projection
+        from model.engine.project import project as run_projection
+        from model.output.report import (
             format_calibration,
             format_headline,
             format_table,
@@ -105,11 +105,11 @@ def compare(
         at_years = _parse_years(at)
         loaded = [load_scenario(p) for p in scenarios]
         check_out(out, force)
-        from model.compare import compare as run_compare
-        from model.compare import format_comparison
+        from model.analysis.compare import compare as run_compare
+        from model.analysis.compare import format_comparison
 
         result = run_compare(loaded, years=years, at_years=at_years)
-        from model.io import write_comparison
+        from model.output.io import write_comparison
 
         _show(result, format_comparison, write_comparison, out, lang, force)
     except YanglaoError as err:
@@ -136,10 +136,10 @@ def budget(
     try:
         sc = load_scenario(scenario)
         check_out(out, force)
-        from model.budget import format_budget, make_budget
+        from model.analysis.budget import format_budget, make_budget
 
         result = make_budget(sc, year if year is not None else sc.meta.base_year + 1, paths, seed, intervals)
-        from model.io import write_budget
+        from model.output.io import write_budget
 
         _show(result, format_budget, write_budget, out, lang, force)
     except YanglaoError as err:
@@ -167,12 +167,12 @@ def simulate(
     try:
         sc = load_scenario(scenario)
         check_out(out, force)
-        from model.simulate import format_simulation
-        from model.simulate import simulate as run_simulation
+        from model.analysis.simulate import format_simulation
+        from model.analysis.simulate import simulate as run_simulation
 
         result = run_simulation(sc, paths=paths, seed=seed, years=years,
                                 parameter_uncertainty=parameter_uncertainty)
-        from model.io import write_simulation
+        from model.output.io import write_simulation
 
         _show(result, format_simulation, write_simulation, out, lang, force)
     except YanglaoError as err:
@@ -194,8 +194,8 @@ def rebase(
 
     try:
         sc = load_scenario(scenario)
-        from model.outturn import load_outturn
-        from model.rebase import write_rebased
+        from model.scenario.outturn import load_outturn
+        from model.analysis.rebase import write_rebased
 
         new = write_rebased(sc, load_outturn(outturn), out, str(scenario), str(outturn), force=force)
     except YanglaoError as err:
@@ -218,11 +218,11 @@ def sensitivity(
     try:
         sc = load_scenario(scenario)
         check_out(out, force)
-        from model.sensitivity import format_sensitivity
-        from model.sensitivity import sensitivity as run_sensitivity
+        from model.analysis.sensitivity import format_sensitivity
+        from model.analysis.sensitivity import sensitivity as run_sensitivity
 
         result = run_sensitivity(sc, years=years)
-        from model.io import write_sensitivity
+        from model.output.io import write_sensitivity
 
         _show(result, format_sensitivity, write_sensitivity, out, lang, force)
     except YanglaoError as err:
@@ -247,11 +247,11 @@ def valuation(
     try:
         sc = load_scenario(scenario)
         check_out(out, force)
-        from model.valuation import format_valuation, parse_discount
-        from model.valuation import valuation as run_valuation
+        from model.analysis.valuation import format_valuation, parse_discount
+        from model.analysis.valuation import valuation as run_valuation
 
         result = run_valuation(sc, years=years, discount=parse_discount(discount))
-        from model.io import write_valuation
+        from model.output.io import write_valuation
 
         _show(result, format_valuation, write_valuation, out, lang, force)
     except YanglaoError as err:
@@ -293,7 +293,7 @@ def validate(scenario: ScenarioArg, debug: DebugOpt = False) -> None:
 @app.command()
 def check(scenario: ScenarioArg, debug: DebugOpt = False) -> None:
     """Check every identity among the stated base-year figures; exit 1 if any disagree."""
-    from model.consistency import check_base_year, format_findings
+    from model.analysis.consistency import check_base_year, format_findings
     from model.scenario.load import load_scenario
 
     try:

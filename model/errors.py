@@ -56,7 +56,7 @@ class CalibrationError(YanglaoError):
     """The base year cannot be reproduced from the scenario's assumptions.
 
     ``fields`` are the dotted paths of the figures and assumptions at fault, the first being
-    where the message points (``model.basis.build_basis`` adds their file and line)."""
+    where the message points (``model.engine.basis.build_basis`` adds their file and line)."""
 
     def __init__(self, message: str, fields: tuple[str, ...] = ()):
         super().__init__(message)

@@ -26,13 +26,13 @@ import os
 import tempfile
 from pathlib import Path
 
-from model.budget import make_budget
-from model.compare import compare, format_comparison
-from model.consistency import check_base_year, format_findings
-from model.project import project
-from model.report import format_calibration, format_headline
+from model.analysis.budget import make_budget
+from model.analysis.compare import compare, format_comparison
+from model.analysis.consistency import check_base_year, format_findings
+from model.engine.project import project
+from model.output.report import format_calibration, format_headline
 from model.scenario.load import load_scenario
-from model.simulate import format_simulation, simulate
+from model.analysis.simulate import format_simulation, simulate
 
 ROOT = Path(__file__).resolve().parents[1] if "__file__" in globals() else Path.cwd().parent
 OUT = Path(os.environ.get("YANGLAO_NOTEBOOK_OUT", tempfile.mkdtemp(prefix="yanglao-walkthrough-")))
@@ -93,8 +93,8 @@ print(f"The fee cut costs the county {fee_cut_cost_10y:,.2f} 万元 over ten yea
 # %%
 sim = simulate(qitai, paths=500, seed=1)
 print(format_simulation(sim, lang="zh"))
-from model.charts import plot_fan  # noqa: E402
-from model.simulate import PERCENTILES  # noqa: E402
+from model.output.charts import plot_fan  # noqa: E402
+from model.analysis.simulate import PERCENTILES  # noqa: E402
 
 fan = plot_fan(sim.years, sim.percentiles("civil_service", "subsidy_need"), PERCENTILES,
                "机关事业单位基本养老保险基金 财政补贴需求", "万元", OUT / "fan_subsidy_need.png",

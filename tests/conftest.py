@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from model.project import project
+from model.engine.project import project
 from model.scenario.load import read_yaml, validate_data
 
 ROOT = Path(__file__).resolve().parents[1]

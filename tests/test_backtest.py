@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from model.backtest import backtest, format_backtest, previous_year_scenario
+from model.analysis.backtest import backtest, format_backtest, previous_year_scenario
 from tests.conftest import ROOT
 
 

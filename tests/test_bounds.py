@@ -16,10 +16,10 @@ import pytest
 from typer.testing import CliRunner
 
 from cli.main import app
-from model.basis import build_basis
-from model.checks import identity_failures
+from model.engine.basis import build_basis
+from model.engine.checks import identity_failures
 from model.errors import CalibrationError, ScenarioError
-from model.project import project, project_basis
+from model.engine.project import project, project_basis
 from model.scenario.load import load_scenario
 from tests.conftest import ROOT
 
@@ -138,7 +138,7 @@ def test_base_years_no_fund_could_have_are_refused(tmp_path, old, new, field):
 
 
 def test_identical_scenarios_compare_to_zero_differences():
-    from model.compare import compare
+    from model.analysis.compare import compare
 
     base = load_scenario(QITAI)
     same = load_scenario(ROOT / "scenarios" / "variants" / "indexation-2pct.yaml")
@@ -154,7 +154,7 @@ def test_identical_scenarios_compare_to_zero_differences():
 
 def test_stacked_identical_bases_keep_a_row_each():
     basis = build_basis(load_scenario(QITAI), years=3)
-    from model.basis import stack_bases
+    from model.engine.basis import stack_bases
 
     stacked = stack_bases([basis, basis, basis])
     assert stacked.batch_size == 3

@@ -8,9 +8,9 @@ import numpy as np
 import pytest
 from typer.testing import CliRunner
 
-import model.budget as budget_mod
+import model.analysis.budget as budget_mod
 from cli.main import app
-from model.budget import (
+from model.analysis.budget import (
     band_probability,
     best_budget,
     budget_lines,

@@ -12,7 +12,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-import model.charts as charts
+import model.output.charts as charts
 from model.errors import DataError, OutputError
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
@@ -95,7 +95,7 @@ def test_missing_font_is_a_data_error(monkeypatch, tmp_path):
 
 
 def test_importing_charts_does_not_import_matplotlib():
-    code = "import sys, model.charts; sys.exit('matplotlib' in sys.modules)"
+    code = "import sys, model.output.charts; sys.exit('matplotlib' in sys.modules)"
     root = Path(__file__).resolve().parents[1]
     assert subprocess.run([sys.executable, "-c", code], cwd=root).returncode == 0
 

@@ -13,7 +13,7 @@ import pytest
 from typer.testing import CliRunner
 
 from cli.main import app
-from model.labels import CONTRACT_COLUMNS
+from model.output.labels import CONTRACT_COLUMNS
 from tests.conftest import QITAI
 from tests.published import qitai_2021 as pub
 

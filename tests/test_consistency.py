@@ -1,4 +1,4 @@
-"""Tests of ``model.consistency``: the identities among the stated base-year figures.
+"""Tests of ``model.analysis.consistency``: the identities among the stated base-year figures.
 
 The Qitai report disagrees with itself in known places (each verified by hand below); a variant
 of it with those figures made consistent must give no disagreement, and breaking one figure of
@@ -17,7 +17,7 @@ import pytest
 from typer.testing import CliRunner
 
 from cli.main import app
-from model.consistency import Finding, check_base_year, format_findings
+from model.analysis.consistency import Finding, check_base_year, format_findings
 from model.scenario.load import load_scenario, read_yaml, validate_data
 from model.scenario.schema import Scenario
 

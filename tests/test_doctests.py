@@ -5,8 +5,8 @@ import importlib
 
 import pytest
 
-MODULES = ["model.units", "model.scenario.schedule", "model.retirement", "model.demography", "model.budget",
-           "model.fund", "model.report", "model.safe_text"]
+MODULES = ["model.units", "model.scenario.schedule", "model.engine.retirement", "model.engine.demography", "model.analysis.budget",
+           "model.engine.fund", "model.output.report", "model.output.safe_text"]
 
 
 @pytest.mark.parametrize("name", MODULES)

@@ -10,8 +10,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from model import drivers
-from model.drivers import (
+from model.analysis import drivers
+from model.analysis.drivers import (
     ECONOMIC_SERIES,
     EconomicFit,
     MortalityFit,
@@ -22,7 +22,7 @@ from model.drivers import (
     load_history,
 )
 from model.errors import DataError
-from model.tables import life_expectancy_at_birth, life_table
+from model.engine.tables import life_expectancy_at_birth, life_table
 from tests.conftest import ROOT
 
 STATUSES = {"verified", "corroborated", "derived", "unverified"}
@@ -450,7 +450,7 @@ def test_qitai_history_states_and_computes():
     assert value["civil_service", 2021, "balance"] == -174.28
     assert value["civil_service", 2021, "balance_computed"] == pytest.approx(-441.47)
     assert value["combined", 2021, "total_income_computed"] == pytest.approx(36042.78)
-    # 2020: the opening reserve of 2021 and the stated increases (model.backtest)
+    # 2020: the opening reserve of 2021 and the stated increases (model.analysis.backtest)
     assert value["civil_service", 2020, "reserve_end"] == pytest.approx(802.34)
     assert value["residents", 2020, "total_income"] == pytest.approx(6333.77 - 191.91)
     assert value["civil_service", 2020, "contributors"] == 6816
@@ -464,7 +464,7 @@ def test_doc_tables_are_the_fits():
     for name, body in drivers.doc_sections().items():
         assert doc_section(doc, name) == body, (
             f"docs/drivers.md section {name} is stale: "
-            "python -m model.drivers --update docs/drivers.md")
+            "python -m model.analysis.drivers --update docs/drivers.md")
 
 
 def test_doc_economic_table_numbers_match_the_fit_to_4_decimals(shipped_economic):

@@ -21,13 +21,13 @@ from typer.testing import CliRunner
 
 from cli.evaluate import evaluate as evaluate_command
 from cli.main import app
-from model import evaluate as evaluate_module
-from model import evaluation_report
-from model.consistency import check_base_year, check_stated
+from model.analysis import evaluate as evaluate_module
+from model.output import evaluation_report
+from model.analysis.consistency import check_base_year, check_stated
 from model.errors import ScenarioError
-from model.evaluate import Evaluation, evaluate, round_half_up, truncate
-from model.evaluation_report import draft_markdown, figure_text, write_evaluation
-from model.outturn import Outturn, load_outturn
+from model.analysis.evaluate import Evaluation, evaluate, round_half_up, truncate
+from model.output.evaluation_report import draft_markdown, figure_text, write_evaluation
+from model.scenario.outturn import Outturn, load_outturn
 from model.scenario.load import load_scenario, read_yaml, validate_model
 from tests.conftest import with_changes
 
@@ -275,7 +275,7 @@ def test_year_before_from_the_scenarios_base_year(scenario, monkeypatch):
 
 
 def test_budgets_from_budget_lines_after_the_base_year(scenario, monkeypatch):
-    """Lines without a stated budget take ``model.budget.budget_lines``; stated budgets win."""
+    """Lines without a stated budget take ``model.analysis.budget.budget_lines``; stated budgets win."""
     import sys
     import types
 
@@ -287,9 +287,9 @@ def test_budgets_from_budget_lines_after_the_base_year(scenario, monkeypatch):
                      "pension_expenditure": 100.0, "funeral_grant_expenditure": 10.0},
                 BOTH: {"contribution_income": 16000.0}}
 
-    fake = types.ModuleType("model.budget")
+    fake = types.ModuleType("model.analysis.budget")
     fake.budget_lines = budget_lines
-    monkeypatch.setitem(sys.modules, "model.budget", fake)
+    monkeypatch.setitem(sys.modules, "model.analysis.budget", fake)
     ev = evaluate(scenario, outturn_with({"outturn.year": 2022}))
     assert calls == [2022]
     assert ev.line(CS, "contribution_income").budget == 14000.0
@@ -298,10 +298,10 @@ def test_budgets_from_budget_lines_after_the_base_year(scenario, monkeypatch):
     assert ev.line(CS, "total_income").budget == 29473.4  # stated in the outturn: it wins
     assert ev.line(CS, "benefit_expenditure").budget == 110.0  # pensions + funeral grants
     assert ev.line(BOTH, "contribution_income").budget == 16000.0
-    # the base year itself has no projected budget; nor a project without model.budget
+    # the base year itself has no projected budget; nor a project without model.analysis.budget
     evaluate(scenario, outturn_with({}))
     assert calls == [2022]
-    monkeypatch.setitem(sys.modules, "model.budget", None)  # import fails
+    monkeypatch.setitem(sys.modules, "model.analysis.budget", None)  # import fails
     ev = evaluate(scenario, outturn_with({"outturn.year": 2022}))
     assert ev.line(CS, "contribution_income").budget is None
 

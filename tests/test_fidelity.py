@@ -8,7 +8,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from model.project import project
+from model.engine.project import project
 from model.scenario.load import load_scenario
 from tests.conftest import ROOT
 
@@ -76,7 +76,7 @@ def test_county_share_due_exceeds_what_the_report_says_it_left_unpaid(qitai_run)
 def test_stock_factor_does_not_touch_new_awards(qitai_run):
     """The level fitted to the pensions in payment scales the old method only: with no
     transition the formula's new awards are the same whatever the stock is."""
-    from model.basis import build_basis
+    from model.engine.basis import build_basis
 
     sc = load_scenario(ROOT / "scenarios" / "qitai-2021.yaml")
     data = sc.model_dump(mode="python", exclude_none=True)

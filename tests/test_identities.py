@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from model.checks import identity_failures
+from model.engine.checks import identity_failures
 from model.errors import IdentityError
 
 

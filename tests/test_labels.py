@@ -1,6 +1,6 @@
 """Every output column has a bilingual label and a unit."""
 
-from model.labels import CSV_COLUMNS, LABELS, label
+from model.output.labels import CSV_COLUMNS, LABELS, label
 
 
 def test_every_output_column_is_labelled(qitai_projection):

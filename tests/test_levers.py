@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 from pydantic import BaseModel
 
-from model.project import project
+from model.engine.project import project
 from model.scenario.schema import Assumptions, CivilServicePolicy, ResidentsPolicy
 from model.scenario.variants import model_fields_of
 from tests.conftest import DELETE, variant

@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from model.basis import build_basis, stack_bases
-from model.project import project, project_basis
+from model.engine.basis import build_basis, stack_bases
+from model.engine.project import project, project_basis
 from tests.conftest import variant
 
 CS = "policy.civil_service"

@@ -8,9 +8,9 @@ from typer.testing import CliRunner
 
 from cli.main import app
 from model.errors import YanglaoError
-from model.outturn import Outturn
-from model.project import project
-from model.rebase import rebase
+from model.scenario.outturn import Outturn
+from model.engine.project import project
+from model.analysis.rebase import rebase
 from model.scenario.load import load_scenario
 from tests.conftest import QITAI
 

@@ -7,7 +7,7 @@ import math
 import numpy as np
 import pytest
 
-from model.labels import CSV_COLUMNS
+from model.output.labels import CSV_COLUMNS
 
 
 def test_series_gives_the_yearly_array(qitai_projection):

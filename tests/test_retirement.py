@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from model.retirement import RetirementRules, retirement_hazard, retirement_months
+from model.engine.retirement import RetirementRules, retirement_hazard, retirement_months
 
 AGES_STATUTORY = (("male", 60.0), ("female_55", 55.0), ("female_50", 50.0))
 

@@ -8,7 +8,7 @@ a symbolic link loop, and along chains of 10 and 11 files. Files outside the sce
 hold :data:`MARKER`: a message that quoted them would show it.
 
 Every case is checked through :func:`model.scenario.load.load_scenario` (or
-:func:`model.outturn.load_outturn`), and through the command line (``yanglao project --out`` and
+:func:`model.scenario.outturn.load_outturn`), and through the command line (``yanglao project --out`` and
 ``yanglao validate``, or ``yanglao evaluate --out`` for outturns).
 """
 
@@ -25,7 +25,7 @@ from typer.testing import CliRunner
 
 from cli.main import app
 from model.errors import ScenarioError
-from model.outturn import load_outturn
+from model.scenario.outturn import load_outturn
 from model.scenario.load import MAX_FILE_BYTES, MAX_NESTING, load_scenario, read_yaml
 from model.scenario.variants import MAX_CHAIN
 from tests.conftest import QITAI, ROOT

@@ -17,10 +17,10 @@ import pytest
 from typer.testing import CliRunner
 
 from cli.main import app
-from model import io as model_io
+from model.output import io as model_io
 from model.errors import OutputError
-from model.io import MANIFEST, write_file, write_folder
-from model.safe_text import safe_cell, safe_cell_text, safe_markdown_text
+from model.output.io import MANIFEST, write_file, write_folder
+from model.output.safe_text import safe_cell, safe_cell_text, safe_markdown_text
 from tests.conftest import QITAI
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -208,7 +208,7 @@ def test_permissions_follow_the_umask(tmp_path, umask, folder_mode, file_mode):
 @pytest.mark.parametrize("umask, mode", [(0o022, 0o644), (0o077, 0o600)])
 def test_rebase_output_follows_the_umask_and_replaces_its_own_file(tmp_path, qitai, qitai_projection,
                                                                     umask, mode):
-    from model.rebase import write_rebased
+    from model.analysis.rebase import write_rebased
     from tests.test_rebase import outturn_from
 
     outturn = outturn_from(qitai_projection, 1)
@@ -290,7 +290,7 @@ def test_a_signal_during_the_swap_waits_until_the_folder_is_whole(tmp_path, sigt
 SLOW_WRITER = textwrap.dedent("""
     import signal, sys, time
     from pathlib import Path
-    from model.io import write_folder
+    from model.output.io import write_folder
 
     # Ctrl-C as in a terminal, even when the tests run where SIGINT is ignored (a background job)
     signal.signal(signal.SIGINT, signal.default_int_handler)

@@ -18,7 +18,7 @@ import numpy as np
 import pytest
 from pydantic import BaseModel
 
-from model.project import project
+from model.engine.project import project
 from model.scenario.load import load_scenario, validate_data
 from model.scenario.schema import Policy, Scenario, Schedule
 from model.scenario.variants import merge, model_fields_of

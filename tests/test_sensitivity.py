@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from model.basis import build_basis
-from model.project import project_basis
-from model.sensitivity import LEVERS, break_even_values, sensitivity, shocked
+from model.engine.basis import build_basis
+from model.engine.project import project_basis
+from model.analysis.sensitivity import LEVERS, break_even_values, sensitivity, shocked
 
 
 @pytest.fixture(scope="module")

@@ -12,9 +12,9 @@ import pytest
 from typer.testing import CliRunner
 
 from cli.main import app
-from model.project import project
+from model.engine.project import project
 from model.scenario.load import load_scenario
-from model.simulate import PERCENTILES, Scales, simulate
+from model.analysis.simulate import PERCENTILES, Scales, simulate
 from tests.conftest import QITAI, ROOT, variant
 
 #: Zero randomness reproduces the projection to this relative tolerance (of each series' largest

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from model.errors import DataError
-from model.tables import life_expectancy_at_birth, life_table, payout_months
+from model.engine.tables import life_expectancy_at_birth, life_table, payout_months
 
 #: UN WPP 2024 life expectancy at birth, China, 2021 (china_e0_wpp2024.csv): men, women.
 UN_E0_2021 = (75.49, 80.91)

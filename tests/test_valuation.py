@@ -1,4 +1,4 @@
-"""Actuarial balance (``model.valuation``, ``yanglao valuation``): identities and properties,
+"""Actuarial balance (``model.analysis.valuation``, ``yanglao valuation``): identities and properties,
 never engine figures (the engine's results change as its formulas are refined)."""
 
 from __future__ import annotations
@@ -12,10 +12,10 @@ import pytest
 from typer.testing import CliRunner
 
 from cli.main import app
-from model.basis import build_basis
+from model.engine.basis import build_basis
 from model.errors import YanglaoError
-from model.project import project, project_basis
-from model.valuation import Discount, parse_discount, valuation
+from model.engine.project import project, project_basis
+from model.analysis.valuation import Discount, parse_discount, valuation
 from tests.conftest import QITAI, variant
 
 #: The balance identity holds to rounding [万元].

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from model.errors import ScenarioError
-from model.project import project
+from model.engine.project import project
 from model.scenario.load import load_scenario
 from tests.conftest import QITAI, ROOT
 from tests.published import qitai_2021 as pub

@@ -18,7 +18,7 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from model.project import project  # noqa: E402
+from model.engine.project import project  # noqa: E402
 from model.scenario.load import load_scenario  # noqa: E402
 from model.scenario.schedule import step_values  # noqa: E402
 

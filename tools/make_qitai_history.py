@@ -3,7 +3,7 @@
 2021 is the county report's outturn as the scenario records it (``scenarios/qitai-2021.yaml``,
 ``base_year``), each figure with the report section it comes from, plus the totals and balances
 computed from the report's own lines (the report disagrees with itself in places; ``yanglao
-check`` lists where). 2020 is derived from 2021 by ``model.backtest.previous_year_scenario``
+check`` lists where). 2020 is derived from 2021 by ``model.analysis.backtest.previous_year_scenario``
 (stated increases; lines split in 2021's proportions), each figure with the derivation it carries.
 
 Run from the repository root::
@@ -34,7 +34,7 @@ HEADER = """\
 # 2021: the outturn stated in 奇台县2021年度社会保险基金绩效自评报告 (source = report section: sentence), and
 #   *_computed items = the same totals recomputed from the report's own figures (formula in source).
 # 2020: no report for 2020 was found; figures derived from the 2021 report's stated increases by
-#   model.backtest.previous_year_scenario (method in source; see docs/backtest.md).
+#   model.analysis.backtest.previous_year_scenario (method in source; see docs/backtest.md).
 # fund: civil_service = 机关事业单位基本养老保险基金; residents = 城乡居民基本养老保险基金;
 #   combined = both (report 一(一)).
 # status: verified = stated in the report; derived = computed from stated figures (method in
@@ -139,7 +139,7 @@ def _combined_rows(scenario: Any, earlier: Any, year: int) -> list[dict[str, Any
 
 def rows(scenario_path: Path = SCENARIO) -> list[dict[str, Any]]:
     """Every row of the file: per fund (civil service, residents, combined), 2020 then 2021."""
-    from model.backtest import previous_year_scenario
+    from model.analysis.backtest import previous_year_scenario
     from model.scenario.load import load_scenario
 
     scenario = load_scenario(scenario_path)

@@ -20,7 +20,7 @@ from typing import Annotated, Any, ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator, model_validator
 
-from model.axes import CS_GROUPS
+from model.engine.axes import CS_GROUPS
 
 # --------------------------------------------------------------------------------------------
 # building blocks
@@ -274,7 +274,7 @@ class LaterRateSchedule(RateSchedule):
 class AgeWeights(StrictModel):
     """Relative weights by age band; ``weights: {20: 1.0, 25: 2.0}`` with ``band_width: 5``
     gives ages 20–24 and 25–29 those weights, spread over single ages smoothly (each band keeps
-    its weight; see ``model.tables.age_weights``). The last band ends at ``last_age``.
+    its weight; see ``model.engine.tables.age_weights``). The last band ends at ``last_age``.
     Weights are normalised where a distribution is meant, so only their ratios matter."""
 
     weights: dict[int, float]

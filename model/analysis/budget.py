@@ -1,0 +1,494 @@
+"""Next year's budget of each fund, its performance targets, and how likely each line is to land
+in the execution band.
+
+Budget lines (万元) are the projection's values for the budget year, in the lines a county files:
+income 保险费收入, 利息收入, 财政补贴收入 (split by level of government), 其他收入, 转移收入;
+expenditure 基本养老金支出, 丧葬抚恤补助支出, 转移支出, 其他支出; the balance and the year-end
+reserve. Transfers between schemes are not modelled (0). The civil-service fund's subsidy is the
+county's (the county budget fills that fund's gap, report 四(一)); the residents' subsidy is split
+by the scenario's funding rules.
+
+Uncertainty (method)
+--------------------
+The outturn of a budget year is simulated ``paths`` times, one batched engine call:
+
+* **drivers**: wage growth in each projected year ~ N(0, ``WAGE_GROWTH_SD``) around the scenario's
+  path (compounded into salaries); interest rates ~ N(0, ``INTEREST_RATE_SD``);
+* **a small population**: deaths, retirements, exits and new beneficiaries of each group and year
+  are counts, so their totals are drawn with a Poisson spread around the expected count (a
+  multiplier ~ N(1, 1/√expected) on the rates);
+* **subsidy arrears**: with probability ``ARREARS_PROBABILITY`` the county withholds its share of
+  the residents' subsidy in the budget year (it did in 2021: report 二(二));
+* **model error**: each line's own one-year back-test error (``model.analysis.backtest``; the relative error
+  as the standard deviation of a normal multiplier) on contributions, interest, other income and
+  pensions; the subsidy under ``fill_gap`` then fills the new gap and totals, balance and reserve
+  are recomputed, so the identities hold in every path. Without a back-test (no stated increases)
+  ``DEFAULT_MODEL_ERROR`` applies.
+
+Every interval and probability is conditional on the scenario's assumptions: the draws move the
+outturn around the scenario's path, not the assumptions themselves.
+
+For each line: a simulated range (5th–95th percentile, conditional on the scenario's assumptions),
+the probability that the outturn lands within
+90%–110% of the budget figure (the band of the performance targets), a flag when that probability
+is below ``UNLIKELY_BELOW``, and the budget figure that makes landing in the band most likely.
+A line without spread gets probability 0 or 1.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+import numpy as np
+
+from model.engine.basis import GOVERNMENT_LEVELS, Basis, build_basis
+from model.errors import YanglaoError
+from model.engine.project import project_basis
+from model.engine.results import Projection
+from model.scenario.schema import Scenario
+
+#: Standard deviation of yearly wage growth around the scenario's path (judgment: Xinjiang's
+#: urban wage growth moved by a few points a year, e.g. +9.2% in 2021; replaced by the fitted
+#: driver model when simulations are used).
+WAGE_GROWTH_SD = 0.02
+#: Standard deviation of the interest rate earned on reserves (judgment: deposit rates moved by
+#: tenths of a point a year).
+INTEREST_RATE_SD = 0.003
+#: Probability that the county withholds its share of the residents' subsidy in a year
+#: (judgment: it happened in the base year, report 二(二)).
+ARREARS_PROBABILITY = 0.3
+#: Relative model error of a line without a back-test (judgment).
+DEFAULT_MODEL_ERROR = 0.03
+#: Below this probability of landing in the execution band a line is flagged.
+UNLIKELY_BELOW = 0.5
+#: The execution band of the performance targets (report 一(二): ≥90% and ≤110%).
+BAND = (0.9, 1.1)
+
+#: Budget lines: key, Chinese, English, kind.
+LINES: tuple[tuple[str, str, str, str], ...] = (
+    ("contribution_income", "保险费收入", "contribution income", "income"),
+    ("interest_income", "利息收入", "interest income", "income"),
+    ("subsidy_income", "财政补贴收入", "fiscal subsidy", "income"),
+    ("subsidy_central", "  其中：中央财政", "  of which central government", "income"),
+    ("subsidy_region", "  其中：自治区财政", "  of which region", "income"),
+    ("subsidy_prefecture", "  其中：州财政", "  of which prefecture", "income"),
+    ("subsidy_county", "  其中：县财政", "  of which county", "income"),
+    ("other_income", "其他收入", "other income", "income"),
+    ("transfer_income", "转移收入", "transfers in", "income"),
+    ("total_income", "收入合计", "total income", "income"),
+    ("pension_expenditure", "基本养老金支出", "pensions", "expenditure"),
+    ("funeral_grant_expenditure", "丧葬抚恤补助支出", "funeral grants", "expenditure"),
+    ("transfer_expenditure", "转移支出", "transfers out", "expenditure"),
+    ("other_expenditure", "其他支出", "other expenditure", "expenditure"),
+    ("total_expenditure", "支出合计", "total expenditure", "expenditure"),
+    ("balance", "本年收支结余", "balance of the year", "balance"),
+    ("reserve_end", "年末滚存结余", "reserve at year end", "balance"),
+    ("contributors", "缴费人数(人)", "contributors (persons)", "people"),
+    ("beneficiaries", "领取待遇人数(人)", "beneficiaries (persons)", "people"),
+)
+LINE_KEYS = tuple(k for k, *_ in LINES)
+MONEY_KEYS = tuple(k for k, _, _, kind in LINES if kind != "people")
+
+
+def _year_index(scenario: Scenario, year: int) -> int:
+    base = scenario.meta.base_year
+    if not base < year <= base + 100:
+        raise YanglaoError(f"--year {year}: expected a year after the base year {base} "
+                           f"(up to {base + 100})")
+    return year - base
+
+
+def _death_grants(d: dict[str, np.ndarray], t: int) -> np.ndarray:
+    """Funeral grants and survivors' lump sums of year index ``t`` (B,) [万元]."""
+    grants = d["funeral_grant_expenditure"][:, t]
+    if "survivors_lump_sum_expenditure" in d:
+        grants = grants + d["survivors_lump_sum_expenditure"][:, t]
+    return grants
+
+
+def lines_from(result: Projection, t: int) -> dict[str, dict[str, np.ndarray]]:
+    """Budget lines of year index ``t`` for every batch row: {fund: {line: (B,)}}."""
+    out: dict[str, dict[str, np.ndarray]] = {}
+    for fund, d in result.funds.items():
+        subsidy = d["subsidy_income"][:, t]
+        lines = {
+            "contribution_income": d["contribution_income"][:, t],
+            "interest_income": d["interest_income"][:, t],
+            "subsidy_income": subsidy,
+            "other_income": d["other_income"][:, t],
+            "transfer_income": np.zeros_like(subsidy),
+            "total_income": d["total_income"][:, t],
+            # the fund accounts' lines: grants at death (丧葬抚恤补助) and pensions, with the
+            # refunds of account balances at death among the pensions paid out of accounts
+            "pension_expenditure": d["benefit_expenditure"][:, t] - _death_grants(d, t),
+            "funeral_grant_expenditure": _death_grants(d, t),
+            "transfer_expenditure": np.zeros_like(subsidy),
+            "other_expenditure": d["other_expenditure"][:, t],
+            "total_expenditure": d["total_expenditure"][:, t],
+            "balance": d["balance"][:, t],
+            "reserve_end": d["reserve_end"][:, t],
+            "contributors": d["contributors"][:, t],
+            "beneficiaries": d["beneficiaries"][:, t],
+        }
+        lines.update(_subsidy_by_level(result, fund, t))
+        out[fund] = lines
+    return out
+
+
+def _subsidy_by_level(result: Projection, fund: str, t: int) -> dict[str, np.ndarray]:
+    d = result.funds[fund]
+    paid = d["subsidy_income"][:, t]
+    zero = np.zeros_like(paid)
+    if fund == "civil_service":
+        return {"subsidy_central": zero, "subsidy_region": zero, "subsidy_prefecture": zero,
+                "subsidy_county": paid.copy()}
+    due = np.stack([d[f"subsidy_due_{lv}"][:, t] for lv in GOVERNMENT_LEVELS], 1)
+    withheld, late = d["subsidy_withheld"][:, t], d["subsidy_late_payment"][:, t]
+    by_rule = paid + withheld - late
+    with np.errstate(divide="ignore", invalid="ignore"):
+        shares = np.where(due.sum(1, keepdims=True) > 0, due / due.sum(1, keepdims=True), 0.0)
+    shares[due.sum(1) <= 0, 3] = 1.0
+    by_level = by_rule[:, None] * shares
+    level = np.broadcast_to(result.basis.residents.arrears_level, paid.shape)
+    rows = np.arange(paid.size)
+    by_level[rows, level] += late - withheld
+    return {f"subsidy_{lv}": by_level[:, i] for i, lv in enumerate(GOVERNMENT_LEVELS)}
+
+
+def _with_combined(lines: dict[str, dict[str, np.ndarray]]) -> dict[str, dict[str, np.ndarray]]:
+    funds = list(lines)
+    out = dict(lines)
+    out["combined"] = {k: sum(lines[f][k] for f in funds) for k in LINE_KEYS}
+    return out
+
+
+def budget_lines(scenario: Scenario, year: int) -> dict[str, dict[str, float]]:
+    """Point budget [万元] of ``year`` per fund and ``combined``: {fund: {line: value}}."""
+    t = _year_index(scenario, year)
+    result = project_basis(build_basis(scenario, t))
+    lines = _with_combined(lines_from(result, t))
+    return {fund: {k: float(v[0]) for k, v in d.items()} for fund, d in lines.items()}
+
+
+# --------------------------------------------------------------------------------------------
+# uncertainty
+
+
+def model_errors(scenario: Scenario) -> dict[str, dict[str, float]]:
+    """Relative one-year model error per fund and line, from the scenario's own back-test."""
+    from model.analysis.backtest import backtest
+
+    try:
+        rows = backtest(scenario.history)
+    except YanglaoError:
+        return {}
+    return {fund: {r.line: abs(r.relative_error) for r in rows if r.fund == fund and r.relative_error is not None}
+            for fund in ("civil_service", "residents")}
+
+
+#: The back-test line whose error stands for each budget line.
+_ERROR_LINE = {"contribution_income": "contribution_income", "interest_income": "interest_income",
+               "other_income": "other_income", "pension_expenditure": "benefit_expenditure",
+               "funeral_grant_expenditure": "benefit_expenditure"}
+
+
+def _perturbed_basis(basis: Basis, result: Projection, paths: int, t_budget: int,
+                     rng: np.random.Generator) -> Basis:
+    """``paths`` copies of ``basis`` with drivers, small-population counts and arrears drawn."""
+    T = basis.years.size
+    cs, rs = basis.civil_service, basis.residents
+    if cs is not None:
+        d = result.funds["civil_service"]
+        growth = rng.normal(0.0, WAGE_GROWTH_SD, (paths, T))
+        growth[:, 0] = 0.0
+        wage_factor = np.cumprod(1 + growth, axis=1)
+        heads = d["actives"][0] + d["retirees"][0]  # (T, G, A)
+        expected_deaths = np.concatenate([np.zeros((1, 3)), (heads[:-1] * cs.death_prob[0, 1:]).sum(-1)])
+        expected_retire = np.concatenate([np.zeros((1, 3)), (d["actives"][0][:-1] * cs.retirement_hazard[0, 1:]).sum(-1)])
+        expected_exits = d["exits"][0]
+        cs = replace(
+            cs,
+            salary_level_yuan=cs.salary_level_yuan * wage_factor,
+            base_floor_yuan=cs.base_floor_yuan * wage_factor,
+            base_cap_yuan=cs.base_cap_yuan * wage_factor,
+            interest_rate=_draw_rates(cs.interest_rate, paths, rng),
+            death_prob=np.minimum(cs.death_prob * _poisson_factor(expected_deaths, paths, rng)[..., None], 1.0),
+            retirement_hazard=np.minimum(
+                cs.retirement_hazard * _poisson_factor(expected_retire, paths, rng)[..., None], 1.0),
+            exit_rate=np.clip(cs.exit_rate * _poisson_factor(expected_exits[:, None], paths, rng)[..., 0], 0, 1),
+        )
+    if rs is not None:
+        d = result.funds["residents"]
+        pop = d["population"][0]
+        expected_deaths = np.concatenate([np.zeros((1, 2)), (pop[:-1] * rs.death_prob[0, 1:]).sum(-1)])
+        arrears = rs.arrears_share * np.ones((paths, T))
+        withheld = rng.random(paths) < ARREARS_PROBABILITY
+        arrears[:, t_budget] = np.maximum(arrears[:, t_budget], np.where(withheld, 1.0, 0.0))
+        rs = replace(
+            rs,
+            interest_rate=_draw_rates(rs.interest_rate, paths, rng),
+            death_prob=np.minimum(rs.death_prob * _poisson_factor(expected_deaths, paths, rng)[..., None], 1.0),
+            uptake=rs.uptake * _poisson_factor(d["new_beneficiaries"][0, -1:], paths, rng)[:, 0],
+            arrears_share=arrears,
+            # the drawn arrears are the county's, unless the scenario already names a level
+            arrears_level=rs.arrears_level if rs.arrears_share.max() > 0
+            else np.array([GOVERNMENT_LEVELS.index("county")]),
+        )
+    return replace(basis, civil_service=cs, residents=rs)
+
+
+def _poisson_factor(expected: np.ndarray, paths: int, rng: np.random.Generator) -> np.ndarray:
+    """Multipliers (paths, *expected.shape) ~ N(1, 1/√expected): a count's Poisson spread."""
+    with np.errstate(divide="ignore"):
+        sd = np.where(expected > 0, 1 / np.sqrt(np.maximum(expected, 1e-12)), 0.0)
+    return np.maximum(1 + rng.standard_normal((paths,) + expected.shape) * sd, 0.0)
+
+
+def _draw_rates(rates: np.ndarray, paths: int, rng: np.random.Generator) -> np.ndarray:
+    noise = rng.normal(0.0, INTEREST_RATE_SD, (paths, rates.shape[-1]))
+    noise[:, 0] = 0.0
+    return np.maximum(rates + noise, 0.0)
+
+
+def simulate_budget_year(scenario: Scenario, year: int, paths: int = 2000,
+                         seed: int = 0) -> dict[str, dict[str, np.ndarray]]:
+    """Simulated outturns of ``year`` [万元]: {fund or combined: {line: (paths,)}}."""
+    t = _year_index(scenario, year)
+    basis = build_basis(scenario, t)
+    det = project_basis(basis)
+    rng = np.random.default_rng(seed)
+    sim = project_basis(_perturbed_basis(basis, det, paths, t, rng), keep_members=False)
+    lines = lines_from(sim, t)
+    errors = model_errors(scenario)
+    subsidy_rules = {"civil_service": basis.civil_service, "residents": basis.residents}
+    for fund, d in lines.items():
+        fund_errors = errors.get(fund, {})
+        delta = np.zeros(paths)
+        for line, source in _ERROR_LINE.items():
+            sd = fund_errors.get(source, DEFAULT_MODEL_ERROR)
+            moved = d[line] * (1 + rng.normal(0.0, sd, paths))
+            change = moved - d[line]
+            delta += -change if line.endswith("expenditure") else change
+            d[line] = moved
+        part = subsidy_rules[fund]
+        fill_gap = np.broadcast_to(part.subsidy_rule == 0, (paths,))
+        # Under fill_gap the subsidy fills the new gap (never below zero); otherwise the reserve
+        # takes it.
+        extra = np.where(fill_gap, np.maximum(d["subsidy_income"] - delta, 0.0) - d["subsidy_income"], 0.0)
+        d["subsidy_income"] = d["subsidy_income"] + extra
+        if fund == "civil_service":
+            d["subsidy_county"] = d["subsidy_income"].copy()
+        else:
+            d["subsidy_county"] = d["subsidy_county"] + extra
+        d["total_income"] = (d["contribution_income"] + d["interest_income"] + d["subsidy_income"]
+                             + d["other_income"] + d["transfer_income"])
+        d["total_expenditure"] = (d["pension_expenditure"] + d["funeral_grant_expenditure"]
+                                  + d["transfer_expenditure"] + d["other_expenditure"])
+        new_balance = d["total_income"] - d["total_expenditure"]
+        d["reserve_end"] = d["reserve_end"] + (new_balance - d["balance"])
+        d["balance"] = new_balance
+    return _with_combined(lines)
+
+
+def band_probability(samples: np.ndarray, budget: float, band: tuple[float, float] = BAND) -> float:
+    """Share of ``samples`` within ``band`` × ``budget`` (0 or 1 for a line without spread).
+
+    >>> band_probability(np.array([95.0, 100.0, 105.0]), 100.0)
+    1.0
+    >>> band_probability(np.array([80.0, 80.0]), 100.0)
+    0.0
+    """
+    if budget <= 0:
+        return float("nan")
+    lo, hi = band[0] * budget, band[1] * budget
+    return float(np.mean((samples >= lo - 1e-9) & (samples <= hi + 1e-9)))
+
+
+def best_budget(samples: np.ndarray, point: float, band: tuple[float, float] = BAND) -> float:
+    """The budget figure whose band catches most of the samples (nearest the point on ties)."""
+    if point <= 0 or np.ptp(samples) == 0:
+        return point
+    s = np.sort(samples)
+    candidates = np.linspace(max(s[0] / band[1], 1e-9), s[-1] / band[0], 801)
+    candidates = np.append(candidates, point)
+    inside = np.searchsorted(s, candidates * band[1], "right") - np.searchsorted(s, candidates * band[0], "left")
+    best = inside.max()
+    tied = candidates[inside == best]
+    return float(tied[np.argmin(np.abs(tied - point))])
+
+
+@dataclass
+class BudgetLine:
+    fund: str
+    key: str
+    zh: str
+    en: str
+    kind: str
+    budget: float
+    low: float
+    high: float
+    band_probability: float | None
+    best_budget: float | None
+
+    @property
+    def flagged(self) -> bool:
+        return self.band_probability is not None and self.band_probability < UNLIKELY_BELOW
+
+
+@dataclass
+class Budget:
+    scenario: Scenario
+    year: int
+    paths: int
+    lines: list[BudgetLine]
+    targets: list[dict[str, Any]] = field(default_factory=list)
+
+
+def simulation_budget_year(scenario: Scenario, year: int, paths: int, seed: int) -> dict[str, dict[str, np.ndarray]]:
+    """Outturns of ``year`` from the Monte Carlo of ``model.analysis.simulate`` (fitted drivers, mortality
+    trend, small-population counts). Lines the simulation does not draw separately keep their
+    point value; totals, balance and the subsidy split are recomputed so the identities hold."""
+    from model.analysis.simulate import simulate
+
+    t = _year_index(scenario, year)
+    point = budget_lines(scenario, year)
+    sim = simulate(scenario, paths=paths, seed=seed, years=t)
+    out: dict[str, dict[str, np.ndarray]] = {}
+    for fund, series in sim.funds.items():
+        p = point[fund]
+        d = {k: np.full(paths, p[k]) for k in LINE_KEYS}
+        for key in ("contribution_income", "interest_income", "subsidy_income", "reserve_end",
+                    "contributors", "beneficiaries"):
+            d[key] = series[key][:, t].copy()
+        spending = series["total_expenditure"][:, t]
+        d["pension_expenditure"] = spending - p["funeral_grant_expenditure"] - p["other_expenditure"] - p["transfer_expenditure"]
+        d["total_expenditure"] = spending
+        d["total_income"] = d["contribution_income"] + d["interest_income"] + d["subsidy_income"] + d["other_income"] + d["transfer_income"]
+        d["balance"] = d["total_income"] - d["total_expenditure"]
+        # the subsidy keeps the point budget's split between levels of government
+        for lv in GOVERNMENT_LEVELS:
+            share = p[f"subsidy_{lv}"] / p["subsidy_income"] if p["subsidy_income"] else (lv == "county")
+            d[f"subsidy_{lv}"] = d["subsidy_income"] * share
+        out[fund] = d
+    return _with_combined(out)
+
+
+def make_budget(scenario: Scenario, year: int, paths: int = 2000, seed: int = 0,
+                intervals: str = "budget") -> Budget:
+    """Budget lines with intervals and band probabilities, and the performance-target table.
+
+    ``intervals="budget"`` draws the outturn as described in this module; ``"simulation"`` takes
+    it from the Monte Carlo of ``model.analysis.simulate`` (``yanglao budget --intervals simulation``).
+    """
+    point = budget_lines(scenario, year)
+    if intervals == "simulation":
+        samples = simulation_budget_year(scenario, year, paths, seed)
+    elif intervals == "budget":
+        samples = simulate_budget_year(scenario, year, paths, seed)
+    else:
+        raise YanglaoError(f"--intervals: expected 'budget' or 'simulation', got {intervals!r}")
+    lines = []
+    for fund, values in point.items():
+        for key, zh, en, kind in LINES:
+            x = samples[fund][key]
+            v = values[key]
+            banded = kind in ("income", "expenditure") and v > 0
+            lines.append(BudgetLine(
+                fund, key, zh, en, kind, v, float(np.quantile(x, 0.05)), float(np.quantile(x, 0.95)),
+                band_probability(x, v) if banded else None, best_budget(x, v) if banded else None))
+    return Budget(scenario, year, paths, lines, _targets(scenario, point, samples))
+
+
+def _targets(scenario: Scenario, point, samples) -> list[dict[str, Any]]:
+    """The performance-target table in the report's form, with each target's projected value."""
+    out = []
+    for fund in ("civil_service", "residents"):
+        if fund not in point:
+            continue
+        stated = getattr(scenario.base_year, fund).targets
+        low = stated.get("expenditure_completion_low")
+        high = stated.get("expenditure_completion_high")
+        band = ((low.value if low else 90) / 100, (high.value if high else 110) / 100)
+        exp = samples[fund]["total_expenditure"]
+        inc = samples[fund]["total_income"]
+        rows = [
+            ("产出", "数量指标", "保障领取待遇人数", "people paid", "人", None,
+             point[fund]["beneficiaries"]),
+            ("产出", "质量指标", "按标准足额保障参保人员待遇支出", "benefits paid in full to standard", "%",
+             stated.get("benefits_paid_in_full"), 100.0),
+            ("产出", "质量指标", "基金支出预算完成率在区间内的概率", "probability expenditure execution is in the band",
+             "%", None, 100 * band_probability(exp, point[fund]["total_expenditure"], band)),
+            ("产出", "质量指标", "基金收入预算完成率在区间内的概率", "probability income execution is in the band",
+             "%", None, 100 * band_probability(inc, point[fund]["total_income"], band)),
+            ("产出", "时效指标", "年末可支付月数", "months of payouts held at year end", "月", None,
+             12 * point[fund]["reserve_end"] / point[fund]["total_expenditure"]
+             if point[fund]["total_expenditure"] else None),
+            ("效益", "社会效益指标", "基金使用符合政策规定", "fund used as policy requires", "%",
+             stated.get("compliant_use"), None),
+            ("效益", "社会效益指标", "上访率", "petition rate", "%", stated.get("petition_rate"), None),
+            ("满意度", "服务对象满意度指标", "参保人员满意度", "satisfaction of members", "%",
+             stated.get("satisfaction"), None),
+        ]
+        for level1, level2, zh, en, unit, target, projected in rows:
+            target_text = ""
+            if target is not None:
+                sign = {"at_least": "≥", "at_most": "≤"}.get(target.bound, "=")
+                target_text = f"{sign}{target.value:g}{target.unit if target.unit != '%' else '%'}"
+            if zh.startswith("基金支出预算完成率"):
+                target_text = f"{100 * band[0]:g}%–{100 * band[1]:g}%"
+            out.append({"fund": fund, "level1": level1, "level2": level2, "indicator_zh": zh,
+                        "indicator_en": en, "unit": unit, "target": target_text,
+                        "projected": projected,
+                        "note": "" if projected is not None else "not modelled: target carried from the base year"})
+    return out
+
+
+def budget_rows(b: Budget, lang: str = "en") -> list[dict[str, Any]]:
+    """``budget.csv``: one row per fund (and combined) × line."""
+    return [{"fund": x.fund, "line": x.key, "label": (x.zh if lang == "zh" else x.en).strip(),
+             "budget": x.budget, "low_5pct_given_scenario": x.low, "high_95pct_given_scenario": x.high,
+             "band_probability": x.band_probability, "best_budget_for_band": x.best_budget,
+             "flag": "unlikely" if x.flagged else ""} for x in b.lines]
+
+
+def format_budget(b: Budget, lang: str = "zh") -> str:
+    """Terminal tables: budget lines with intervals and band probabilities, then the targets."""
+    from model.engine.axes import FUND_LABELS
+    from model.output.report import display_width
+
+    zh = lang == "zh"
+    names = {**{f: FUND_LABELS[f][lang] for f in FUND_LABELS}, "combined": "两项基金合计" if zh else "both funds"}
+    lines = [(f"{b.year}年预算（万元）；区间为情景假设下的模拟区间（5%–95%），概率为执行率落在90%–110%的"
+              f"模拟占比（{b.paths}次模拟，均以情景假设为条件）"
+              if zh else f"Budget {b.year} (万元); ranges are simulated 5–95% ranges, conditional on the "
+              f"scenario's assumptions; probability that execution lands in 90%–110% "
+              f"({b.paths} simulated outturns, on the same condition)")]
+    head = ("项目", "预算", "区间下限", "区间上限", "落入区间概率", "最优预算", "") if zh else \
+        ("line", "budget", "low", "high", "P(in band)", "best budget", "")
+    for fund in dict.fromkeys(x.fund for x in b.lines):
+        lines.append("")
+        lines.append(names[fund])
+        rows = [head]
+        for x in (x for x in b.lines if x.fund == fund):
+            digits = 0 if x.kind == "people" else 2
+            # + 0.0 turns a negative zero into zero
+            rows.append(((x.zh if zh else x.en), f"{x.budget + 0.0:,.{digits}f}", f"{x.low + 0.0:,.{digits}f}",
+                         f"{x.high + 0.0:,.{digits}f}",
+                         "" if x.band_probability is None else f"{100 * x.band_probability:.1f}%",
+                         "" if x.best_budget is None else f"{x.best_budget:,.2f}",
+                         ("⚠ 不大可能" if zh else "⚠ unlikely") if x.flagged else ""))
+        widths = [max(display_width(r[i]) for r in rows) for i in range(len(head))]
+        for r in rows:
+            lines.append("  " + "  ".join(c + " " * (widths[i] - display_width(c)) if i in (0, 6)
+                                          else " " * (widths[i] - display_width(c)) + c for i, c in enumerate(r)))
+    lines.append("")
+    lines.append("绩效目标" if zh else "Performance targets")
+    for t in b.targets:
+        proj = "" if t["projected"] is None else (f"{t['projected']:,.0f}" if t["unit"] == "人"
+                                                 else f"{t['projected']:.1f}")
+        label = t["indicator_zh"] if zh else t["indicator_en"]
+        lines.append(f"  {names[t['fund']]} | {label}: {t['target'] or '–'} | "
+                     f"{'预测' if zh else 'projected'} {proj or '–'} {t['unit'] if proj else ''}")
+    return "\n".join(lines)
+

@@ -1,0 +1,207 @@
+"""Scenarios side by side: one batched projection, headline metrics, differences from the first.
+
+All scenarios are calibrated separately (each keeps its base year as observed) and stacked on
+the engine's leading axis, so a comparison is one engine call. Metrics per fund and scenario:
+
+* depletion year under the scenario's subsidy rule, and with no subsidy after the base year;
+* subsidy need (what ``fill_gap`` would pay) over 5, 10 and 20 years, its present value over 10
+  years, and the subsidy paid under the rule over the same years;
+* year-end reserve and dependency ratio in chosen years;
+* for the civil-service fund the cost rate, expenditure / contribution base, against the total
+  contribution rate (employer + individual) in chosen years.
+
+Money in 万元; differences are scenario minus the first scenario.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from model.engine.axes import FUND_LABELS
+from model.engine.basis import build_basis, stack_bases
+from model.errors import YanglaoError
+from model.engine.project import project_basis
+from model.output.report import display_width
+from model.engine.results import HEADLINE_HORIZONS, Projection
+from model.scenario.schema import Scenario
+
+#: Years after the base year at which reserves, ratios and cost rates are shown by default.
+DEFAULT_OFFSETS = (5, 10, 20)
+
+
+@dataclass(frozen=True)
+class Metric:
+    """One headline figure: name, labels, unit and how to read it off a projection."""
+
+    name: str
+    zh: str
+    en: str
+    unit: str
+
+
+@dataclass
+class Comparison:
+    scenarios: list[Scenario]
+    projection: Projection
+    years_shown: tuple[int, ...]
+    table: dict[str, list[dict[str, Any]]] = field(default_factory=dict)  # fund -> rows
+
+    @property
+    def ids(self) -> list[str]:
+        return [s.meta.id for s in self.scenarios]
+
+    def titles(self, lang: str = "en") -> list[str]:
+        return [getattr(s.meta.title, lang) for s in self.scenarios]
+
+    def short_names(self, lang: str = "en") -> list[str]:
+        """Column names: 'baseline' (基准) for the first, others by id less the first's id."""
+        first = self.ids[0]
+        names = ["基准" if lang == "zh" else "baseline"]
+        for sid in self.ids[1:]:
+            names.append(sid[len(first) + 1:] if sid.startswith(first + "-") else sid)
+        return names
+
+
+def run_batched(scenarios: list[Scenario], years: int | None = None) -> Projection:
+    """Calibrate each scenario, stack them, and project all in one engine call."""
+    bases = [build_basis(s, years) for s in scenarios]
+    try:
+        stacked = stack_bases(bases)
+    except YanglaoError as err:
+        raise YanglaoError(f"these scenarios cannot be compared: {err}") from None
+    result = project_basis(stacked, scenario=scenarios[0], keep_members=False)
+    result.checks(raise_on_failure=True)
+    return result
+
+
+def compare(scenarios: list[Scenario], years: int | None = None,
+            at_years: tuple[int, ...] | None = None) -> Comparison:
+    """Project ``scenarios`` together and tabulate their headline metrics per fund."""
+    if not scenarios:
+        raise YanglaoError("nothing to compare: give at least one scenario")
+    base_years = {s.meta.base_year for s in scenarios}
+    if len(base_years) > 1:
+        raise YanglaoError(f"scenarios have different base years {sorted(base_years)}; "
+                           "expected one base year for a comparison")
+    result = run_batched(scenarios, years)
+    yrs = result.years
+    if at_years is None:
+        at_years = tuple(int(yrs[0] + k) for k in DEFAULT_OFFSETS if yrs[0] + k <= yrs[-1])
+    missing = [y for y in at_years if y not in yrs]
+    if missing:
+        raise YanglaoError(f"years {missing} are outside the projection {yrs[0]}–{yrs[-1]}")
+    comparison = Comparison(list(scenarios), result, tuple(at_years))
+    for fund in result.funds:
+        comparison.table[fund] = _fund_rows(result, fund, len(scenarios), at_years)
+    return comparison
+
+
+def metrics_for(fund: str, at_years: tuple[int, ...]) -> list[Metric]:
+    out = [
+        Metric("depletion_year", "基金耗尽年份(按补贴规则)", "depletion year (under the subsidy rule)", "年"),
+        Metric("depletion_year_without_subsidy", "基金耗尽年份(无财政补贴)", "depletion year with no subsidy", "年"),
+    ]
+    for n in HEADLINE_HORIZONS:
+        out.append(Metric(f"subsidy_need_{n}y", f"{n}年财政补贴需求", f"subsidy need over {n} years", "万元"))
+    out.append(Metric("subsidy_need_10y_pv", "10年补贴需求现值", "present value of the 10-year subsidy need", "万元"))
+    for n in HEADLINE_HORIZONS:
+        out.append(Metric(f"subsidy_paid_{n}y", f"{n}年财政补贴(按规则)", f"subsidy paid over {n} years", "万元"))
+    for y in at_years:
+        out.append(Metric(f"reserve_end_{y}", f"{y}年末滚存结余", f"reserve at the end of {y}", "万元"))
+        out.append(Metric(f"dependency_ratio_{y}", f"{y}年抚养比", f"dependency ratio {y}", "/1"))
+        if fund == "civil_service":
+            out.append(Metric(f"cost_rate_{y}", f"{y}年成本费率(支出/缴费基数)", f"cost rate {y} (expenditure / contribution base)", "/1"))
+            out.append(Metric(f"contribution_rate_{y}", f"{y}年缴费率合计", f"contribution rate {y} (employer + individual)", "/1"))
+    return out
+
+
+def _fund_rows(result: Projection, fund: str, n: int, at_years: tuple[int, ...]) -> list[dict[str, Any]]:
+    d = result.funds[fund]
+    yrs = result.years
+    part = getattr(result.basis, fund)
+    values: dict[str, list[float | None]] = {}
+    for b in range(n):
+        s = result.summary(b)[fund]
+        for key in ("depletion_year", "depletion_year_without_subsidy", "subsidy_need_10y_pv",
+                    *(f"subsidy_need_{k}y" for k in HEADLINE_HORIZONS),
+                    *(f"subsidy_paid_{k}y" for k in HEADLINE_HORIZONS)):
+            values.setdefault(key, []).append(s[key])
+        for y in at_years:
+            t = int(np.nonzero(yrs == y)[0][0])
+            values.setdefault(f"reserve_end_{y}", []).append(float(d["reserve_end"][b, t]))
+            with np.errstate(divide="ignore", invalid="ignore"):
+                dep = d["contributors"][b, t] / d["beneficiaries"][b, t]
+            values.setdefault(f"dependency_ratio_{y}", []).append(float(dep))
+            if fund == "civil_service":
+                base = d["contribution_base"][b, t]
+                values.setdefault(f"cost_rate_{y}", []).append(
+                    float(d["total_expenditure"][b, t] / base) if base > 0 else None)
+                er = part.contribution_rate_employer[min(b, part.contribution_rate_employer.shape[0] - 1), t]
+                ee = part.contribution_rate_individual[min(b, part.contribution_rate_individual.shape[0] - 1), t]
+                values.setdefault(f"contribution_rate_{y}", []).append(float(er + ee))
+    rows = []
+    for m in metrics_for(fund, at_years):
+        vals = values[m.name]
+        first = vals[0]
+        diffs = [None if (v is None or first is None) else v - first for v in vals]
+        rows.append({"metric": m, "values": vals, "differences": diffs})
+    return rows
+
+
+def comparison_long_rows(c: Comparison, lang: str = "en") -> list[dict[str, Any]]:
+    """``compare.csv``: one row per fund × metric × scenario."""
+    out = []
+    for fund, rows in c.table.items():
+        for row in rows:
+            m = row["metric"]
+            for sid, title, v, dv in zip(c.ids, c.titles(lang), row["values"], row["differences"], strict=True):
+                out.append({"fund": fund, "metric": m.name, "label": getattr(m, lang), "unit": m.unit,
+                            "scenario": sid, "title": title, "value": v, "difference_from_first": dv})
+    return out
+
+
+def format_comparison(c: Comparison, lang: str = "en") -> str:
+    """Terminal table per fund: metrics down, scenarios across; each cell after the first
+    column also shows its difference from the first scenario in brackets."""
+    names = c.short_names(lang)
+    lines = []
+    for i, (name, title) in enumerate(zip(names, c.titles(lang), strict=True)):
+        lines.append(f"  [{i}] {name}: {title}")
+    lines.append("")
+    for fund, rows in c.table.items():
+        unit_note = "万元" if lang == "zh" else "money in 万元"
+        diff_note = "括号内为与基准之差" if lang == "zh" else "(Δ from the first scenario in brackets)"
+        lines.append(f"{FUND_LABELS[fund][lang]} — {unit_note}; {diff_note}")
+        header = ["", *names]
+        body = []
+        for row in rows:
+            m = row["metric"]
+            cells = [getattr(m, lang), _fmt(row["values"][0], m.unit)]
+            for v, d in zip(row["values"][1:], row["differences"][1:], strict=True):
+                cells.append(f"{_fmt(v, m.unit)} ({_fmt(d, m.unit, signed=True)})" if d is not None
+                             else _fmt(v, m.unit))
+            body.append(cells)
+        widths = [max(display_width(str(h)), *(display_width(r[i]) for r in body)) for i, h in enumerate(header)]
+        lines.append("  ".join(_pad(h, widths[i], i == 0) for i, h in enumerate(header)))
+        for r in body:
+            lines.append("  ".join(_pad(x, widths[i], i == 0) for i, x in enumerate(r)))
+        lines.append("")
+    return "\n".join(lines)
+
+
+def _pad(text: str, width: int, left: bool) -> str:
+    fill = " " * max(width - display_width(text), 0)
+    return text + fill if left else fill + text
+
+
+def _fmt(v: float | None, unit: str, signed: bool = False) -> str:
+    if v is None or (isinstance(v, float) and np.isnan(v)):
+        return "–" if not signed else "–"
+    if unit == "年":
+        return f"{v:+.0f}" if signed else f"{v:.0f}"
+    if unit == "/1":
+        return f"{v:+.3f}" if signed else f"{v:.3f}"
+    return f"{v:+,.2f}" if signed else f"{v:,.2f}"

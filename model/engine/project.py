@@ -1,0 +1,545 @@
+"""The projection: the only yearly loop.
+
+Order of events inside a projection year ``t`` (written down once, here):
+
+1. **Opening stock** — the members at the end of year ``t-1`` by group and completed age.
+2. **Deaths** — each member dies with the year's death probability at their age.
+3. **Other exits** — active civil-service members leave public employment (transfers, quits).
+4. **Retirements** — surviving active members who reach their statutory age in year ``t``
+   retire (the 2025 reform makes this a share of a birth-year cohort); residents reaching the
+   pension age start drawing at the stated take-up.
+5. **Indexation** — pensions in payment at the start of the year rise by the year's indexation;
+   new pensions are set by the benefit formula and are not indexed in their first year.
+6. **Ageing** — everyone moves up one year of age; the top age (100+) keeps its survivors.
+7. **New entrants** — new civil-service hires at their entry ages (headcount rule); births and
+   net migration in the county population.
+8. **Closing stock** — the members at the end of year ``t``.
+9. **Cash flows** — with mid-year timing: those who retire, start drawing, join, leave or die
+   during the year are paid, or contribute, for half of it; everyone else for the whole year.
+   Pensions in payment are the indexed opening stock less half a year of those who die plus
+   half a year of new awards; contributions are on the closing members less half of the
+   entrants plus half of the leavers; residents contribute as the year-end population at
+   contribution ages. Funeral grants, survivors' lump sums and refunds of account balances at
+   the year's deaths.
+10. **Fund** — interest on the opening reserve, the subsidy by rule, the reserve rolled forward.
+
+Only the members carry from one year to the next, so the loop runs steps 1–8 and records, for
+each year, the sums that step 9 needs; steps 9 and 10 then run over (batch, year) arrays at
+once (the fund's loop holds only what depends on the reserve, ``model.engine.fund.roll_forward``).
+
+The base year (index 0) is not projected: its stock is the base-year stock. Its flows are read
+off that stock with the timing above (those at their statutory age retired during the year;
+deaths at the year's rates; contributions on the year-end members, since the year's entrants and
+leavers are not known) and its cash flows come from the same functions with calibrated levels,
+which reproduces the report.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from model.engine import fund as fundlib
+from model.engine.axes import FloatArray
+from model.engine.basis import GOVERNMENT_LEVELS, HEADCOUNT_RULES, Basis, CivilServiceBasis, ResidentsBasis, build_basis
+from model.engine.demography import age_one_year
+from model.engine.results import Projection
+from model.scenario.schema import Scenario
+from model.units import MONTHS_PER_YEAR, YUAN_PER_WAN
+
+
+def project(scenario: Scenario, years: int | None = None, check: bool = True) -> Projection:
+    """Calibrate and project one scenario; run the identity checks on the result."""
+    basis = build_basis(scenario, years)
+    result = project_basis(basis, scenario=scenario)
+    if check:
+        result.checks(raise_on_failure=True)
+    return result
+
+
+def project_basis(basis: Basis, scenario: Scenario | None = None, keep_members: bool = True,
+                  keep_vintages: bool = False) -> Projection:
+    """Run the yearly loop over a (possibly batched) basis.
+
+    ``keep_members`` keeps the member arrays by group and age (B, T, G, A); ``keep_vintages``
+    also keeps the civil-service pensions paid each year by year of retirement,
+    ``pension_by_vintage`` (B, T_vintage, T) [万元], vintage 0 being the base-year stock.
+    """
+    B, T = basis.batch_size, basis.years.size
+    out: dict[str, dict[str, FloatArray]] = {}
+    if basis.civil_service is not None:
+        out["civil_service"] = _run_civil_service(basis.civil_service, B, T, keep_members, keep_vintages)
+    if basis.residents is not None:
+        out["residents"] = _run_residents(basis.residents, B, T, keep_members)
+    return Projection(years=basis.years, funds=out, basis=basis, scenario=scenario)
+
+
+# --------------------------------------------------------------------------------------------
+# civil-service fund
+
+
+def _headcount_weights(rule: np.ndarray, B: int) -> dict[str, FloatArray]:
+    """One-hot weights (B,) of each row's headcount rule by the rule's name."""
+    codes = np.broadcast_to(rule, (B,))
+    return {name: (codes == code).astype(float) for code, name in enumerate(HEADCOUNT_RULES)}
+
+
+def new_hires(opening: FloatArray, before_hiring: FloatArray, hiring: dict[str, FloatArray],
+              b: CivilServiceBasis, t: int) -> FloatArray:
+    """Civil-service hires of year ``t`` (B,) by the headcount rule.
+
+    constant: keep the opening headcount; growth: grow it; path: reach the stated count;
+    replacement: hire a ratio of this year's leavers. Hiring never goes below zero, and a frozen
+    year hires nobody. ``hiring`` is :func:`_headcount_weights` of the rows' rules.
+    """
+    target = (hiring["constant"] * opening + hiring["growth"] * opening * (1 + b.headcount_growth[:, t])
+              + hiring["path"] * b.headcount_path[:, t])
+    leavers = opening - before_hiring
+    replacing = hiring["replacement"]
+    hires = replacing * leavers * b.replacement_ratio[:, t] + (1 - replacing) * np.maximum(
+        target - before_hiring, 0.0)
+    return hires * (1.0 - b.hiring_frozen[:, t])
+
+
+def civil_service_step(
+    actives: FloatArray, retirees: FloatArray, pension_mass: FloatArray,
+    totals: tuple[FloatArray, FloatArray, FloatArray], b: CivilServiceBasis, t: int,
+    hiring: dict[str, FloatArray],
+) -> dict[str, FloatArray]:
+    """One year of members for the civil-service fund (steps 1–8), and what they are paid.
+
+    Arrays (B, G, A); ``totals`` are the sums (B,) of the three opening arrays, carried from
+    year to year so that only the sums that need the age detail are taken. ``hiring`` is
+    :func:`_headcount_weights` of the rows' headcount rules. Pensions are paid with mid-year
+    timing: the indexed opening stock for the whole year less half a year of those who die,
+    plus half a year of the year's new awards."""
+    opening_active, opening_retired, opening_pension = totals
+    q = b.death_prob[:, t]
+    exit_rate = b.exit_rate[:, t]
+    growth = 1 + b.indexation[:, t]
+    deaths_active = actives * q
+    after_deaths = actives - deaths_active
+    exits = after_deaths * exit_rate[:, None, None]
+    after_exits = after_deaths - exits
+    retirements = after_exits * b.retirement_hazard[:, t]
+    deaths_retired = retirees * q
+    indexed = pension_mass * growth[:, None, None]
+    death_mass = indexed * q  # [yuan/month] of those who die in the year
+    new_mass = retirements * b.new_pension_monthly_yuan[:, t]
+    # the four arrays that move up one year of age, aged in one call
+    moving = np.empty((4,) + actives.shape)
+    np.subtract(after_exits, retirements, out=moving[0])  # staying
+    np.add(retirees - deaths_retired, retirements, out=moving[1])  # retirees
+    np.add(indexed - death_mass, new_mass, out=moving[2])  # pensions in payment
+    np.add(deaths_active + exits, retirements, out=moving[3])  # leavers, for the exposure
+    staying, retirees_next, pension_next, leavers = age_one_year(moving)
+
+    deaths_total = deaths_active.sum((1, 2))
+    exits_total = (opening_active - deaths_total) * exit_rate
+    retirements_total = retirements.sum((1, 2))
+    deaths_retired_total = deaths_retired.sum((1, 2))
+    death_mass_total = death_mass.sum((1, 2))
+    new_mass_total = new_mass.sum((1, 2))
+    staying_total = opening_active - deaths_total - exits_total - retirements_total
+    indexed_total = opening_pension * growth
+
+    hires = new_hires(opening_active, staying_total, hiring, b, t)
+    entrants = hires[:, None, None] * b.entrant_profile
+    closing = staying + entrants
+    return {
+        "actives": closing,
+        "retirees": retirees_next,
+        "pension_mass": pension_next,
+        "retirements_by_age": retirements,
+        "totals": (staying_total + hires, opening_retired - deaths_retired_total + retirements_total,
+                   indexed_total - death_mass_total + new_mass_total),
+        # members exposed to contributions: leavers and entrants for half of the year
+        "exposed": closing - 0.5 * entrants + 0.5 * leavers,
+        "pensions_paid_monthly": indexed_total - 0.5 * death_mass_total + 0.5 * new_mass_total,
+        "death_mass": death_mass_total,
+        "new_award_mass": new_mass_total,
+        "final_base_mass": (retirements * b.final_base_yuan[:, t]).sum((1, 2)),
+        "account_refunds": (deaths_active * b.account_balance_open_yuan[:, t, None, :]).sum((1, 2))
+        / YUAN_PER_WAN,
+        "deaths_active": deaths_total,
+        "deaths_retired": deaths_retired_total,
+        "exits": exits_total,
+        "retirements": retirements_total,
+        "entrants": hires,
+    }
+
+
+def civil_service_base_year(actives: FloatArray, retirees: FloatArray, pension_mass: FloatArray,
+                            b: CivilServiceBasis) -> dict[str, FloatArray]:
+    """The base year's flows as :func:`civil_service_step` gives them for a projected year, from
+    the year-end stock: those at their statutory age retired during the year (their pensions are
+    the base year's new awards), deaths at the year's rates; contributions on the year-end
+    members (the year's entrants and leavers are not known)."""
+    q = b.death_prob[:, 0]
+    new_mass = (pension_mass * b.retired_in_base_year).sum((1, 2))
+    death_mass = (pension_mass * q).sum((1, 2))
+    deaths_active = actives * q
+    return {
+        "exposed": actives,
+        "pensions_paid_monthly": pension_mass.sum((1, 2)) - 0.5 * new_mass + 0.5 * death_mass,
+        "death_mass": death_mass,
+        "new_award_mass": new_mass,
+        "final_base_mass": np.broadcast_to(b.final_base_mass0, new_mass.shape).copy(),
+        "account_refunds": (deaths_active * b.account_balance_open_yuan[:, 0, None, :]).sum((1, 2))
+        / YUAN_PER_WAN,
+        "deaths_active": np.zeros(new_mass.shape),
+        "deaths_retired": (retirees * q).sum((1, 2)),
+        "exits": np.zeros(new_mass.shape),
+        "retirements": (retirees * b.retired_in_base_year).sum((1, 2)),
+        "entrants": np.zeros(new_mass.shape),
+    }
+
+
+def contribution_base_wan(exposed: FloatArray, b: CivilServiceBasis, t: int) -> FloatArray:
+    """The contribution base [万元] (B,) of the members exposed in year ``t`` (B, G, A): each at
+    the salary of their age, between the year's floor and cap."""
+    base = np.clip(
+        b.salary_level_yuan[:, t, None] * b.salary_scale,
+        b.base_floor_yuan[:, t, None],
+        b.base_cap_yuan[:, t, None],
+    )  # (B, A) contribution base per head, yuan/year
+    return (exposed * base[:, None, :]).sum((1, 2)) / YUAN_PER_WAN
+
+
+def civil_service_cash(d: dict[str, FloatArray], b: CivilServiceBasis) -> dict[str, FloatArray]:
+    """Cash flows [万元] (B, T) of every year (step 9) from what the loop recorded: contributions
+    on the members exposed in each year, pensions with mid-year timing, and the outflows at
+    death."""
+    shape = d["contribution_base"].shape
+    contribution_base = d["contribution_base"]
+    rate = (b.contribution_rate_employer + b.contribution_rate_individual) * b.collection_rate
+    pensions = d["pensions_paid_monthly"] * MONTHS_PER_YEAR / YUAN_PER_WAN
+    funeral = d["deaths_retired"] * b.funeral_grant_yuan / YUAN_PER_WAN
+    lump_sum = d["death_mass"] * b.survivors_lump_sum_months / YUAN_PER_WAN
+    refunds = d["account_refunds"]
+    return {
+        "contribution_base": contribution_base,
+        "contribution_income": contribution_base * rate,
+        "contribution_income_employer": contribution_base * b.contribution_rate_employer * b.collection_rate,
+        "pension_expenditure": pensions,
+        "funeral_grant_expenditure": funeral,
+        "survivors_lump_sum_expenditure": lump_sum,
+        "account_refund_expenditure": refunds,
+        "benefit_expenditure": pensions + funeral + lump_sum + refunds,
+        "other_income": b.other_income + np.zeros(shape),
+        "other_expenditure": b.other_expenditure + np.zeros(shape),
+    }
+
+
+def _run_civil_service(b: CivilServiceBasis, B: int, T: int, keep_members: bool,
+                       keep_vintages: bool = False) -> dict[str, FloatArray]:
+    actives = np.broadcast_to(b.actives0, (B,) + b.actives0.shape[1:]).copy()
+    retirees = np.broadcast_to(b.retirees0, actives.shape).copy()
+    pension = np.broadcast_to(b.pension_mass0, actives.shape).copy()
+    rec = _Recorder(B, T)
+    if keep_vintages:
+        # pension mass [yuan/month] by year of retirement (vintage 0: the base-year stock)
+        vintages = np.zeros((B, T) + actives.shape[1:])
+        vintages[:, 0] = pension
+        rec.data["pension_by_vintage"] = np.zeros((B, T, T))
+    if keep_members:
+        rec.members("actives", actives.shape[1:])
+        rec.members("retirees", actives.shape[1:])
+    hiring = _headcount_weights(b.headcount_rule, B)
+    totals = (actives.sum((1, 2)), retirees.sum((1, 2)), pension.sum((1, 2)))
+    # Steps 1–8 and what the cash flows need, year by year; only the members carry over.
+    for t in range(T):
+        opening_active, opening_retired = totals[0], totals[1]
+        if t == 0:
+            step = civil_service_base_year(actives, retirees, pension, b)
+            if keep_vintages:
+                rec.data["pension_by_vintage"][:, 0, 0] = step["pensions_paid_monthly"] * MONTHS_PER_YEAR / YUAN_PER_WAN
+        else:
+            step = civil_service_step(actives, retirees, pension, totals, b, t, hiring)
+            actives, retirees, pension = step["actives"], step["retirees"], step["pension_mass"]
+            totals = step.pop("totals")
+            if keep_vintages:
+                # each vintage's pensions paid this year, with the same mid-year timing
+                q = b.death_prob[:, t][:, None]
+                indexed = vintages * (1 + b.indexation[:, t])[:, None, None, None]
+                new = step["retirements_by_age"] * b.new_pension_monthly_yuan[:, t]
+                paid = (indexed * (1 - 0.5 * q)).sum((2, 3))
+                paid[:, t] += 0.5 * new.sum((1, 2))
+                rec.data["pension_by_vintage"][:, :, t] = paid * MONTHS_PER_YEAR / YUAN_PER_WAN
+                vintages = age_one_year(indexed * (1 - q))
+                vintages[:, t] = age_one_year(new)
+        rec.put(t, step, contribution_base=contribution_base_wan(step["exposed"], b, t),
+                contributors=totals[0], beneficiaries=totals[1],
+                contributors_start=opening_active, beneficiaries_start=opening_retired,
+                pension_mass=totals[2],
+                account_balance=np.einsum("bga,ba->b", actives, b.account_balance_end_yuan[:, t])
+                / YUAN_PER_WAN)
+        if keep_members:
+            rec.put_members(t, actives=actives, retirees=retirees)
+    d = rec.finish()
+    # Steps 9 and 10 over (B, T): cash flows, then the fund. The county pays the civil-service
+    # subsidy: arrears withhold a share of all of it.
+    cash = civil_service_cash(d, b)
+    money = _fund_years(b, cash, B, due=np.zeros((B, T)), withheld_fraction=b.arrears_share)
+    for name in ("pensions_paid_monthly", "death_mass", "account_refunds"):
+        del d[name]
+    d.update(cash)
+    d.update(money)
+    # Awards and pensions per head.
+    wage_prev = b.previous_average_wage_yuan
+    new_mass, base_mass = d.pop("new_award_mass"), d.pop("final_base_mass")
+    with np.errstate(divide="ignore", invalid="ignore"):
+        new_award = np.where(d["retirements"] > 0, new_mass / d["retirements"], np.nan)
+        in_payment = d.pop("pension_mass") / d["beneficiaries"]
+        d["new_award_mean_monthly_yuan"] = new_award
+        d["new_award_to_average_wage"] = new_award * MONTHS_PER_YEAR / wage_prev
+        d["pension_in_payment_mean_monthly_yuan"] = in_payment
+        d["pension_in_payment_to_average_wage"] = in_payment * MONTHS_PER_YEAR / wage_prev
+        d["replacement_rate"] = np.where(base_mass > 0, new_mass * MONTHS_PER_YEAR / base_mass, np.nan)
+    return d
+
+
+# --------------------------------------------------------------------------------------------
+# county population and residents' fund
+
+
+def residents_step(
+    population: FloatArray, beneficiaries: FloatArray, account_mass: FloatArray,
+    totals: tuple[FloatArray, FloatArray, FloatArray], b: ResidentsBasis, t: int,
+) -> dict[str, FloatArray]:
+    """One year of the county population and the residents' fund members (steps 1–8); those
+    who reach the pension age and those who die are paid for half of the year. ``totals`` are
+    the sums (B,) of the three opening arrays, carried from year to year."""
+    total, beneficiaries_total, account_total = totals
+    q = b.death_prob[:, t]
+    deaths = population * q
+    survivors = population - deaths
+    migration = (b.net_migration_rate[:, t] * total)[:, None, None] * b.migration_profile
+    # Emigration cannot take more people than there are at an age.
+    migration = np.maximum(migration, -survivors)
+    born = population[:, 1, :] @ b.fertility[0, t] if b.fertility.shape[0] == 1 else np.einsum(
+        "ba,ba->b", population[:, 1, :], b.fertility[:, t])
+    msb = b.male_share_of_births
+    pa = b.pension_age
+    deaths_ben = beneficiaries * q
+    dead_account = account_mass * q
+    # the three arrays that move up one year of age, aged in one call
+    moving = np.empty((3,) + population.shape)
+    np.add(survivors, migration, out=moving[0])
+    new_ben = moving[0, :, :, pa - 1] * b.uptake[:, None]
+    new_account = new_ben * b.new_account_pension_monthly_yuan[:, t, None]
+    np.subtract(beneficiaries, deaths_ben, out=moving[1])
+    np.subtract(account_mass, dead_account, out=moving[2])
+    pop, ben, acct = age_one_year(moving)
+    ben[:, :, pa] += new_ben
+    acct[:, :, pa] += new_account
+    pop[:, 0, 0] += born * msb
+    pop[:, 1, 0] += born * (1 - msb)
+
+    refunds = (dead_account * b.account_refund_months[:, None, :]).sum((1, 2)) \
+        + (deaths * b.account_balance_by_age_yuan[:, t, None, :]).sum((1, 2))
+    deaths_total = deaths.sum((1, 2))
+    migration_total = migration.sum((1, 2))
+    deaths_ben_total = deaths_ben.sum((1, 2))
+    new_ben_total = new_ben.sum(1)
+    dead_account_total = dead_account.sum((1, 2))
+    new_account_total = new_account.sum(1)
+    return {
+        "population": pop,
+        "beneficiaries": ben,
+        "account_pension_mass": acct,
+        "totals": (total - deaths_total + migration_total + born,
+                   beneficiaries_total - deaths_ben_total + new_ben_total,
+                   account_total - dead_account_total + new_account_total),
+        "exposed": beneficiaries_total - 0.5 * deaths_ben_total + 0.5 * new_ben_total,
+        "account_paid_monthly": account_total - 0.5 * dead_account_total + 0.5 * new_account_total,
+        "account_refunds": refunds / YUAN_PER_WAN,
+        "births": born,
+        "deaths": deaths_total,
+        "net_migration": migration_total,
+        "deaths_beneficiaries": deaths_ben_total,
+        "new_beneficiaries": new_ben_total,
+    }
+
+
+def residents_cash(d: dict[str, FloatArray], b: ResidentsBasis) -> dict[str, FloatArray]:
+    """Cash flows [万元] (B, T) of every year (step 9) from what the loop recorded: contributions
+    of the year-end population at contribution ages, pensions on the beneficiaries exposed in
+    the year, grants and refunds at death, and who owes the subsidy due."""
+    contributors = d["at_contribution_ages"] * b.contributor_rate
+    contributions = contributors * b.contribution_per_contributor_yuan / YUAN_PER_WAN
+    contribution_subsidy = contributors * b.contribution_subsidy_per_contributor_yuan / YUAN_PER_WAN
+    heads = d["exposed"]
+    central = heads * b.central_pension_monthly_yuan * MONTHS_PER_YEAR / YUAN_PER_WAN
+    top_up = heads * b.top_up_pension_monthly_yuan * MONTHS_PER_YEAR / YUAN_PER_WAN
+    account = d["account_paid_monthly"] * MONTHS_PER_YEAR / YUAN_PER_WAN
+    funeral = d["deaths_beneficiaries"] * b.funeral_grant_yuan / YUAN_PER_WAN
+    refunds = d["account_refunds"]
+    # Who owes what: (B, T, 4 items) × (B, 4 items, 4 levels) → (B, T, 4 levels); the base
+    # year under the observed policy's shares.
+    items = np.stack([central, top_up, contribution_subsidy, funeral], axis=-1)
+    by_level = (items[..., None] * b.funding_shares[:, None]).sum(2)
+    by_level[:, 0] = (items[:, 0, :, None] * b.funding_shares0).sum(1)
+    return {
+        "contributors": contributors,
+        "contribution_income": contributions,
+        "contribution_subsidy": contribution_subsidy,
+        "basic_pension_central": central,
+        "basic_pension_top_up": top_up,
+        "account_pension_expenditure": account,
+        "pension_expenditure": central + top_up + account,
+        "funeral_grant_expenditure": funeral,
+        "account_refund_expenditure": refunds,
+        "benefit_expenditure": central + top_up + account + funeral + refunds,
+        "other_income": contributions * b.other_income_ratio[:, None],
+        "other_expenditure": b.other_expenditure + np.zeros(heads.shape),
+        "subsidy_due": items.sum(-1),
+        "subsidy_due_by_level": by_level,
+        "subsidy_due_central": by_level[..., 0],
+        "subsidy_due_region": by_level[..., 1],
+        "subsidy_due_prefecture": by_level[..., 2],
+        "subsidy_due_county": by_level[..., 3],
+    }
+
+
+def _run_residents(b: ResidentsBasis, B: int, T: int, keep_members: bool) -> dict[str, FloatArray]:
+    pop = np.broadcast_to(b.population0, (B,) + b.population0.shape[1:]).copy()
+    ben = np.broadcast_to(b.beneficiaries0, pop.shape).copy()
+    acct = np.broadcast_to(b.account_pension_mass0, pop.shape).copy()
+    rec = _Recorder(B, T)
+    if keep_members:
+        rec.members("population", pop.shape[1:])
+        rec.members("beneficiaries_by_age", pop.shape[1:])
+    zero = np.zeros(B)
+    totals = (pop.sum((1, 2)), ben.sum((1, 2)), acct.sum((1, 2)))
+    # Steps 1–8 and what the cash flows need, year by year; only the members carry over.
+    for t in range(T):
+        opening_pop, opening_ben = totals[0], totals[1]
+        if t == 0:
+            # the base year from its year-end stock, with the timing of a projected year
+            exposed = np.broadcast_to(b.exposed0, (B,)).copy()
+            step = {"births": zero, "deaths": zero, "net_migration": zero,
+                    "deaths_beneficiaries": (ben * b.death_prob[:, 0]).sum((1, 2)),
+                    "new_beneficiaries": zero, "exposed": exposed,
+                    "account_paid_monthly": totals[2] / totals[1] * exposed,
+                    "account_refunds": np.broadcast_to(b.account_refunds0, (B,)).copy()}
+        else:
+            step = residents_step(pop, ben, acct, totals, b, t)
+            pop, ben, acct = step["population"], step["beneficiaries"], step["account_pension_mass"]
+            totals = step.pop("totals")
+        rec.put(t, step, beneficiaries=totals[1], population_total=totals[0],
+                population_start=opening_pop, beneficiaries_start=opening_ben,
+                at_contribution_ages=(pop * b.contribution_ages[:, t, None, :]).sum((1, 2)))
+        if keep_members:
+            rec.put_members(t, population=pop, beneficiaries_by_age=ben)
+    d = rec.finish()
+    # Steps 9 and 10 over (B, T). Arrears withhold a share of what the named level owes under
+    # the funding rules.
+    cash = residents_cash(d, b)
+    arrears_level = (np.arange(len(GOVERNMENT_LEVELS))[None, :]
+                     == np.broadcast_to(b.arrears_level, (B,))[:, None]).astype(float)
+    level_due = (cash.pop("subsidy_due_by_level") * arrears_level[:, None, :]).sum(-1)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        level_fraction = np.where(cash["subsidy_due"] > 0, level_due / cash["subsidy_due"], 0.0)
+    money = _fund_years(b, cash, B, due=cash["subsidy_due"],
+                        withheld_fraction=b.arrears_share * level_fraction)
+    # Members' individual accounts: credited, paid out as account pensions and refunds.
+    liability = np.empty((B, T))
+    liability[:, 0] = b.account_liability0
+    crediting = np.broadcast_to(b.account_crediting_rate, (B, T))
+    for t in range(1, T):
+        liability[:, t] = (liability[:, t - 1] * (1 + crediting[:, t]) + cash["contribution_income"][:, t]
+                           + cash["contribution_subsidy"][:, t] - cash["account_pension_expenditure"][:, t]
+                           - cash["account_refund_expenditure"][:, t])
+    shortfall = cash["subsidy_due"] - money["subsidy_income"]
+    shortfall[:, 1:] = np.maximum(shortfall[:, 1:], 0.0)
+    for name in ("account_paid_monthly", "account_refunds", "at_contribution_ages"):
+        del d[name]
+    d.update(cash)
+    d.update(money)
+    d["account_liability"] = liability
+    d["subsidy_shortfall"] = shortfall
+    with np.errstate(divide="ignore", invalid="ignore"):
+        d["pension_in_payment_mean_monthly_yuan"] = (d["pension_expenditure"] * YUAN_PER_WAN
+                                                     / MONTHS_PER_YEAR / d.pop("exposed"))
+    return d
+
+
+def _fund_years(b: CivilServiceBasis | ResidentsBasis, cash: dict[str, FloatArray], B: int,
+                due: FloatArray, withheld_fraction: FloatArray) -> dict[str, FloatArray]:
+    """Step 10 for either fund over every year: the fund under its rule, and the reserve had no
+    subsidy been paid. Arrays (B, T)."""
+    T = cash["contribution_income"].shape[1]
+    rate = np.broadcast_to(b.interest_rate, (B, T))
+    money = fundlib.roll_forward(
+        reserve_start0=b.reserve_start0,
+        contribution_income=cash["contribution_income"],
+        other_income=cash["other_income"],
+        benefit_expenditure=cash["benefit_expenditure"],
+        other_expenditure=cash["other_expenditure"],
+        interest_rate=rate,
+        subsidy_rule=fundlib.rule_weights(np.broadcast_to(b.subsidy_rule, (B,))),
+        reserve_months=np.broadcast_to(b.reserve_months, (B,)),
+        subsidy_amount=b.subsidy_amount,
+        subsidy_share=b.subsidy_share,
+        subsidy_due=due,
+        stated_subsidy0=b.subsidy0,
+        withheld_fraction=withheld_fraction,
+        paid_late=np.broadcast_to(b.arrears_paid_late, (B,)),
+    )
+    money["reserve_end_without_subsidy"] = fundlib.reserve_without_subsidy(
+        money["reserve_end"][:, 0], cash["contribution_income"] + cash["other_income"],
+        cash["benefit_expenditure"] + cash["other_expenditure"], rate)
+    return money
+
+
+class _Recorder:
+    """Yearly results kept as the step's own dicts and stacked into (B, T) arrays once, at the
+    end (cheaper than writing some eighty series into arrays every year); member arrays by group
+    and age are preallocated and written in place."""
+
+    def __init__(self, B: int, T: int):
+        self.B, self.T = B, T
+        self.data: dict[str, FloatArray] = {}
+        self._years: list[tuple[dict[str, FloatArray], ...]] = []
+
+    def members(self, name: str, shape: tuple[int, ...]) -> None:
+        self.data[name] = np.zeros((self.B, self.T) + tuple(shape))
+
+    def put(self, t: int, *parts: dict[str, FloatArray], **values: FloatArray) -> None:
+        """Record year ``t``: the one-dimensional (B,) entries of ``parts`` and ``values``."""
+        if len(self._years) != t:
+            raise ValueError(f"year index {t} recorded after {len(self._years)} years")
+        self._years.append(parts + (values,))
+
+    def put_members(self, t: int, **values: FloatArray) -> None:
+        for k, v in values.items():
+            self.data[k][:, t] = v
+
+    def finish(self, skip: frozenset[str] = frozenset()) -> dict[str, FloatArray]:
+        """Every recorded series (B, T) except ``skip``, with the member arrays. A name given
+        twice in one year is an error, as a repeated keyword would be."""
+        if len(self._years) != self.T:
+            raise ValueError(f"recorded {len(self._years)} of {self.T} years")
+        where: dict[str, int] = {}
+        for i, part in enumerate(self._years[0]):
+            for k, v in part.items():
+                if k in skip or np.ndim(v) != 1:
+                    continue
+                if k in where:
+                    raise ValueError(f"series {k!r} recorded twice")
+                where[k] = i
+        for k, i in where.items():
+            vals = [year[i][k] for year in self._years]
+            try:
+                stacked = np.stack(vals, axis=1)
+            except ValueError:  # rows of length 1 (broadcast) among rows of length B
+                stacked = None
+            if stacked is not None and stacked.shape == (self.B, self.T):
+                self.data[k] = stacked.astype(float, copy=False)
+            else:
+                arr = np.empty((self.B, self.T))
+                for t, v in enumerate(vals):
+                    arr[:, t] = v
+                self.data[k] = arr
+        self._years = []
+        return self.data

@@ -1,0 +1,464 @@
+"""Charts of projection results, with Chinese text that renders on any machine.
+
+The package ships its own CJK font, ``model/data/fonts/NotoSansSC-Subset.ttf`` (a subset of Noto
+Sans CJK SC: ASCII, Latin-1, common and full-width punctuation, all of GB 2312 and the 8,105
+characters of the 通用规范汉字表; see ``model/data/fonts/SOURCE.md``), so no system font is needed.
+
+matplotlib is imported inside the functions, so that importing this module costs nothing for the
+commands that draw no chart. Figures are drawn on the non-interactive Agg canvas without pyplot,
+under a local ``rc_context``: the caller's backend and matplotlib settings are left as they were,
+and no figure stays open.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+from collections.abc import Mapping, Sequence
+from importlib import resources
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from model.errors import DataError, OutputError
+
+if TYPE_CHECKING:  # pragma: no cover
+    import numpy as np
+
+FONT_FILE = "NotoSansSC-Subset.ttf"
+"""File name of the shipped CJK font, in ``model/data/fonts/``."""
+
+DPI = 150
+LANGS = ("zh", "en")
+
+_TEXT = {
+    "year": {"zh": "年度", "en": "year"},
+    "down": {"zh": "下调冲击", "en": "downward shock"},
+    "up": {"zh": "上调冲击", "en": "upward shock"},
+}
+
+
+def font_path() -> Path:
+    """Path of the shipped CJK font file.
+
+    Returns
+    -------
+    Path
+        ``model/data/fonts/NotoSansSC-Subset.ttf`` inside the installed package. The file is not
+        checked for existence here; :func:`register_cjk_font` does that.
+    """
+    return Path(str(resources.files("model.data").joinpath("fonts", FONT_FILE)))
+
+
+def register_cjk_font() -> str:
+    """Make the shipped CJK font known to matplotlib and return its family name.
+
+    The font is added to ``matplotlib.font_manager.fontManager`` with ``addfont`` only if no entry
+    of the font manager already points at the file, so repeated calls are cheap and add nothing.
+
+    Returns
+    -------
+    str
+        The family name under which matplotlib finds the font (``"Noto Sans SC Yanglao"``); use
+        it in ``rcParams["font.family"]`` or ``FontProperties(family=...)``.
+
+    Raises
+    ------
+    DataError
+        If the font file is missing from the installed package or cannot be read as a font.
+
+    Examples
+    --------
+    >>> from model.output.charts import register_cjk_font
+    >>> register_cjk_font()
+    'Noto Sans SC Yanglao'
+    """
+    path = font_path()
+    if not path.is_file():
+        raise DataError(
+            f"the chart font model/data/fonts/{FONT_FILE} is missing from the installed package "
+            f"(looked for {path}); reinstall yanglao, or rebuild the font with tools/subset_font.py"
+        )
+    from matplotlib import font_manager
+
+    fm = font_manager.fontManager
+    target = os.path.realpath(path)
+    for entry in fm.ttflist:
+        if os.path.realpath(entry.fname) == target:
+            return entry.name
+    try:
+        fm.addfont(str(path))
+    except (OSError, RuntimeError, ValueError) as err:
+        raise DataError(f"the chart font {path} cannot be read as a font ({err})") from None
+    for entry in reversed(fm.ttflist):
+        if os.path.realpath(entry.fname) == target:
+            return entry.name
+    raise DataError(f"matplotlib did not register the chart font {path}")  # pragma: no cover
+
+
+def _style(lang: str) -> dict[str, Any]:
+    """rcParams for a chart in ``lang``: the shipped CJK font for all text, ASCII minus signs."""
+    if lang not in LANGS:
+        raise OutputError(f"chart language {lang!r} is not one of {', '.join(LANGS)}")
+    family = register_cjk_font()
+    # The CJK font has Latin glyphs too; DejaVu Sans (shipped with matplotlib) is only a fallback
+    # for the odd symbol the subset lacks. English charts put DejaVu Sans first for Latin text
+    # and fall back to the CJK font for Chinese names.
+    fonts = [family, "DejaVu Sans"] if lang == "zh" else ["DejaVu Sans", family]
+    return {
+        # A list of concrete families (not the "sans-serif" alias) so that matplotlib falls back
+        # glyph by glyph from the first to the second.
+        "font.family": fonts,
+        "axes.unicode_minus": False,
+        # Titles and legends hold scenario titles as written: a "$" is a dollar sign, never
+        # mathtext (which would fail to draw on an unbalanced or unknown expression).
+        "text.parse_math": False,
+        "figure.dpi": DPI,
+        "savefig.dpi": DPI,
+        "axes.titlesize": 13,
+        "axes.labelsize": 11,
+        "legend.fontsize": 10,
+        "xtick.labelsize": 10,
+        "ytick.labelsize": 10,
+    }
+
+
+def _decimals(step: float) -> int:
+    """Decimals needed to tell apart ticks ``step`` apart (0 for steps of 1 and more)."""
+    if not math.isfinite(step) or step <= 0 or step >= 1:
+        return 0
+    return min(6, math.ceil(-math.log10(step) - 1e-9))
+
+
+def _format_number(value: float, decimals: int) -> str:
+    """``value`` with thousands separators and ``decimals`` decimals; never ``-0``."""
+    text = f"{value:,.{decimals}f}"
+    if text.startswith("-") and float(text[1:].replace(",", "")) == 0:
+        text = text[1:]
+    return text
+
+
+def _thousands_formatter(axis):
+    """A tick formatter for ``axis``: thousands separators, as many decimals as the ticks need."""
+    import numpy as np
+    from matplotlib.ticker import FuncFormatter
+
+    def fmt(value: float, _pos) -> str:
+        locs = np.asarray(axis.get_majorticklocs(), dtype=float)
+        step = float(np.min(np.abs(np.diff(locs)))) if locs.size > 1 else 0.0
+        return _format_number(value, _decimals(step))
+
+    return FuncFormatter(fmt)
+
+
+def _new_figure(size: tuple[float, float]):
+    """A figure with one axes on an Agg canvas, outside pyplot.
+
+    The figure is not registered with ``pyplot``: drawing a chart neither switches the caller's
+    backend (a notebook keeps its own) nor leaves a figure open in pyplot's list.
+    """
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    fig = Figure(figsize=size, layout="constrained")
+    FigureCanvasAgg(fig)
+    return fig, fig.add_subplot()
+
+
+def _close(fig) -> None:
+    """Release the artists of ``fig`` (the figure itself is garbage once unreferenced)."""
+    fig.clear()
+
+
+def _save(fig, path: Path) -> Path:
+    """Save ``fig`` as a PNG at ``path``, through the project's one writer
+    (:func:`model.output.io.write_file`: a temporary file beside it, renamed into place)."""
+    from model.output.io import write_file
+
+    write_file(path, lambda tmp: fig.savefig(tmp, format="png", dpi=DPI))
+    return Path(path)
+
+
+def _year_axes(ax, title: str, ylabel: str, lang: str, legend_loc: str) -> None:
+    """Title, labels, integer years on x, thousands separators on y, grid and legend."""
+    from matplotlib.ticker import FuncFormatter, MaxNLocator
+
+    ax.set_title(title)
+    ax.set_ylabel(ylabel)
+    ax.set_xlabel(_TEXT["year"][lang])
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _pos: f"{v:.0f}"))
+    ax.yaxis.set_major_formatter(_thousands_formatter(ax.yaxis))
+    ax.grid(True, color="0.88", linewidth=0.8)
+    ax.set_axisbelow(True)
+    ax.legend(loc=legend_loc, frameon=True, framealpha=0.9)
+
+
+def plot_paths(
+    years: Sequence[int] | np.ndarray,
+    series: Mapping[str, Sequence[float] | np.ndarray],
+    title: str,
+    ylabel: str,
+    path: Path,
+    lang: str = "zh",
+) -> Path:
+    """Draw one line per scenario over the years and save the chart as a PNG.
+
+    Parameters
+    ----------
+    years : array_like of int
+        The years on the x axis.
+    series : mapping of str to array_like of float
+        One path per scenario, each as long as ``years``; the key is the line's legend label
+        (e.g. ``"基准"``, ``"不降费"``). NaN values leave a gap.
+    title : str
+        Chart title, e.g. ``"机关事业单位基本养老保险基金 年末滚存结余（万元）"``; ``"\\n"`` breaks
+        a long title.
+    ylabel : str
+        Label of the y axis, e.g. ``"万元"``.
+    path : Path
+        The PNG to write; its folder is created if need be.
+    lang : {"zh", "en"}, default "zh"
+        Language of the chart's own words (the x-axis label). All text is set in the shipped CJK
+        font either way, so Chinese labels render in English charts too.
+
+    Returns
+    -------
+    Path
+        ``path``, once written.
+
+    Raises
+    ------
+    OutputError
+        If ``series`` is empty, a path's length differs from that of ``years``, ``lang`` is
+        unknown, or the file cannot be written.
+    DataError
+        If the shipped font is missing.
+
+    Notes
+    -----
+    The y axis has thousands separators (``12,345``) and as many decimals as its ticks need; a
+    horizontal line marks zero when the paths cross it (a reserve running out). The figure is
+    cleared after saving and never registered with pyplot, so nothing stays open.
+    """
+    import numpy as np
+
+    x = np.asarray(years, dtype=float)
+    if not series:
+        raise OutputError(f"{path}: no series to plot")
+    ys = {}
+    for name, values in series.items():
+        y = np.asarray(values, dtype=float)
+        if y.shape != x.shape:
+            raise OutputError(
+                f"{path}: series {name!r} has {y.size} values for {x.size} years"
+            )
+        ys[str(name)] = y
+
+    import matplotlib
+
+    with matplotlib.rc_context(_style(lang)):
+        fig, ax = _new_figure((9, 5.2))
+        try:
+            for name, y in ys.items():
+                ax.plot(x, y, label=name, linewidth=1.8)
+            finite = np.concatenate([y[np.isfinite(y)] for y in ys.values()])
+            if finite.size and finite.min() < 0 < finite.max():
+                ax.axhline(0, color="0.35", linewidth=0.9, zorder=1)
+            _year_axes(ax, title, ylabel, lang, legend_loc="best")
+            return _save(fig, path)
+        finally:
+            _close(fig)
+
+
+def sort_sensitivities(rows: Sequence[tuple[str, float, float]]) -> list[tuple[str, float, float]]:
+    """Order one-at-a-time sensitivities as a tornado chart shows them, top to bottom.
+
+    Parameters
+    ----------
+    rows : sequence of (str, float, float)
+        (label, effect of the downward shock, effect of the upward shock).
+
+    Returns
+    -------
+    list of (str, float, float)
+        The rows sorted by the larger absolute effect of their two shocks, largest first; rows
+        with equal effects keep their order.
+
+    Raises
+    ------
+    OutputError
+        If an effect is not a finite number.
+
+    Examples
+    --------
+    >>> sort_sensitivities([("a", -1.0, 2.0), ("b", 5.0, -3.0), ("c", 0.5, -0.5)])
+    [('b', 5.0, -3.0), ('a', -1.0, 2.0), ('c', 0.5, -0.5)]
+    """
+    clean: list[tuple[str, float, float]] = []
+    for label, down, up in rows:
+        down, up = float(down), float(up)
+        if not (math.isfinite(down) and math.isfinite(up)):
+            raise OutputError(f"sensitivity {label!r} has a non-finite effect ({down}, {up})")
+        clean.append((str(label), down, up))
+    return sorted(clean, key=lambda r: max(abs(r[1]), abs(r[2])), reverse=True)
+
+
+def plot_tornado(
+    rows: Sequence[tuple[str, float, float]],
+    title: str,
+    xlabel: str,
+    path: Path,
+    lang: str = "zh",
+    shock_labels: tuple[str, str] | None = None,
+) -> Path:
+    """Draw a tornado chart of one-at-a-time sensitivities and save it as a PNG.
+
+    Parameters
+    ----------
+    rows : sequence of (str, float, float)
+        One row per assumption: its label, the effect of the downward shock and the effect of the
+        upward shock, each as a difference from the baseline result (e.g. in 万元).
+    title : str
+        Chart title.
+    xlabel : str
+        Label of the x axis, e.g. ``"与基准之差（万元）"``.
+    path : Path
+        The PNG to write; its folder is created if need be.
+    lang : {"zh", "en"}, default "zh"
+        Language of the legend's default words.
+    shock_labels : (str, str), optional
+        Legend entries of the downward and upward shocks; default ``("下调冲击", "上调冲击")`` in
+        Chinese, ``("downward shock", "upward shock")`` in English.
+
+    Returns
+    -------
+    Path
+        ``path``, once written.
+
+    Raises
+    ------
+    OutputError
+        If ``rows`` is empty, an effect is not finite, ``lang`` is unknown, or the file cannot be
+        written.
+    DataError
+        If the shipped font is missing.
+
+    Notes
+    -----
+    Rows are sorted by the larger absolute effect of their two shocks, the largest on top. Each
+    row has two bars from zero, the downward shock in its upper half and the upward shock in its
+    lower half, so both stay visible when they push the same way; each bar carries its value
+    (thousands separators). A vertical line marks the baseline (0). The figure is cleared after
+    saving and never registered with pyplot, so nothing stays open.
+    """
+    if not rows:
+        raise OutputError(f"{path}: no sensitivities to plot")
+    clean = sort_sensitivities(rows)
+
+    import matplotlib
+    import numpy as np
+
+    style = _style(lang)
+    down_label, up_label = shock_labels or (_TEXT["down"][lang], _TEXT["up"][lang])
+    n = len(clean)
+    # Row i (largest effect) at the top: y = n - 1 - i.
+    ypos = np.arange(n)[::-1].astype(float)
+    downs = np.array([r[1] for r in clean])
+    ups = np.array([r[2] for r in clean])
+    half = 0.38
+    span = float(max(np.abs(downs).max(), np.abs(ups).max())) or 1.0
+    decimals = 0 if span >= 100 else _decimals(span / 100)
+
+    with matplotlib.rc_context(style):
+        fig, ax = _new_figure((9, 2.0 + 0.55 * n))
+        try:
+            ax.barh(ypos + half / 2, downs, height=half, color="#4C72B0", label=down_label)
+            ax.barh(ypos - half / 2, ups, height=half, color="#DD8452", label=up_label)
+            pad = 0.01 * span
+            for y, values in ((ypos + half / 2, downs), (ypos - half / 2, ups)):
+                for yy, v in zip(y, values, strict=True):
+                    ax.text(
+                        v + (pad if v >= 0 else -pad), yy, _format_number(v, decimals),
+                        va="center", ha="left" if v >= 0 else "right", fontsize=9,
+                    )
+            ax.axvline(0, color="0.2", linewidth=1.0)
+            ax.set_yticks(ypos, [r[0] for r in clean])
+            ax.set_ylim(-0.6, n - 0.4)
+            left = min(0.0, float(downs.min()), float(ups.min()))
+            right = max(0.0, float(downs.max()), float(ups.max()))
+            margin = 0.18 * span
+            ax.set_xlim(left - (margin if left < 0 else 0.05 * span),
+                        right + (margin if right > 0 else 0.05 * span))
+            ax.xaxis.set_major_formatter(_thousands_formatter(ax.xaxis))
+            ax.set_title(title)
+            ax.set_xlabel(xlabel)
+            ax.grid(True, axis="x", color="0.88", linewidth=0.8)
+            ax.set_axisbelow(True)
+            ax.legend(loc="best", frameon=True, framealpha=0.9)
+            return _save(fig, path)
+        finally:
+            _close(fig)
+
+
+def plot_fan(
+    years: Sequence[int] | np.ndarray,
+    percentiles: np.ndarray,
+    levels: Sequence[int],
+    title: str,
+    ylabel: str,
+    path: Path,
+    lang: str = "zh",
+    deterministic: Sequence[float] | np.ndarray | None = None,
+) -> Path:
+    """A fan chart: shaded bands between symmetric percentiles, the median as a line. The bands
+    are labelled as simulated ranges conditional on the scenario's assumptions.
+
+    Parameters
+    ----------
+    years : array_like of int, shape (T,)
+    percentiles : ndarray, shape (len(levels), T)
+        The values at each percentile of ``levels`` (ascending, e.g. 5, 25, 50, 75, 95).
+    levels : sequence of int
+        The percentiles; pairs (5, 95), (25, 75) are shaded, 50 drawn as the median.
+    title, ylabel, path, lang :
+        As in :func:`plot_paths`.
+    deterministic : array_like, shape (T,), optional
+        The deterministic projection, drawn dashed for reference.
+
+    Returns
+    -------
+    Path
+        ``path``, once written.
+    """
+    import numpy as np
+
+    x = np.asarray(years, dtype=float)
+    pct = np.asarray(percentiles, dtype=float)
+    levels = list(levels)
+    if pct.shape != (len(levels), x.size):
+        raise OutputError(f"{path}: percentiles of shape {pct.shape}, expected {(len(levels), x.size)}")
+    import matplotlib
+
+    words = {"median": {"zh": "中位数", "en": "median"},
+             "band": {"zh": "{lo}%–{hi}% 情景假设下的模拟区间",
+                      "en": "{lo}th–{hi}th percentile, simulated (conditional on the scenario's assumptions)"},
+             "det": {"zh": "确定性预测", "en": "deterministic projection"}}
+    with matplotlib.rc_context(_style(lang)):
+        fig, ax = _new_figure((9, 5.2))
+        try:
+            n = len(levels)
+            for i in range(n // 2):
+                lo, hi = levels[i], levels[n - 1 - i]
+                ax.fill_between(x, pct[i], pct[n - 1 - i], color="tab:blue", alpha=0.18 + 0.17 * i,
+                                linewidth=0, label=words["band"][lang].format(lo=lo, hi=hi))
+            if 50 in levels:
+                ax.plot(x, pct[levels.index(50)], color="tab:blue", linewidth=1.8, label=words["median"][lang])
+            if deterministic is not None:
+                ax.plot(x, np.asarray(deterministic, dtype=float), color="0.2", linewidth=1.2,
+                        linestyle="--", label=words["det"][lang])
+            if np.nanmin(pct) < 0 < np.nanmax(pct):
+                ax.axhline(0, color="0.35", linewidth=0.9, zorder=1)
+            _year_axes(ax, title, ylabel, lang, legend_loc="upper left")
+            return _save(fig, path)
+        finally:
+            _close(fig)
