@@ -36,6 +36,8 @@ which reproduces the report.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 
 from model.engine import fund as fundlib
@@ -100,11 +102,36 @@ def new_hires(opening: FloatArray, before_hiring: FloatArray, hiring: dict[str, 
     return hires * (1.0 - b.hiring_frozen[:, t])
 
 
+@dataclass(frozen=True)
+class CivilServiceYear:
+    """One year of the civil-service members (steps 1–8) and the sums its cash flows need.
+
+    Member arrays are (B, G, A) at the end of the year; sums are (B,). Heads in persons,
+    pensions in yuan per month (totals of the cells), refunds in 万元."""
+
+    actives: FloatArray  # [persons] (B, G, A) contributing members at the year end
+    retirees: FloatArray  # [persons] (B, G, A)
+    pension_mass: FloatArray  # [yuan/month] (B, G, A) pensions in payment at the year end
+    retirements_by_age: FloatArray  # [persons] (B, G, A) by age at the start of the year
+    exposed: FloatArray  # [persons] (B, G, A) contributing for the year (leavers, entrants half)
+    totals: tuple[FloatArray, FloatArray, FloatArray]  # (B,) sums of the three year-end arrays
+    pensions_paid_monthly: FloatArray  # [yuan/month] (B,) twelfth of the year's pensions
+    death_mass: FloatArray  # [yuan/month] (B,) pensions of those who die in the year
+    new_award_mass: FloatArray  # [yuan/month] (B,) new awards of the year
+    final_base_mass: FloatArray  # [yuan/year] (B,) last contribution base of the new retirees
+    account_refunds: FloatArray  # [万元] (B,) account balances refunded at death
+    deaths_active: FloatArray  # [persons] (B,)
+    deaths_retired: FloatArray  # [persons] (B,)
+    exits: FloatArray  # [persons] (B,)
+    retirements: FloatArray  # [persons] (B,)
+    entrants: FloatArray  # [persons] (B,)
+
+
 def civil_service_step(
     actives: FloatArray, retirees: FloatArray, pension_mass: FloatArray,
     totals: tuple[FloatArray, FloatArray, FloatArray], b: CivilServiceBasis, t: int,
     hiring: dict[str, FloatArray],
-) -> dict[str, FloatArray]:
+) -> CivilServiceYear:
     """One year of members for the civil-service fund (steps 1–8), and what they are paid.
 
     Arrays (B, G, A); ``totals`` are the sums (B,) of the three opening arrays, carried from
@@ -145,31 +172,30 @@ def civil_service_step(
     hires = new_hires(opening_active, staying_total, hiring, b, t)
     entrants = hires[:, None, None] * b.entrant_profile
     closing = staying + entrants
-    return {
-        "actives": closing,
-        "retirees": retirees_next,
-        "pension_mass": pension_next,
-        "retirements_by_age": retirements,
-        "totals": (staying_total + hires, opening_retired - deaths_retired_total + retirements_total,
-                   indexed_total - death_mass_total + new_mass_total),
-        # members exposed to contributions: leavers and entrants for half of the year
-        "exposed": closing - 0.5 * entrants + 0.5 * leavers,
-        "pensions_paid_monthly": indexed_total - 0.5 * death_mass_total + 0.5 * new_mass_total,
-        "death_mass": death_mass_total,
-        "new_award_mass": new_mass_total,
-        "final_base_mass": (retirements * b.final_base_yuan[:, t]).sum((1, 2)),
-        "account_refunds": (deaths_active * b.account_balance_open_yuan[:, t, None, :]).sum((1, 2))
+    return CivilServiceYear(
+        actives=closing,
+        retirees=retirees_next,
+        pension_mass=pension_next,
+        retirements_by_age=retirements,
+        totals=(staying_total + hires, opening_retired - deaths_retired_total + retirements_total,
+                indexed_total - death_mass_total + new_mass_total),
+        exposed=closing - 0.5 * entrants + 0.5 * leavers,
+        pensions_paid_monthly=indexed_total - 0.5 * death_mass_total + 0.5 * new_mass_total,
+        death_mass=death_mass_total,
+        new_award_mass=new_mass_total,
+        final_base_mass=(retirements * b.final_base_yuan[:, t]).sum((1, 2)),
+        account_refunds=(deaths_active * b.account_balance_open_yuan[:, t, None, :]).sum((1, 2))
         / YUAN_PER_WAN,
-        "deaths_active": deaths_total,
-        "deaths_retired": deaths_retired_total,
-        "exits": exits_total,
-        "retirements": retirements_total,
-        "entrants": hires,
-    }
+        deaths_active=deaths_total,
+        deaths_retired=deaths_retired_total,
+        exits=exits_total,
+        retirements=retirements_total,
+        entrants=hires,
+    )
 
 
 def civil_service_base_year(actives: FloatArray, retirees: FloatArray, pension_mass: FloatArray,
-                            b: CivilServiceBasis) -> dict[str, FloatArray]:
+                            b: CivilServiceBasis) -> CivilServiceYear:
     """The base year's flows as :func:`civil_service_step` gives them for a projected year, from
     the year-end stock: those at their statutory age retired during the year (their pensions are
     the base year's new awards), deaths at the year's rates; contributions on the year-end
@@ -178,20 +204,26 @@ def civil_service_base_year(actives: FloatArray, retirees: FloatArray, pension_m
     new_mass = (pension_mass * b.retired_in_base_year).sum((1, 2))
     death_mass = (pension_mass * q).sum((1, 2))
     deaths_active = actives * q
-    return {
-        "exposed": actives,
-        "pensions_paid_monthly": pension_mass.sum((1, 2)) - 0.5 * new_mass + 0.5 * death_mass,
-        "death_mass": death_mass,
-        "new_award_mass": new_mass,
-        "final_base_mass": np.broadcast_to(b.final_base_mass0, new_mass.shape).copy(),
-        "account_refunds": (deaths_active * b.account_balance_open_yuan[:, 0, None, :]).sum((1, 2))
+    zero = np.zeros(new_mass.shape)
+    return CivilServiceYear(
+        actives=actives,
+        retirees=retirees,
+        pension_mass=pension_mass,
+        retirements_by_age=np.zeros_like(actives),
+        exposed=actives,
+        totals=(actives.sum((1, 2)), retirees.sum((1, 2)), pension_mass.sum((1, 2))),
+        pensions_paid_monthly=pension_mass.sum((1, 2)) - 0.5 * new_mass + 0.5 * death_mass,
+        death_mass=death_mass,
+        new_award_mass=new_mass,
+        final_base_mass=np.broadcast_to(b.final_base_mass0, new_mass.shape).copy(),
+        account_refunds=(deaths_active * b.account_balance_open_yuan[:, 0, None, :]).sum((1, 2))
         / YUAN_PER_WAN,
-        "deaths_active": np.zeros(new_mass.shape),
-        "deaths_retired": (retirees * q).sum((1, 2)),
-        "exits": np.zeros(new_mass.shape),
-        "retirements": (retirees * b.retired_in_base_year).sum((1, 2)),
-        "entrants": np.zeros(new_mass.shape),
-    }
+        deaths_active=zero,
+        deaths_retired=(retirees * q).sum((1, 2)),
+        exits=zero,
+        retirements=(retirees * b.retired_in_base_year).sum((1, 2)),
+        entrants=zero,
+    )
 
 
 def contribution_base_wan(exposed: FloatArray, b: CivilServiceBasis, t: int) -> FloatArray:
@@ -252,22 +284,21 @@ def _run_civil_service(b: CivilServiceBasis, B: int, T: int, keep_members: bool,
         if t == 0:
             step = civil_service_base_year(actives, retirees, pension, b)
             if keep_vintages:
-                rec.data["pension_by_vintage"][:, 0, 0] = step["pensions_paid_monthly"] * MONTHS_PER_YEAR / YUAN_PER_WAN
+                rec.data["pension_by_vintage"][:, 0, 0] = step.pensions_paid_monthly * MONTHS_PER_YEAR / YUAN_PER_WAN
         else:
             step = civil_service_step(actives, retirees, pension, totals, b, t, hiring)
-            actives, retirees, pension = step["actives"], step["retirees"], step["pension_mass"]
-            totals = step.pop("totals")
+            actives, retirees, pension, totals = step.actives, step.retirees, step.pension_mass, step.totals
             if keep_vintages:
                 # each vintage's pensions paid this year, with the same mid-year timing
                 q = b.death_prob[:, t][:, None]
                 indexed = vintages * (1 + b.indexation[:, t])[:, None, None, None]
-                new = step["retirements_by_age"] * b.new_pension_monthly_yuan[:, t]
+                new = step.retirements_by_age * b.new_pension_monthly_yuan[:, t]
                 paid = (indexed * (1 - 0.5 * q)).sum((2, 3))
                 paid[:, t] += 0.5 * new.sum((1, 2))
                 rec.data["pension_by_vintage"][:, :, t] = paid * MONTHS_PER_YEAR / YUAN_PER_WAN
                 vintages = age_one_year(indexed * (1 - q))
                 vintages[:, t] = age_one_year(new)
-        rec.put(t, step, contribution_base=contribution_base_wan(step["exposed"], b, t),
+        rec.put(t, step, contribution_base=contribution_base_wan(step.exposed, b, t),
                 contributors=totals[0], beneficiaries=totals[1],
                 contributors_start=opening_active, beneficiaries_start=opening_retired,
                 pension_mass=totals[2],
@@ -302,10 +333,30 @@ def _run_civil_service(b: CivilServiceBasis, B: int, T: int, keep_members: bool,
 # county population and residents' fund
 
 
+@dataclass(frozen=True)
+class ResidentsYear:
+    """One year of the county population and the residents' fund members (steps 1–8) and the
+    sums its cash flows need. Member arrays (B, 2, A) at the end of the year by sex and age;
+    sums (B,). Account pensions in yuan per month (totals of the cells), refunds in 万元."""
+
+    population: FloatArray  # [persons] (B, 2, A)
+    beneficiaries: FloatArray  # [persons] (B, 2, A)
+    account_pension_mass: FloatArray  # [yuan/month] (B, 2, A)
+    totals: tuple[FloatArray, FloatArray, FloatArray]  # (B,) sums of the three year-end arrays
+    exposed: FloatArray  # [persons] (B,) beneficiaries paid for the year (new and dead half)
+    account_paid_monthly: FloatArray  # [yuan/month] (B,) twelfth of the year's account pensions
+    account_refunds: FloatArray  # [万元] (B,) account balances refunded at death
+    births: FloatArray  # [persons] (B,)
+    deaths: FloatArray  # [persons] (B,)
+    net_migration: FloatArray  # [persons] (B,)
+    deaths_beneficiaries: FloatArray  # [persons] (B,)
+    new_beneficiaries: FloatArray  # [persons] (B,)
+
+
 def residents_step(
     population: FloatArray, beneficiaries: FloatArray, account_mass: FloatArray,
     totals: tuple[FloatArray, FloatArray, FloatArray], b: ResidentsBasis, t: int,
-) -> dict[str, FloatArray]:
+) -> ResidentsYear:
     """One year of the county population and the residents' fund members (steps 1–8); those
     who reach the pension age and those who die are paid for half of the year. ``totals`` are
     the sums (B,) of the three opening arrays, carried from year to year."""
@@ -343,22 +394,22 @@ def residents_step(
     new_ben_total = new_ben.sum(1)
     dead_account_total = dead_account.sum((1, 2))
     new_account_total = new_account.sum(1)
-    return {
-        "population": pop,
-        "beneficiaries": ben,
-        "account_pension_mass": acct,
-        "totals": (total - deaths_total + migration_total + born,
-                   beneficiaries_total - deaths_ben_total + new_ben_total,
-                   account_total - dead_account_total + new_account_total),
-        "exposed": beneficiaries_total - 0.5 * deaths_ben_total + 0.5 * new_ben_total,
-        "account_paid_monthly": account_total - 0.5 * dead_account_total + 0.5 * new_account_total,
-        "account_refunds": refunds / YUAN_PER_WAN,
-        "births": born,
-        "deaths": deaths_total,
-        "net_migration": migration_total,
-        "deaths_beneficiaries": deaths_ben_total,
-        "new_beneficiaries": new_ben_total,
-    }
+    return ResidentsYear(
+        population=pop,
+        beneficiaries=ben,
+        account_pension_mass=acct,
+        totals=(total - deaths_total + migration_total + born,
+                beneficiaries_total - deaths_ben_total + new_ben_total,
+                account_total - dead_account_total + new_account_total),
+        exposed=beneficiaries_total - 0.5 * deaths_ben_total + 0.5 * new_ben_total,
+        account_paid_monthly=account_total - 0.5 * dead_account_total + 0.5 * new_account_total,
+        account_refunds=refunds / YUAN_PER_WAN,
+        births=born,
+        deaths=deaths_total,
+        net_migration=migration_total,
+        deaths_beneficiaries=deaths_ben_total,
+        new_beneficiaries=new_ben_total,
+    )
 
 
 def residents_cash(d: dict[str, FloatArray], b: ResidentsBasis) -> dict[str, FloatArray]:
@@ -417,15 +468,15 @@ def _run_residents(b: ResidentsBasis, B: int, T: int, keep_members: bool) -> dic
         if t == 0:
             # the base year from its year-end stock, with the timing of a projected year
             exposed = np.broadcast_to(b.exposed0, (B,)).copy()
-            step = {"births": zero, "deaths": zero, "net_migration": zero,
-                    "deaths_beneficiaries": (ben * b.death_prob[:, 0]).sum((1, 2)),
-                    "new_beneficiaries": zero, "exposed": exposed,
-                    "account_paid_monthly": totals[2] / totals[1] * exposed,
-                    "account_refunds": np.broadcast_to(b.account_refunds0, (B,)).copy()}
+            step = ResidentsYear(
+                population=pop, beneficiaries=ben, account_pension_mass=acct, totals=totals,
+                exposed=exposed, account_paid_monthly=totals[2] / totals[1] * exposed,
+                account_refunds=np.broadcast_to(b.account_refunds0, (B,)).copy(),
+                births=zero, deaths=zero, net_migration=zero,
+                deaths_beneficiaries=(ben * b.death_prob[:, 0]).sum((1, 2)), new_beneficiaries=zero)
         else:
             step = residents_step(pop, ben, acct, totals, b, t)
-            pop, ben, acct = step["population"], step["beneficiaries"], step["account_pension_mass"]
-            totals = step.pop("totals")
+            pop, ben, acct, totals = step.population, step.beneficiaries, step.account_pension_mass, step.totals
         rec.put(t, step, beneficiaries=totals[1], population_total=totals[0],
                 population_start=opening_pop, beneficiaries_start=opening_ben,
                 at_contribution_ages=(pop * b.contribution_ages[:, t, None, :]).sum((1, 2)))
@@ -505,11 +556,11 @@ class _Recorder:
     def members(self, name: str, shape: tuple[int, ...]) -> None:
         self.data[name] = np.zeros((self.B, self.T) + tuple(shape))
 
-    def put(self, t: int, *parts: dict[str, FloatArray], **values: FloatArray) -> None:
-        """Record year ``t``: the one-dimensional (B,) entries of ``parts`` and ``values``."""
+    def put(self, t: int, *parts: CivilServiceYear | ResidentsYear, **values: FloatArray) -> None:
+        """Record year ``t``: the sums (B,) of the year's step (a dataclass) and ``values``."""
         if len(self._years) != t:
             raise ValueError(f"year index {t} recorded after {len(self._years)} years")
-        self._years.append(parts + (values,))
+        self._years.append(tuple(vars(p) for p in parts) + (values,))
 
     def put_members(self, t: int, **values: FloatArray) -> None:
         for k, v in values.items():
@@ -523,7 +574,7 @@ class _Recorder:
         where: dict[str, int] = {}
         for i, part in enumerate(self._years[0]):
             for k, v in part.items():
-                if k in skip or np.ndim(v) != 1:
+                if k in skip or k == "totals" or np.ndim(v) != 1:
                     continue
                 if k in where:
                     raise ValueError(f"series {k!r} recorded twice")
