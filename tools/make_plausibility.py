@@ -3,7 +3,7 @@
 The table is the engine's own output for a few years to 2050, read as an actuary would: new
 awards against the provincial wage, replacement rates, pensions in payment, the subsidy need in
 money, in base-year prices and as a share of payroll, and the residents' pension in real terms.
-``tests/test_fidelity.py`` fails when the document and the engine disagree.
+``tests/engine/test_fidelity.py`` fails when the document and the engine disagree.
 
     python tools/make_plausibility.py
 """

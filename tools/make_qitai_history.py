@@ -11,7 +11,7 @@ Run from the repository root::
     python tools/make_qitai_history.py            # (re)write the file
     python tools/make_qitai_history.py --check    # exit 1 if the file differs from this
 
-``tests/test_drivers.py`` checks that the shipped file equals :func:`render`.
+``tests/analysis/test_drivers.py`` checks that the shipped file equals :func:`render`.
 """
 
 from __future__ import annotations

@@ -10,7 +10,6 @@ from __future__ import annotations
 import copy
 import dataclasses
 import re
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -20,9 +19,7 @@ from cli.main import app
 from model.analysis.consistency import Finding, check_base_year, format_findings
 from model.scenario.load import load_scenario, read_yaml, validate_data
 from model.scenario.schema import Scenario
-
-ROOT = Path(__file__).parents[1]
-QITAI = ROOT / "scenarios" / "qitai-2021.yaml"
+from tests.conftest import QITAI, ROOT
 
 BALANCE = "balance = total_income - total_expenditure"
 INCOME_GROWTH = "income_growth = income_increase / (total_income - income_increase)"

@@ -14,6 +14,7 @@ import pytest
 
 import model.output.charts as charts
 from model.errors import DataError, OutputError
+from tests.conftest import ROOT
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 TITLE = "机关事业单位基本养老保险基金 年末滚存结余（万元）"
@@ -96,8 +97,7 @@ def test_missing_font_is_a_data_error(monkeypatch, tmp_path):
 
 def test_importing_charts_does_not_import_matplotlib():
     code = "import sys, model.output.charts; sys.exit('matplotlib' in sys.modules)"
-    root = Path(__file__).resolve().parents[1]
-    assert subprocess.run([sys.executable, "-c", code], cwd=root).returncode == 0
+    assert subprocess.run([sys.executable, "-c", code], cwd=ROOT).returncode == 0
 
 
 # -- the charts ---------------------------------------------------------------------------------

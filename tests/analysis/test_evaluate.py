@@ -29,9 +29,8 @@ from model.analysis.evaluate import Evaluation, evaluate, round_half_up, truncat
 from model.output.evaluation_report import draft_markdown, figure_text, write_evaluation
 from model.scenario.outturn import Outturn, load_outturn
 from model.scenario.load import load_scenario, read_yaml, validate_model
-from tests.conftest import with_changes
+from tests.conftest import ROOT, with_changes
 
-ROOT = Path(__file__).resolve().parents[1]
 QITAI = ROOT / "scenarios" / "qitai-2021.yaml"
 OUTTURN = ROOT / "scenarios" / "outturns" / "qitai-2021.yaml"
 CS, RES, BOTH = "civil_service", "residents", "combined"

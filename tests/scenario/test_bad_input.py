@@ -22,7 +22,7 @@ from cli.main import app
 from model.errors import Problem, ScenarioError
 from model.scenario.load import load_scenario
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 BAD = ROOT / "tests" / "bad_scenarios"
 QITAI = ROOT / "scenarios" / "qitai-2021.yaml"
 

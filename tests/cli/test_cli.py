@@ -78,7 +78,7 @@ def test_validate_reports_a_valid_file():
 
 
 def test_existing_output_folder_of_other_files_is_refused(tmp_path):
-    # a folder yanglao did not write is never mixed with a run's files (tests/test_safe_writing.py)
+    # a folder yanglao did not write is never mixed with a run's files (tests/output/test_safe_writing.py)
     out = tmp_path / "keep"
     out.mkdir()
     (out / "notes.txt").write_text("mine")

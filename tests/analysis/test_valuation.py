@@ -16,7 +16,7 @@ from model.engine.basis import build_basis
 from model.errors import YanglaoError
 from model.engine.project import project, project_basis
 from model.analysis.valuation import Discount, parse_discount, valuation
-from tests.conftest import QITAI, variant
+from tests.conftest import QITAI, ROOT, variant
 
 #: The balance identity holds to rounding [万元].
 IDENTITY_ATOL_WAN = 1e-6
@@ -24,7 +24,7 @@ IDENTITY_ATOL_WAN = 1e-6
 HAND_RTOL = 1e-10
 
 runner = CliRunner()
-BAD = Path(__file__).resolve().parent / "bad_scenarios"
+BAD = ROOT / "tests" / "bad_scenarios"
 
 REVENUE = {"value": {2021: 250000.0}, "unit": "万元", "uprate": "wage_growth",
            "source": "test: an invented figure, not Qitai's"}

@@ -21,9 +21,8 @@ from model.output import io as model_io
 from model.errors import OutputError
 from model.output.io import MANIFEST, write_file, write_folder
 from model.output.safe_text import safe_cell, safe_cell_text, safe_markdown_text
-from tests.conftest import QITAI
+from tests.conftest import QITAI, ROOT
 
-ROOT = Path(__file__).resolve().parents[1]
 OUTTURN = ROOT / "scenarios" / "outturns" / "qitai-2021.yaml"
 runner = CliRunner()
 
@@ -209,7 +208,7 @@ def test_permissions_follow_the_umask(tmp_path, umask, folder_mode, file_mode):
 def test_rebase_output_follows_the_umask_and_replaces_its_own_file(tmp_path, qitai, qitai_projection,
                                                                     umask, mode):
     from model.analysis.rebase import write_rebased
-    from tests.test_rebase import outturn_from
+    from tests.analysis.test_rebase import outturn_from
 
     outturn = outturn_from(qitai_projection, 1)
     path = tmp_path / "new.yaml"
