@@ -106,7 +106,7 @@ def compare(
         loaded = [load_scenario(p) for p in scenarios]
         check_out(out, force)
         from model.analysis.compare import compare as run_compare
-        from model.analysis.compare import format_comparison
+        from model.output.comparison_tables import format_comparison
 
         result = run_compare(loaded, years=years, at_years=at_years)
         from model.output.io import write_comparison
@@ -136,7 +136,8 @@ def budget(
     try:
         sc = load_scenario(scenario)
         check_out(out, force)
-        from model.analysis.budget import format_budget, make_budget
+        from model.analysis.budget import make_budget
+        from model.output.budget_tables import format_budget
 
         result = make_budget(sc, year if year is not None else sc.meta.base_year + 1, paths, seed, intervals)
         from model.output.io import write_budget
@@ -167,7 +168,7 @@ def simulate(
     try:
         sc = load_scenario(scenario)
         check_out(out, force)
-        from model.analysis.simulate import format_simulation
+        from model.output.simulation_tables import format_simulation
         from model.analysis.simulate import simulate as run_simulation
 
         result = run_simulation(sc, paths=paths, seed=seed, years=years,
@@ -195,7 +196,7 @@ def rebase(
     try:
         sc = load_scenario(scenario)
         from model.scenario.outturn import load_outturn
-        from model.analysis.rebase import write_rebased
+        from model.output.scenario_file import write_rebased
 
         new = write_rebased(sc, load_outturn(outturn), out, str(scenario), str(outturn), force=force)
     except YanglaoError as err:
@@ -218,7 +219,7 @@ def sensitivity(
     try:
         sc = load_scenario(scenario)
         check_out(out, force)
-        from model.analysis.sensitivity import format_sensitivity
+        from model.output.sensitivity_tables import format_sensitivity
         from model.analysis.sensitivity import sensitivity as run_sensitivity
 
         result = run_sensitivity(sc, years=years)
@@ -247,7 +248,8 @@ def valuation(
     try:
         sc = load_scenario(scenario)
         check_out(out, force)
-        from model.analysis.valuation import format_valuation, parse_discount
+        from model.analysis.valuation import parse_discount
+        from model.output.valuation_tables import format_valuation
         from model.analysis.valuation import valuation as run_valuation
 
         result = run_valuation(sc, years=years, discount=parse_discount(discount))
@@ -293,7 +295,8 @@ def validate(scenario: ScenarioArg, debug: DebugOpt = False) -> None:
 @app.command()
 def check(scenario: ScenarioArg, debug: DebugOpt = False) -> None:
     """Check every identity among the stated base-year figures; exit 1 if any disagree."""
-    from model.analysis.consistency import check_base_year, format_findings
+    from model.analysis.consistency import check_base_year
+    from model.output.check_report import format_findings
     from model.scenario.load import load_scenario
 
     try:

@@ -65,3 +65,37 @@ def quantize(x: float, decimals: int, rounding: str):
     with localcontext() as ctx:
         ctx.prec = DECIMAL_DIGITS
         return value.quantize(Decimal(1).scaleb(-decimals), rounding=rounding)
+
+
+def decimals_of(x: float) -> int:
+    """Decimals of ``x`` as written: 20404.6 → 1, 30.87 → 2, 3801.491 → 3, 3274.0 → 0.
+
+    >>> decimals_of(20404.6), decimals_of(3801.491), decimals_of(3274.0)
+    (1, 3, 0)
+    """
+    from decimal import Decimal
+
+    exponent = Decimal(repr(float(x))).normalize().as_tuple().exponent
+    return max(0, -exponent) if isinstance(exponent, int) else 0
+
+
+def plain_number(x: float, decimals: int = 6) -> str:
+    """``x`` with at most ``decimals`` decimals, trailing zeros dropped, no separators.
+
+    >>> plain_number(29709.01), plain_number(3274.0), plain_number(-0.0001, 2)
+    ('29709.01', '3274', '0')
+    """
+    text = f"{x:.{decimals}f}"
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return "0" if text in ("-0", "") else text
+
+
+def signed_number(x: float, decimals: int) -> str:
+    """:func:`plain_number` with a sign (none for 0).
+
+    >>> signed_number(2.5, 2), signed_number(-2.5, 2), signed_number(0.0, 2)
+    ('+2.5', '-2.5', '0')
+    """
+    text = plain_number(x, decimals)
+    return text if text.startswith("-") or text == "0" else "+" + text

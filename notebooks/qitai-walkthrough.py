@@ -27,12 +27,16 @@ import tempfile
 from pathlib import Path
 
 from model.analysis.budget import make_budget
-from model.analysis.compare import compare, format_comparison
-from model.analysis.consistency import check_base_year, format_findings
+from model.analysis.compare import compare
+from model.output.comparison_tables import format_comparison
+from model.analysis.consistency import check_base_year
+from model.output.check_report import format_findings
 from model.engine.project import project
+from model.output.labels import zh_frame
 from model.output.report import format_calibration, format_headline
 from model.scenario.load import load_scenario
-from model.analysis.simulate import format_simulation, simulate
+from model.analysis.simulate import simulate
+from model.output.simulation_tables import format_simulation
 
 ROOT = Path(__file__).resolve().parents[1] if "__file__" in globals() else Path.cwd().parent
 OUT = Path(os.environ.get("YANGLAO_NOTEBOOK_OUT", tempfile.mkdtemp(prefix="yanglao-walkthrough-")))
@@ -64,7 +68,7 @@ print(format_calibration(baseline))
 
 # %%
 print(format_headline(baseline))
-frame = baseline.to_frame(lang="zh")
+frame = zh_frame(baseline.to_frame())
 frame[frame["基金"] == "civil_service"].head(10)
 
 # %% [markdown]

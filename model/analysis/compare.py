@@ -20,11 +20,9 @@ from typing import Any
 
 import numpy as np
 
-from model.engine.axes import FUND_LABELS
 from model.engine.basis import build_basis, stack_bases
 from model.errors import YanglaoError
 from model.engine.project import project_basis
-from model.output.report import display_width
 from model.engine.results import HEADLINE_HORIZONS, Projection
 from model.scenario.schema import Scenario
 
@@ -149,59 +147,3 @@ def _fund_rows(result: Projection, fund: str, n: int, at_years: tuple[int, ...])
         diffs = [None if (v is None or first is None) else v - first for v in vals]
         rows.append({"metric": m, "values": vals, "differences": diffs})
     return rows
-
-
-def comparison_long_rows(c: Comparison, lang: str = "en") -> list[dict[str, Any]]:
-    """``compare.csv``: one row per fund × metric × scenario."""
-    out = []
-    for fund, rows in c.table.items():
-        for row in rows:
-            m = row["metric"]
-            for sid, title, v, dv in zip(c.ids, c.titles(lang), row["values"], row["differences"], strict=True):
-                out.append({"fund": fund, "metric": m.name, "label": getattr(m, lang), "unit": m.unit,
-                            "scenario": sid, "title": title, "value": v, "difference_from_first": dv})
-    return out
-
-
-def format_comparison(c: Comparison, lang: str = "en") -> str:
-    """Terminal table per fund: metrics down, scenarios across; each cell after the first
-    column also shows its difference from the first scenario in brackets."""
-    names = c.short_names(lang)
-    lines = []
-    for i, (name, title) in enumerate(zip(names, c.titles(lang), strict=True)):
-        lines.append(f"  [{i}] {name}: {title}")
-    lines.append("")
-    for fund, rows in c.table.items():
-        unit_note = "万元" if lang == "zh" else "money in 万元"
-        diff_note = "括号内为与基准之差" if lang == "zh" else "(Δ from the first scenario in brackets)"
-        lines.append(f"{FUND_LABELS[fund][lang]} — {unit_note}; {diff_note}")
-        header = ["", *names]
-        body = []
-        for row in rows:
-            m = row["metric"]
-            cells = [getattr(m, lang), _fmt(row["values"][0], m.unit)]
-            for v, d in zip(row["values"][1:], row["differences"][1:], strict=True):
-                cells.append(f"{_fmt(v, m.unit)} ({_fmt(d, m.unit, signed=True)})" if d is not None
-                             else _fmt(v, m.unit))
-            body.append(cells)
-        widths = [max(display_width(str(h)), *(display_width(r[i]) for r in body)) for i, h in enumerate(header)]
-        lines.append("  ".join(_pad(h, widths[i], i == 0) for i, h in enumerate(header)))
-        for r in body:
-            lines.append("  ".join(_pad(x, widths[i], i == 0) for i, x in enumerate(r)))
-        lines.append("")
-    return "\n".join(lines)
-
-
-def _pad(text: str, width: int, left: bool) -> str:
-    fill = " " * max(width - display_width(text), 0)
-    return text + fill if left else fill + text
-
-
-def _fmt(v: float | None, unit: str, signed: bool = False) -> str:
-    if v is None or (isinstance(v, float) and np.isnan(v)):
-        return "–" if not signed else "–"
-    if unit == "年":
-        return f"{v:+.0f}" if signed else f"{v:.0f}"
-    if unit == "/1":
-        return f"{v:+.3f}" if signed else f"{v:.3f}"
-    return f"{v:+,.2f}" if signed else f"{v:,.2f}"

@@ -8,7 +8,8 @@ add up to the combined figures, and a figure stated in two sections should be st
 scenario's ``base_year`` and returns one :class:`Finding` per check, agreeing or not, each naming
 where the stated figure and the figures it is recomputed from were stated; :func:`check_stated`
 runs the same checks on any block of that shape (a year's outturn, ``model.scenario.outturn``).
-:func:`format_findings` turns them into the plain-text report of ``yanglao check``.
+:func:`model.output.check_report.format_findings` turns them into the plain-text report of
+``yanglao check``.
 
 When figures agree
 ------------------
@@ -43,7 +44,8 @@ from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 from itertools import product
 from typing import TYPE_CHECKING, Any
 
-from model.units import YUAN_PER_WAN, quantize
+from model.scenario.names import COMBINED, FUNDS
+from model.units import YUAN_PER_WAN, decimals_of, plain_number, quantize
 
 if TYPE_CHECKING:
     from model.scenario.schema import Scenario
@@ -60,14 +62,12 @@ MONEY_TOLERANCE_WAN = 0.01
 MONEY_MIN_DECIMALS = 2
 
 #: Float arithmetic noise: 0.1 + 0.2 is 0.30000000000000004.
-_FLOAT_SLACK = 1e-9
+FLOAT_SLACK = 1e-9
 
 MONEY_UNITS = ("万元", "元")
 COUNT_UNIT = "人"
 PERCENT_UNIT = "%"
 
-FUNDS = ("civil_service", "residents")
-COMBINED = "combined"
 RESTATED = "restated"
 
 
@@ -131,20 +131,14 @@ class _Figure:
     source: str
 
     def describe(self) -> str:
-        return f"{self.label} {_fmt(self.value, self.decimals)} [{self.source}]"
-
-
-def _decimals(x: float) -> int:
-    """Decimals of ``x`` as written: 20404.6 → 1, 3274.0 → 0, 3801.491 → 3."""
-    exponent = Decimal(repr(float(x))).normalize().as_tuple().exponent
-    return max(0, -exponent) if isinstance(exponent, int) else 0
+        return f"{self.label} {plain_number(self.value, self.decimals)} [{self.source}]"
 
 
 def _figure(stated: Any, label: str, value: float | None = None, source: str | None = None,
             restated: bool = False) -> _Figure:
     """Flatten a ``Stated`` (or, with ``value`` and ``source``, one of its restatements)."""
     raw = float(stated.value if value is None else value)
-    decimals = _decimals(raw)
+    decimals = decimals_of(raw)
     if stated.unit in MONEY_UNITS:
         decimals = max(decimals, MONEY_MIN_DECIMALS)
     half_unit = 0.0 if stated.unit == COUNT_UNIT else 0.5 * 10.0 ** -decimals
@@ -181,26 +175,13 @@ def _versions(block: Any, key: str, prefix: str = "") -> list[_Figure]:
         return []
     out = [_figure(stated, prefix + key)]
     for r in stated.restated:
-        if all(abs(r.value - f.value) > _FLOAT_SLACK for f in out):
+        if all(abs(r.value - f.value) > FLOAT_SLACK for f in out):
             out.append(_figure(stated, prefix + key, r.value, r.source, restated=True))
     return out
 
 
 # --------------------------------------------------------------------------------------------
 # formatting numbers
-
-
-def _fmt(x: float, decimals: int) -> str:
-    """``x`` with at most ``decimals`` decimals, trailing zeros dropped."""
-    text = f"{x:.{decimals}f}"
-    if "." in text:
-        text = text.rstrip("0").rstrip(".")
-    return "0" if text in ("-0", "") else text
-
-
-def _fmt_signed(x: float, decimals: int) -> str:
-    text = _fmt(x, decimals)
-    return text if text.startswith("-") or text == "0" else "+" + text
 
 
 # --------------------------------------------------------------------------------------------
@@ -214,14 +195,14 @@ def _money_finding(name: str, fund: str, stated: _Figure, terms: Sequence[tuple[
     tolerance = MONEY_TOLERANCE_WAN + sum(f.half_unit for _, f in terms)
     difference = stated.value - computed
     if stated.bound == "at_least":
-        agrees = computed >= stated.value - tolerance - _FLOAT_SLACK
+        agrees = computed >= stated.value - tolerance - FLOAT_SLACK
     elif stated.bound == "at_most":
-        agrees = computed <= stated.value + tolerance + _FLOAT_SLACK
+        agrees = computed <= stated.value + tolerance + FLOAT_SLACK
     else:
-        agrees = abs(difference) <= tolerance + _FLOAT_SLACK
+        agrees = abs(difference) <= tolerance + FLOAT_SLACK
     note = ""
-    if agrees and stated.bound == "exact" and abs(difference) > _FLOAT_SLACK:
-        note = f"agrees within rounding (tolerance {_fmt(tolerance, 4)} 万元)"
+    if agrees and stated.bound == "exact" and abs(difference) > FLOAT_SLACK:
+        note = f"agrees within rounding (tolerance {plain_number(tolerance, 4)} 万元)"
     parts = []
     for i, (sign, f) in enumerate(terms):
         op = ("- " if sign < 0 else "") if i == 0 else (" - " if sign < 0 else " + ")
@@ -236,10 +217,6 @@ def _money_finding(name: str, fund: str, stated: _Figure, terms: Sequence[tuple[
 def _round_float(x: float, decimals: int) -> float:
     """Drop float noise (-441.47000000000116) from a reported number."""
     return round(x, decimals) + 0.0
-
-
-def _quantize(x: float, decimals: int, rounding: str) -> Decimal:
-    return quantize(x, decimals, rounding)
 
 
 def _share_finding(name: str, fund: str, stated: _Figure, inputs: Sequence[_Figure],
@@ -287,18 +264,18 @@ def _share_agrees(stated: _Figure, computed: float, low: float, high: float) -> 
     """Whether a percentage or ratio agrees, and how (see the module docstring)."""
     decimals = stated.decimals
     target = Decimal(repr(stated.value))
-    rounded = _quantize(computed, decimals, ROUND_HALF_UP)
+    rounded = quantize(computed, decimals, ROUND_HALF_UP)
     if stated.bound == "at_least":
-        return _quantize(high, decimals, ROUND_HALF_UP) >= target, ""
+        return quantize(high, decimals, ROUND_HALF_UP) >= target, ""
     if stated.bound == "at_most":
-        return _quantize(low, decimals, ROUND_HALF_UP) <= target, ""
+        return quantize(low, decimals, ROUND_HALF_UP) <= target, ""
     if rounded == target:
         return True, ""
-    if _quantize(computed, decimals, ROUND_DOWN) == target:
-        return True, f"agrees by truncation ({_fmt(computed, decimals + 4)} rounds to {rounded})"
+    if quantize(computed, decimals, ROUND_DOWN) == target:
+        return True, f"agrees by truncation ({plain_number(computed, decimals + 4)} rounds to {rounded})"
     step = 10.0 ** -decimals
     s = stated.value
-    if low <= s + step / 2 + _FLOAT_SLACK and high >= s - step / 2 - _FLOAT_SLACK:
+    if low <= s + step / 2 + FLOAT_SLACK and high >= s - step / 2 - FLOAT_SLACK:
         return True, "agrees within the rounding of its inputs"
     # truncation toward zero maps [s, s + step) to s for s >= 0, (s - step, s] for s < 0
     lo_trunc, hi_trunc = (s, s + step) if s >= 0 else (s - step, s)
@@ -309,7 +286,7 @@ def _share_agrees(stated: _Figure, computed: float, low: float, high: float) -> 
 
 def _restated_agrees(primary: _Figure, restated: _Figure) -> tuple[bool, str]:
     """Whether a restatement gives the same figure, at the precision of the coarser of the two."""
-    if abs(primary.value - restated.value) <= _FLOAT_SLACK:
+    if abs(primary.value - restated.value) <= FLOAT_SLACK:
         return True, ""
     if primary.unit == COUNT_UNIT:
         return False, ""
@@ -317,9 +294,9 @@ def _restated_agrees(primary: _Figure, restated: _Figure) -> tuple[bool, str]:
     if fine.decimals == coarse.decimals:
         return False, ""
     target = Decimal(repr(coarse.value))
-    if _quantize(fine.value, coarse.decimals, ROUND_HALF_UP) == target:
+    if quantize(fine.value, coarse.decimals, ROUND_HALF_UP) == target:
         return True, f"agrees at the {coarse.decimals} decimals of the coarser figure"
-    if _quantize(fine.value, coarse.decimals, ROUND_DOWN) == target:
+    if quantize(fine.value, coarse.decimals, ROUND_DOWN) == target:
         return True, f"agrees by truncation to the {coarse.decimals} decimals of the coarser figure"
     return False, ""
 
@@ -574,7 +551,7 @@ def _restatement_checks(block: Any, fund: str) -> Iterator[Finding]:
             agrees, note = _restated_agrees(primary, restated)
             if not agrees:
                 same = [other for other, s in fields if other != key and s.unit == stated.unit
-                        and abs(s.value - r.value) <= _FLOAT_SLACK]
+                        and abs(s.value - r.value) <= FLOAT_SLACK]
                 hints = [r.note] if r.note else []
                 if same:
                     hints.append(f"the restated value equals this block's {', '.join(same)}")
@@ -616,44 +593,3 @@ def _note_restatements_that_agree_elsewhere(findings: list[Finding]) -> list[Fin
 
 # --------------------------------------------------------------------------------------------
 # the report
-
-
-def format_findings(findings: Sequence[Finding]) -> str:
-    """A plain-text report: the disagreements, agreements that need a word, then the counts.
-
-    Parameters
-    ----------
-    findings : Sequence[Finding]
-        As returned by :func:`check_base_year`.
-
-    Returns
-    -------
-    str
-        Each disagreement on two lines (the identity with both numbers and the difference; then
-        where the stated figure and the figures it was recomputed from were stated), then each
-        agreement that carries a note (by truncation, within rounding) on one line, and last a
-        line ``"N checks: K agree, M disagree"``.
-    """
-    disagreements = [f for f in findings if not f.agrees]
-    noted = [f for f in findings if f.agrees and f.note]
-    out: list[str] = []
-    if disagreements:
-        out.append(f"Disagreements ({len(disagreements)}):")
-        for f in disagreements:
-            decimals = _decimals(f.stated) + 2
-            line = (f"  [{f.fund}] {f.name}: stated {_fmt(f.stated, decimals)}, computed "
-                    f"{_fmt(f.computed, decimals)} (difference "
-                    f"{_fmt_signed(f.difference, decimals)})")
-            out.append(line + (f"; {f.note}" if f.note else ""))
-            out.append(f"      stated in {f.where_stated}; computed from {f.computed_from}")
-        out.append("")
-    if noted:
-        out.append(f"Agreements with a note ({len(noted)}):")
-        for f in noted:
-            decimals = _decimals(f.stated) + 2
-            out.append(f"  [{f.fund}] {f.name}: stated {_fmt(f.stated, decimals)}, computed "
-                       f"{_fmt(f.computed, decimals)}; {f.note}")
-        out.append("")
-    agree = len(findings) - len(disagreements)
-    out.append(f"{len(findings)} checks: {agree} agree, {len(disagreements)} disagree")
-    return "\n".join(out)

@@ -39,15 +39,14 @@ from dataclasses import dataclass, field, replace
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 from typing import TYPE_CHECKING, Any
 
-from model.analysis.consistency import MONEY_TOLERANCE_WAN, Finding, check_stated
-from model.units import quantize, yuan_to_wan
+from model.analysis.consistency import FLOAT_SLACK, MONEY_TOLERANCE_WAN, Finding, check_stated
+from model.scenario.names import COMBINED, FUNDS
+from model.units import decimals_of, plain_number, quantize, yuan_to_wan
 
 if TYPE_CHECKING:
     from model.scenario.outturn import Outturn
     from model.scenario.schema import Scenario
 
-FUNDS = ("civil_service", "residents")
-COMBINED = "combined"
 
 #: The lines of an evaluation, in the order they are shown.
 LINE_KEYS = (
@@ -72,7 +71,6 @@ DEFAULT_BAND_SOURCE = "default: 90%–110%, the usual band of 社会保险基金
 
 #: Rounding allowed per term of a sum of stated money figures, 万元 (half of the last cent).
 _HALF_CENT_WAN = 0.005
-_FLOAT_SLACK = 1e-9
 
 
 def unit_of(key: str) -> str:
@@ -110,12 +108,6 @@ def truncate(x: float, decimals: int = 2) -> float:
     100.79
     """
     return float(quantize(round(float(x), 9), decimals, ROUND_DOWN)) + 0.0
-
-
-def decimals_of(x: float) -> int:
-    """Decimals of ``x`` as written: 30.87 → 2, 1.73 → 2, 3274.0 → 0."""
-    exponent = Decimal(repr(float(x))).normalize().as_tuple().exponent
-    return max(0, -exponent) if isinstance(exponent, int) else 0
 
 
 def section_of(source: str) -> str:
@@ -397,7 +389,7 @@ def _stated_ref(stated: Any) -> StatedRef | None:
 
 def _money_agrees(stated: float, computed: float, terms: int) -> bool:
     """Whether a stated amount agrees with a sum of ``terms`` stated amounts, within rounding."""
-    tolerance = MONEY_TOLERANCE_WAN + terms * _HALF_CENT_WAN + _FLOAT_SLACK
+    tolerance = MONEY_TOLERANCE_WAN + terms * _HALF_CENT_WAN + FLOAT_SLACK
     return abs(stated - computed) <= tolerance
 
 
@@ -420,17 +412,11 @@ def _settle(stated: Any, computed: float | None, how: str, terms: int) -> _Fig:
     return _Fig(computed, how, ref)
 
 
-def _fmt(x: float) -> str:
-    """A figure in a source text: as few decimals as it needs (29709.01, 3801.491, 3274)."""
-    text = f"{x:.6f}".rstrip("0").rstrip(".")
-    return "0" if text in ("-0", "") else text
-
-
 def _sum_of(figs: dict[str, _Fig], keys: Iterable[str]) -> tuple[float, str]:
     """Sum of the figures ``keys`` (an absent one counts 0) and a description of it."""
     keys = list(keys)
     total = sum(figs[k].value or 0.0 for k in keys)
-    parts = " + ".join(f"{k} {_fmt(figs[k].value or 0.0)}" for k in keys)
+    parts = " + ".join(f"{k} {plain_number(figs[k].value or 0.0)}" for k in keys)
     return total, f"computed: {parts}"
 
 
@@ -447,7 +433,7 @@ def _resolve_fund(block: Any) -> dict[str, _Fig]:
     income, expenditure = figs["total_income"].value, figs["total_expenditure"].value
     figs["balance"] = _settle(
         block.balance, income - expenditure,
-        f"computed: total_income {_fmt(income)} − total_expenditure {_fmt(expenditure)}", 2)
+        f"computed: total_income {plain_number(income)} − total_expenditure {plain_number(expenditure)}", 2)
     figs["dependency_ratio"] = _ratio(figs, _stated_ref(block.dependency_ratio))
     for kind in ("income", "expenditure"):
         ref = _stated_ref(getattr(block, f"{kind}_increase"))
@@ -461,8 +447,8 @@ def _ratio(figs: dict[str, _Fig], stated: StatedRef | None) -> _Fig:
     if contributors is None or not beneficiaries:
         return _Fig(None, "not computable: contributors or beneficiaries not stated", stated)
     return _Fig(contributors / beneficiaries,
-                f"computed: contributors {_fmt(contributors)} / beneficiaries "
-                f"{_fmt(beneficiaries)}", stated)
+                f"computed: contributors {plain_number(contributors)} / beneficiaries "
+                f"{plain_number(beneficiaries)}", stated)
 
 
 def _resolve_combined(block: Any, funds: dict[str, dict[str, _Fig]]) -> dict[str, _Fig]:
@@ -479,7 +465,7 @@ def _resolve_combined(block: Any, funds: dict[str, dict[str, _Fig]]) -> dict[str
         stated = getattr(block, key, None) if block is not None else None
         values = [funds[f][key].value for f in FUNDS] if both else [None]
         if both and all(v is not None for v in values):
-            how = "computed: " + " + ".join(f"{f}.{key} {_fmt(v)}"
+            how = "computed: " + " + ".join(f"{f}.{key} {plain_number(v)}"
                                             for f, v in zip(FUNDS, values, strict=True))
             figs[key] = _settle(stated, sum(values), how, len(values))
         else:
@@ -489,7 +475,7 @@ def _resolve_combined(block: Any, funds: dict[str, dict[str, _Fig]]) -> dict[str
     if income is not None and expenditure is not None:
         figs["balance"] = _settle(
             balance_stated, income - expenditure,
-            f"computed: total_income {_fmt(income)} − total_expenditure {_fmt(expenditure)}", 2)
+            f"computed: total_income {plain_number(income)} − total_expenditure {plain_number(expenditure)}", 2)
     else:
         figs["balance"] = _settle(balance_stated, None, "", 0)
     figs["dependency_ratio"] = _ratio(figs, None)
@@ -507,7 +493,7 @@ def _versions(stated: Any) -> list[StatedRef]:
     out = [StatedRef(_in_wan(stated, stated.value), stated.source)]
     for r in stated.restated:
         value = _in_wan(stated, r.value)
-        if all(abs(value - v.value) > _FLOAT_SLACK for v in out):
+        if all(abs(value - v.value) > FLOAT_SLACK for v in out):
             out.append(StatedRef(value, r.source))
     return out
 
@@ -530,7 +516,7 @@ def _choose_budget(stated: list[StatedRef], check: tuple[float, str, int, str] |
         target, _, terms, kind = check
         if kind == "sum":
             return _money_agrees(value, target, terms)
-        return value >= target - MONEY_TOLERANCE_WAN - terms * _HALF_CENT_WAN - _FLOAT_SLACK
+        return value >= target - MONEY_TOLERANCE_WAN - terms * _HALF_CENT_WAN - FLOAT_SLACK
 
     verdicts = [passes(v.value) for v in stated]
     chosen = next((i for i, ok in enumerate(verdicts) if ok is not False), None)
@@ -556,8 +542,8 @@ def _fund_budgets(block: Any, figs: dict[str, _Fig]) -> dict[str, tuple[BudgetVe
     check = None
     if len(parts) == 2:
         check = (_clean(pensions.value + funeral.value),
-                 f"computed: expenditure_budget_pensions {_fmt(pensions.value)} + "
-                 f"expenditure_budget_funeral {_fmt(funeral.value)}", 2, "sum")
+                 f"computed: expenditure_budget_pensions {plain_number(pensions.value)} + "
+                 f"expenditure_budget_funeral {plain_number(funeral.value)}", 2, "sum")
     elif parts:
         check = (parts[0].value, "", 1, "at_least")
     stated = _versions(block.expenditure_budget)
@@ -586,7 +572,7 @@ def _combined_budgets(block: Any, budgets: dict[str, dict[str, tuple[BudgetVersi
         used = [_used_budget(budgets[f].get(key, ())) for f in FUNDS] if both else [None]
         check = None
         if both and all(u is not None for u in used):
-            how = "computed: " + " + ".join(f"{f} budget {_fmt(u.value)}"
+            how = "computed: " + " + ".join(f"{f} budget {plain_number(u.value)}"
                                             for f, u in zip(FUNDS, used, strict=True))
             check = (_clean(sum(u.value for u in used)), how, len(used), "sum")
         if stated or check is not None:
@@ -770,8 +756,8 @@ def _line(fund: str, key: str, block: Any, figs: dict[str, _Fig],
     prev_value, prev_source = None, ""
     if increase is not None and increase.value is not None and fig.value is not None:
         prev_value = _clean(fig.value - increase.value)
-        prev_source = (f"computed: {key} {_fmt(fig.value)} − {kind}_increase "
-                       f"{_fmt(increase.value)} ({increase.source})")
+        prev_source = (f"computed: {key} {plain_number(fig.value)} − {kind}_increase "
+                       f"{plain_number(increase.value)} ({increase.source})")
     elif previous is not None and key in previous and previous[key].value is not None:
         prev_value = previous[key].value
         prev_source = f"scenario base year {year - 1}: {previous[key].source}"
@@ -841,7 +827,7 @@ def _disagreement(finding: Finding, lines: dict[str, dict[str, Line]]) -> Disagr
         used, used_source = ln.budget, ln.budget_source
     elif aspect == "completion":
         used, used_source = ln.completion_pct, (
-            f"computed: {line_key} / budget ({_fmt(ln.outturn or 0)} / {_fmt(ln.budget or 0)})")
+            f"computed: {line_key} / budget ({plain_number(ln.outturn or 0)} / {plain_number(ln.budget or 0)})")
     elif aspect == "change":
         used, used_source = ln.change, ln.previous_source
     else:
@@ -947,7 +933,7 @@ def _completion_row(key: str, lines: dict[str, Line], low: Indicator | None,
     deviation = ""
     if not met:
         word = "收入" if total == "total_income" else "支出"
-        side = f"低于{_fmt(band_low)}%" if shown < band_low else f"高于{_fmt(band_high)}%"
+        side = f"低于{plain_number(band_low)}%" if shown < band_low else f"高于{plain_number(band_high)}%"
         gap = (ln.outturn or 0.0) - (ln.budget or 0.0)
         deviation = (f"{word}预算完成率{_pct(ln.completion_pct)}%{side}：{word}"
                      f"{_money(ln.outturn)}万元，预算{_money(ln.budget)}万元，"
@@ -956,7 +942,7 @@ def _completion_row(key: str, lines: dict[str, Line], low: Indicator | None,
             bound = "至少" if arrears.bound == "at_least" else ""
             deviation += (f"，其中财政补助资金{bound}{_money(arrears.value)}万元未拨付到位"
                           f"（{arrears.source}）")
-    source = (f"computed: {total} {_fmt(ln.outturn or 0)} / budget {_fmt(ln.budget or 0)} "
+    source = (f"computed: {total} {plain_number(ln.outturn or 0)} / budget {plain_number(ln.budget or 0)} "
               f"({ln.budget_source})")
     return SelfEvaluationRow(level1, level2, level3, key, unit, low, high, ln.completion_pct,
                              "exact", source, met, deviation, note)
@@ -981,4 +967,4 @@ def _pct(x: float | None) -> str:
 
 def _pct_text(x: float, bound: str, unit: str) -> str:
     sign = {"at_least": "≥", "at_most": "≤"}.get(bound, "")
-    return f"{sign}{_fmt(x)}{unit}"
+    return f"{sign}{plain_number(x)}{unit}"

@@ -21,14 +21,11 @@ reproduces the outturn.
 from __future__ import annotations
 
 import copy
-import os
-import re
-from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from model.engine.axes import CS_GROUPS
+from model.scenario.names import CS_GROUPS
 from model.engine.basis import build_basis
 from model.errors import YanglaoError
 from model.engine.project import project_basis
@@ -126,63 +123,3 @@ class _BaseYearLines:
         if self._lines is None or not key or key[0] != "base_year":
             raise KeyError(key)
         return self._lines[key[1:]]
-
-
-def dump_scenario(scenario: Scenario, header: str) -> str:
-    """YAML text of a scenario, with a comment header."""
-    import io
-
-    from ruamel.yaml import YAML
-
-    yaml = YAML(typ="rt")
-    yaml.default_flow_style = False
-    yaml.width = 120
-    yaml.allow_unicode = True
-    buf = io.StringIO()
-    yaml.dump(scenario.model_dump(mode="python", exclude_none=True), buf)
-    # one comment line per line of the header (splitlines breaks at every kind of line break),
-    # and no control character a YAML reader refuses, whatever a title holds
-    lines = (re.sub(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]", "\ufffd", line) for line in header.splitlines())
-    comment = "".join(f"# {line}\n" if line else "#\n" for line in lines)
-    return comment + buf.getvalue()
-
-
-#: A line of the header :func:`write_rebased` writes; a file that has it may be replaced by the
-#: next rebase without ``force``.
-WRITTEN_BY = "Rolled forward by `yanglao rebase`"
-
-
-def written_by_rebase(path: Path) -> bool:
-    """Whether the file at ``path`` is a scenario written by :func:`write_rebased`."""
-    import stat
-
-    try:
-        if not stat.S_ISREG(os.stat(path).st_mode):  # never open a FIFO or a device
-            return False
-        with open(path, encoding="utf-8", errors="replace") as fh:
-            head = [fh.readline() for _ in range(8)]
-    except OSError:
-        return False
-    return any(line.startswith(f"# {WRITTEN_BY} ") for line in head)
-
-
-def write_rebased(scenario: Scenario, outturn, out: Path, scenario_path: str, outturn_path: str,
-                  force: bool = False) -> Scenario:
-    """Rebase and write the new scenario file, all or nothing (:func:`model.output.io.write_file`).
-
-    An existing ``out`` is replaced only if an earlier rebase wrote it, or with ``force``: a
-    scenario someone wrote (the one being rebased, say) is not overwritten by mistake.
-    """
-    from model.output.io import check_output_file, write_file
-
-    check_output_file(out, None if force else written_by_rebase)
-    new = rebase(scenario, outturn)
-    header = (f"{new.meta.title.en}\n"
-              f"{WRITTEN_BY} from {Path(scenario_path).name} (base year "
-              f"{scenario.meta.base_year}) with the outturn {Path(outturn_path).name} ({outturn.outturn.year}).\n"
-              "The base year is the outturn as stated; profiles are projected from the old base year;\n"
-              "see model/rebase.py for what changed. Money in 万元 unless a key says otherwise.")
-    text = dump_scenario(new, header)
-    write_file(out, lambda tmp: tmp.write_text(text, encoding="utf-8"),
-               may_replace=None if force else written_by_rebase)
-    return new

@@ -16,7 +16,7 @@ import numpy as np
 from model.engine.checks import identity_failures
 from model.errors import IdentityError
 from model.engine.fund import depletion_year, present_value
-from model.output.labels import CSV_COLUMNS, LABELS
+from model.engine.columns import CSV_COLUMNS
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -79,14 +79,12 @@ class Projection:
                 out.append(row)
         return out
 
-    def to_frame(self, lang: str = "en", batch: int = 0) -> pd.DataFrame:
-        """Tidy DataFrame of :meth:`rows`; ``lang="zh"`` labels columns in Chinese."""
+    def to_frame(self, batch: int = 0) -> pd.DataFrame:
+        """Tidy DataFrame of :meth:`rows`, columns in ``projection.csv`` order (Chinese labels:
+        :func:`model.output.labels.zh_frame`)."""
         import pandas as pd
 
-        frame = pd.DataFrame(self.rows(batch), columns=list(CSV_COLUMNS))
-        if lang == "zh":
-            frame = frame.rename(columns={c: LABELS[c]["zh"] for c in CSV_COLUMNS})
-        return frame
+        return pd.DataFrame(self.rows(batch), columns=list(CSV_COLUMNS))
 
     def checks(self, raise_on_failure: bool = False) -> list:
         """Accounting identities of every fund and year; raise IdentityError if asked."""

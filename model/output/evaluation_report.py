@@ -18,12 +18,11 @@ import io
 from collections.abc import Callable
 from pathlib import Path
 
-from model.engine.axes import FUND_LABELS
-from model.output.report import display_width
+from model.output.labels import FUND_LABELS
+from model.output.text import aligned
 from model.output.safe_text import safe_cell, safe_markdown_text
+from model.scenario.names import COMBINED, FUNDS
 from model.analysis.evaluate import (
-    COMBINED,
-    FUNDS,
     HEAD_LINES,
     INCOME_LINES,
     RATIO_LINES,
@@ -159,11 +158,6 @@ def _w(key: str, lang: str) -> str | tuple[str, ...]:
     return _WORDS[key][lang if lang in ("zh", "en") else "en"]
 
 
-def _pad(text: str, width: int, right: bool) -> str:
-    space = " " * max(0, width - display_width(text))
-    return space + text if right else text + space
-
-
 def _report_states(ln: Line, lang: str = "zh") -> str:
     """The report's own figures for a line where they differ from the ones used."""
     out = []
@@ -207,14 +201,9 @@ def format_evaluation(ev: Evaluation, lang: str = "zh") -> str:
                          value_text(ln.key, ln.budget), pct(ln.completion_pct) + flag, band,
                          value_text(ln.key, ln.previous), change, growth,
                          _report_states(ln, lang)))
-        widths = [max(display_width(h), *(display_width(r[i]) for r in rows)) for i, h in enumerate(headers)]
         out.append("")
         out.append(f"{FUND_NAMES[fund]['zh']} ({FUND_NAMES[fund]['en']})")
-        out.append("  ".join(_pad(h, w, i not in (0, 8)) for i, (h, w) in
-                             enumerate(zip(headers, widths, strict=True))).rstrip())
-        for r in rows:
-            out.append("  ".join(_pad(c, w, i not in (0, 8)) for i, (c, w) in
-                                 enumerate(zip(r, widths, strict=True))).rstrip())
+        out += aligned([headers, *rows], left=(0, 8), strip=True)
     out.append("")
     out.append(str(_w("flags", lang)) + ":")
     flagged = ev.flagged

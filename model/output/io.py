@@ -44,7 +44,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from model.errors import OutputError
-from model.output.labels import CSV_COLUMNS, LABELS
+from model.output.labels import CSV_COLUMNS, FUND_LABELS, LABELS
 from model.engine.results import Projection
 from model.output.safe_text import safe_cell
 
@@ -478,8 +478,7 @@ def write_comparison(c, out_dir: str | Path, lang: str = "zh",
                         force: bool = False) -> list[Path]:
     """compare.csv (long), compare_paths.csv (yearly reserve and subsidy of every scenario),
     compare.xlsx and PNG charts of the reserve and subsidy paths per fund."""
-    from model.engine.axes import FUND_LABELS
-    from model.analysis.compare import comparison_long_rows
+    from model.output.comparison_tables import comparison_long_rows
 
     long_rows = comparison_long_rows(c, lang)
     paths = []
@@ -539,8 +538,7 @@ def _chart_paths(years, data, title, ylabel, lang) -> Callable[[Path], None]:
 def write_sensitivity(r, out_dir: str | Path, lang: str = "zh",
                          force: bool = False) -> list[Path]:
     """sensitivity.csv, break_even.csv, sensitivity.xlsx and a tornado chart per fund."""
-    from model.engine.axes import FUND_LABELS
-    from model.analysis.sensitivity import break_even_rows, sensitivity_rows
+    from model.output.sensitivity_tables import break_even_rows, sensitivity_rows
 
     rows = sensitivity_rows(r, lang)
     be = break_even_rows(r, lang)
@@ -576,7 +574,7 @@ def _chart_tornado(bars, title, xlabel, lang) -> Callable[[Path], None]:
 def write_budget(b, out_dir: str | Path, lang: str = "zh",
                     force: bool = False) -> list[Path]:
     """budget.csv, targets.csv and budget.xlsx (a sheet of lines per fund, one of targets)."""
-    from model.analysis.budget import budget_rows
+    from model.output.budget_tables import budget_rows
 
     rows = budget_rows(b, lang)
     sheets = {fund: [r for r in rows if r["fund"] == fund] for fund in dict.fromkeys(r["fund"] for r in rows)}
@@ -593,12 +591,12 @@ def write_simulation(sim, out_dir: str | Path, lang: str = "zh",
     """percentiles.csv, depletion.csv, simulation.xlsx and fan charts of the reserve and the
     subsidy need per fund; every range is a simulated range conditional on the scenario's
     assumptions, and the workbook's first sheet says so."""
-    from model.engine.axes import FUND_LABELS
-    from model.analysis.simulate import PERCENTILES, depletion_rows, describe, driver_rows, percentile_rows
+    from model.analysis.simulate import PERCENTILES, depletion_rows, driver_rows, percentile_rows
+    from model.output.simulation_tables import simulation_text
 
     pct = percentile_rows(sim)
     dep = depletion_rows(sim)
-    sheets = {"about": [{"simulation": describe(sim, lang)}], "percentiles": pct, "depletion": dep,
+    sheets = {"about": [{"simulation": simulation_text(sim, lang)}], "percentiles": pct, "depletion": dep,
               "driver_factors": driver_rows(sim)}
     if sim.drivers:
         from model.analysis.drivers import format_economic_fit, format_mortality_fit
@@ -639,7 +637,8 @@ def write_valuation(v, out_dir: str | Path, lang: str = "zh",
                        force: bool = False) -> list[Path]:
     """valuation.csv (per fund and item), valuation_paths.csv (discount factors, price index,
     closed-group benefits by year) and valuation.xlsx with both."""
-    from model.analysis.valuation import valuation_path_rows, valuation_rows
+    from model.analysis.valuation import valuation_path_rows
+    from model.output.valuation_tables import valuation_rows
 
     rows = valuation_rows(v, lang)
     paths = valuation_path_rows(v)

@@ -1,9 +1,21 @@
 """One registry of output names: each column's Chinese and English label and its unit.
 
-Reports and ``Projection.to_frame(lang=…)`` read it; a test fails if an output column has none.
+Reports and :func:`zh_frame` read it; a test fails if an output column has none. The column
+order of ``projection.csv`` is data, in :mod:`model.engine.columns`.
 """
 
 from __future__ import annotations
+
+from model.engine.columns import CONTRACT_COLUMNS, CSV_COLUMNS, EXTRA_COLUMNS
+
+__all__ = ["CONTRACT_COLUMNS", "CSV_COLUMNS", "EXTRA_COLUMNS", "FUND_LABELS", "HEAD_COLUMNS", "LABELS",
+           "label", "zh_frame"]
+
+#: The funds' names.
+FUND_LABELS = {
+    "civil_service": {"zh": "机关事业单位基本养老保险基金", "en": "civil-service fund"},
+    "residents": {"zh": "城乡居民基本养老保险基金", "en": "urban-rural residents' fund"},
+}
 
 LABELS: dict[str, dict[str, str]] = {
     "fund": {"zh": "基金", "en": "fund", "unit": ""},
@@ -50,23 +62,6 @@ LABELS: dict[str, dict[str, str]] = {
     "replacement_rate": {"zh": "替代率(新退休养老金/本人缴费基数)", "en": "replacement rate (new award ÷ own final contribution base)", "unit": "/1"},
 }
 
-#: Columns of ``projection.csv`` in order; the first 17 are the contract every consumer may rely on.
-CONTRACT_COLUMNS = (
-    "fund", "year", "contributors", "beneficiaries", "dependency_ratio", "contribution_income",
-    "interest_income", "subsidy_income", "other_income", "total_income", "benefit_expenditure",
-    "other_expenditure", "total_expenditure", "balance", "reserve_end", "months_of_payout",
-    "subsidy_need",
-)
-EXTRA_COLUMNS = (
-    "reserve_start", "pension_expenditure", "funeral_grant_expenditure", "subsidy_due",
-    "subsidy_due_central", "subsidy_due_region", "subsidy_due_prefecture", "subsidy_due_county",
-    "reserve_end_without_subsidy", "subsidy_shortfall", "account_liability", "population_total", "entrants",
-    "retirements", "deaths_retired", "new_beneficiaries", "deaths_beneficiaries",
-    "survivors_lump_sum_expenditure", "account_refund_expenditure", "account_balance",
-    "new_award_mean_monthly_yuan", "new_award_to_average_wage", "pension_in_payment_mean_monthly_yuan",
-    "pension_in_payment_to_average_wage", "replacement_rate",
-)
-CSV_COLUMNS = CONTRACT_COLUMNS + EXTRA_COLUMNS
 
 #: Columns counted in heads (written without decimals in tables).
 HEAD_COLUMNS = frozenset(c for c, lab in LABELS.items() if lab["unit"] == "人")
@@ -78,3 +73,9 @@ def label(name: str, lang: str = "en") -> str:
     unit = entry["unit"]
     text = entry[lang]
     return f"{text} ({unit})" if unit and unit not in ("/1", "年") else text
+
+
+def zh_frame(frame):
+    """A frame of :meth:`~model.engine.results.Projection.to_frame` with its columns labelled in
+    Chinese."""
+    return frame.rename(columns={c: LABELS[c]["zh"] for c in CSV_COLUMNS})

@@ -12,9 +12,8 @@ import json
 import math
 from typing import Any
 
-from model.engine.axes import FUND_LABELS
-from model.output.labels import CSV_COLUMNS, HEAD_COLUMNS, LABELS
 from model.engine.results import HEADLINE_HORIZONS, Projection
+from model.output.labels import CSV_COLUMNS, FUND_LABELS, HEAD_COLUMNS, LABELS
 
 #: Columns of the terminal table, with short English headers.
 TABLE_COLUMNS = (
@@ -34,15 +33,6 @@ TABLE_COLUMNS = (
     ("months_of_payout", "months"),
     ("subsidy_need", "subsidy need"),
 )
-
-
-def display_width(text: str) -> int:
-    """Columns a text takes in a terminal: a Chinese character takes two.
-
-    >>> display_width("收入 ok")
-    7
-    """
-    return sum(2 if ord(ch) > 0x2E7F else 1 for ch in text)
 
 
 def format_number(name: str, value: float | None) -> str:

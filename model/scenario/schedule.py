@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from model.engine.axes import FloatArray
+from model.scenario.arrays import FloatArray
 from model.scenario.schema import Schedule
 
 

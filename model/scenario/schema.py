@@ -20,7 +20,7 @@ from typing import Annotated, Any, ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator, model_validator
 
-from model.engine.axes import CS_GROUPS
+from model.scenario.names import CS_GROUPS
 
 # --------------------------------------------------------------------------------------------
 # building blocks

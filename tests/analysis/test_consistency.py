@@ -16,7 +16,8 @@ import pytest
 from typer.testing import CliRunner
 
 from cli.main import app
-from model.analysis.consistency import Finding, check_base_year, format_findings
+from model.analysis.consistency import Finding, check_base_year
+from model.output.check_report import format_findings
 from model.scenario.load import load_scenario, read_yaml, validate_data
 from model.scenario.schema import Scenario
 from tests.conftest import QITAI, ROOT

@@ -1,6 +1,6 @@
 """Every output column has a bilingual label and a unit."""
 
-from model.output.labels import CSV_COLUMNS, LABELS, label
+from model.output.labels import CSV_COLUMNS, LABELS, label, zh_frame
 
 
 def test_every_output_column_is_labelled(qitai_projection):
@@ -13,6 +13,6 @@ def test_every_output_column_is_labelled(qitai_projection):
 
 
 def test_chinese_frame(qitai_projection):
-    frame = qitai_projection.to_frame(lang="zh")
+    frame = zh_frame(qitai_projection.to_frame())
     assert "年末滚存结余" in frame.columns
     assert frame.shape[0] == 2 * qitai_projection.years.size

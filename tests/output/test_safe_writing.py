@@ -207,7 +207,7 @@ def test_permissions_follow_the_umask(tmp_path, umask, folder_mode, file_mode):
 @pytest.mark.parametrize("umask, mode", [(0o022, 0o644), (0o077, 0o600)])
 def test_rebase_output_follows_the_umask_and_replaces_its_own_file(tmp_path, qitai, qitai_projection,
                                                                     umask, mode):
-    from model.analysis.rebase import write_rebased
+    from model.output.scenario_file import write_rebased
     from tests.analysis.test_rebase import outturn_from
 
     outturn = outturn_from(qitai_projection, 1)
