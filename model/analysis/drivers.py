@@ -76,9 +76,9 @@ MAX_REDRAW_ROUNDS = 1000
 
 #: History files (in ``model/data``) and the series read from each; no (series, year) is in two.
 _LONG_FILES = ("history_series.csv", "china_param_series.csv")
-_WAGE = "avg_wage_nonprivate_national"
-_CPI = "cpi_inflation"
-_DEPOSIT = "deposit_rate_1y_benchmark"
+WAGE_SERIES = "avg_wage_nonprivate_national"
+CPI_SERIES = "cpi_inflation"
+DEPOSIT_SERIES = "deposit_rate_1y_benchmark"
 
 
 # ------------------------------------------------------------------------------------------------
@@ -174,13 +174,13 @@ def load_history() -> pandas.DataFrame:
     import pandas as pd
 
     long = history_long()
-    wage = _series(long, _WAGE)
+    wage = _series(long, WAGE_SERIES)
     # Growth only between consecutive years: a missing year leaves NaN, never a multi-year rate.
     wage = wage.reindex(range(int(wage.index.min()), int(wage.index.max()) + 1))
     columns = {
         "wage_growth": wage / wage.shift(1) - 1.0,
-        "inflation": _series(long, _CPI) / 100.0,
-        "deposit_rate": _series(long, _DEPOSIT) / 100.0,
+        "inflation": _series(long, CPI_SERIES) / 100.0,
+        "deposit_rate": _series(long, DEPOSIT_SERIES) / 100.0,
         "e0_male": _series(long, "e0_male"),
         "e0_female": _series(long, "e0_female"),
     }
@@ -201,7 +201,7 @@ def _years_of(years: Iterable[int], what: str) -> list[int]:
     return out
 
 
-def _span(years: Sequence[int]) -> str:
+def year_span(years: Sequence[int]) -> str:
     return f"{years[0]}–{years[-1]}" if len(years) > 1 else f"{years[0]}"
 
 
@@ -219,7 +219,7 @@ def _window(history: pandas.DataFrame, columns: Sequence[str], years: Sequence[i
             listed = ", ".join(map(str, gaps))
             problems.append(f"{column} has no value (NaN or missing) in {listed}")
     if problems:
-        raise DataError(f"{what} over {_span(years)}: " + "; ".join(problems))
+        raise DataError(f"{what} over {year_span(years)}: " + "; ".join(problems))
     return frame.to_numpy()
 
 
@@ -227,7 +227,7 @@ def _check_not_constant(values: np.ndarray, columns: Sequence[str], years: Seque
                         what: str) -> None:
     for j, column in enumerate(columns):
         if np.ptp(values[:, j]) == 0.0:
-            raise DataError(f"{what}: {column} is constant ({values[0, j]:g}) over {_span(years)}; "
+            raise DataError(f"{what}: {column} is constant ({values[0, j]:g}) over {year_span(years)}; "
                             "its model would have a singular matrix — widen the years")
 
 
@@ -552,7 +552,7 @@ def _fit_ar_each(values: np.ndarray, columns: Sequence[str], years: Sequence[int
         try:
             result = AutoReg(values[:, j], lags=1, trend=trend).fit()
         except (np.linalg.LinAlgError, ValueError) as err:
-            raise DataError(f"{what}: the AR(1) of {column} over {_span(years)} cannot be fitted "
+            raise DataError(f"{what}: the AR(1) of {column} over {year_span(years)} cannot be fitted "
                             f"({err})") from None
         params = np.asarray(result.params, dtype=float)
         const[j], phi[j] = params[0], params[n_det]
@@ -560,15 +560,15 @@ def _fit_ar_each(values: np.ndarray, columns: Sequence[str], years: Sequence[int
         phi_se[j] = float(result.bse[n_det])
         resid = np.asarray(result.resid, dtype=float)
         if not (math.isfinite(phi[j]) and np.isfinite(resid).all()):
-            raise DataError(f"{what}: the AR(1) of {column} over {_span(years)} gave non-finite "
+            raise DataError(f"{what}: the AR(1) of {column} over {year_span(years)} gave non-finite "
                             "estimates")
         if abs(phi[j]) >= 1.0:
-            raise DataError(f"{what}: the AR(1) of {column} over {_span(years)} is not stationary "
+            raise DataError(f"{what}: the AR(1) of {column} over {year_span(years)} is not stationary "
                             f"(coefficient {phi[j]:.4f}); no trend to deviate from")
         # Degrees-of-freedom adjusted like the VAR's covariance (coefficients per equation).
         variance[j] = float(resid @ resid) / (len(resid) - 1 - n_det)
         if variance[j] <= 0.0:
-            raise DataError(f"{what}: the AR(1) of {column} over {_span(years)} fits exactly "
+            raise DataError(f"{what}: the AR(1) of {column} over {year_span(years)} fits exactly "
                             "(zero residual variance)")
         residuals.append(resid)
         llf += float(result.llf)
@@ -618,7 +618,7 @@ def fit_economic(history: pandas.DataFrame, years: Iterable[int] = DEFAULT_ECONO
         raise YanglaoError(f"{what}: trend must be one of {', '.join(ECONOMIC_TRENDS)}; got {trend!r}")
     fit_years = _years_of(years, what)
     if len(fit_years) < MIN_ECONOMIC_YEARS:
-        raise DataError(f"{what}: {len(fit_years)} years ({_span(fit_years)}) of "
+        raise DataError(f"{what}: {len(fit_years)} years ({year_span(fit_years)}) of "
                         f"{', '.join(ECONOMIC_SERIES)}; a VAR(1) of {len(ECONOMIC_SERIES)} series "
                         f"needs at least {MIN_ECONOMIC_YEARS}")
     values = _window(history, ECONOMIC_SERIES, fit_years, what)
@@ -629,7 +629,7 @@ def fit_economic(history: pandas.DataFrame, years: Iterable[int] = DEFAULT_ECONO
     else:
         estimates, reason = _fit_var_checked(values, trend)
     if estimates is None and method == "var":
-        raise DataError(f"{what} over {_span(fit_years)}: {reason}")
+        raise DataError(f"{what} over {year_span(fit_years)}: {reason}")
     if estimates is None:
         estimates = _fit_ar_each(values, ECONOMIC_SERIES, fit_years, what, trend)
         used = "AR(1) per series"
@@ -841,7 +841,7 @@ def fit_mortality(history: pandas.DataFrame, years: Iterable[int] = DEFAULT_MORT
     what = "fit_mortality"
     change_years = _years_of(years, what)
     if len(change_years) < MIN_MORTALITY_CHANGES:
-        raise DataError(f"{what}: {len(change_years)} yearly changes ({_span(change_years)}) of "
+        raise DataError(f"{what}: {len(change_years)} yearly changes ({year_span(change_years)}) of "
                         f"{', '.join(E0_SERIES)}; a drift and a noise variance need at least "
                         f"{MIN_MORTALITY_CHANGES}")
     levels = _window(history, E0_SERIES, [change_years[0] - 1] + change_years, what)
@@ -860,7 +860,7 @@ def fit_mortality(history: pandas.DataFrame, years: Iterable[int] = DEFAULT_MORT
     covariance = np.cov(residuals, rowvar=False, ddof=1)
     if not np.isfinite(covariance).all() or np.linalg.det(covariance) <= 0.0:
         raise DataError(f"{what}: the covariance of the yearly changes of {', '.join(E0_SERIES)} "
-                        f"over {_span(change_years)} is singular")
+                        f"over {year_span(change_years)} is singular")
     correlation = float(covariance[0, 1] / math.sqrt(covariance[0, 0] * covariance[1, 1]))
 
     qx = life_table(table)
@@ -890,200 +890,7 @@ def fit_mortality(history: pandas.DataFrame, years: Iterable[int] = DEFAULT_MORT
     )
 
 
-# ------------------------------------------------------------------------------------------------
-# Tables for docs/drivers.md (numbers from the code; a test keeps the doc in step)
 
 
-def _f(x: float) -> str:
-    return "–" if not math.isfinite(x) else f"{x:.4f}"
-
-
-def _runs(years: Sequence[int]) -> str:
-    """Years as runs: ``[2000, 2001, 2002, 2005]`` → ``"2000–2002, 2005"``."""
-    runs: list[list[int]] = []
-    for y in years:
-        if runs and y == runs[-1][-1] + 1:
-            runs[-1].append(y)
-        else:
-            runs.append([y])
-    return ", ".join(_span(r) for r in runs)
-
-
-def format_history_summary(long: pandas.DataFrame | None = None) -> str:
-    """A Markdown table of the history series the models use: years, range, file, status."""
-    long = history_long() if long is None else long
-    used = (_WAGE, _CPI, _DEPOSIT, "deposit_rate_1y_large_bank_posted", "e0_male", "e0_female",
-            "e0_official_both", "avg_wage_nonprivate_xinjiang", "pension_indexation_all_retirees",
-            "individual_account_crediting_rate_jizhang")
-    lines = ["| series | file | years | values | unit | status (rows) |",
-             "|---|---|---|---|---|---|"]
-    for name in used:
-        rows = long[(long["series"] == name) & long["value"].notna()]
-        for filename, part in rows.groupby("file", sort=False):
-            listed = _runs(sorted(int(y) for y in part["year"]))
-            counts = part["status"].value_counts().sort_index()
-            status = ", ".join(f"{k} {v}" for k, v in counts.items())
-            unit = str(part["unit"].iloc[0]).split(" (")[0]
-            lines.append(f"| {name} | {filename} | {listed} | {part['value'].min():g} to "
-                         f"{part['value'].max():g} | {unit} | {status} |")
-    return "\n".join(lines)
-
-
-def format_economic_fit(fit: EconomicFit) -> str:
-    """Markdown tables of an economic fit: parameters, shock correlations, diagnostics."""
-    names = fit.series
-    first, last = fit.years
-    head = (["equation (this year)", "intercept", "× years since " + str(first - 1)]
-            + [f"× {n} last year" for n in names]
-            + [f"fitted trend {first}", f"fitted trend {last}", "sample mean", "shock sd"])
-    lines = ["| " + " | ".join(head) + " |", "|---|" + "---:|" * (len(head) - 1)]
-    sd = fit.residual_sd
-    start = fit.trend_at(first)
-    for i, name in enumerate(names):
-        cells = ([name, _f(fit.intercepts[i]), _f(fit.trend_coefficients[i])]
-                 + [_f(c) for c in fit.coefficients[i]]
-                 + [_f(start[i]), _f(fit.mean[i]), _f(fit.sample_mean[i]), _f(sd[i])])
-        lines.append("| " + " | ".join(cells) + " |")
-    lines += ["", "| standard error | " + " | ".join(f"× {n} last year" for n in names) + " |",
-              "|---|" + "---:|" * len(names)]
-    for i, name in enumerate(names):
-        lines.append(f"| {name} | " + " | ".join(_f(c) for c in fit.coefficient_se[i]) + " |")
-    correlation = fit.residual_covariance / np.outer(sd, sd)
-    lines += ["", "| shock correlation | " + " | ".join(names) + " |",
-              "|---|" + "---:|" * len(names)]
-    for i, name in enumerate(names):
-        lines.append(f"| {name} | " + " | ".join(_f(c) for c in correlation[i]) + " |")
-    d = fit.diagnostics
-    level = fit.level_sd(SPREAD_YEARS + 1)[-1, 0]
-    lines += ["", "| diagnostic | value |", "|---|---|",
-              f"| method | {fit.method}, {ECONOMIC_TRENDS[fit.trend]} |",
-              f"| fallback | {fit.fallback_reason or 'none: the VAR(1) is used'} |",
-              f"| years of data | {fit.years[0]}–{fit.years[1]} |",
-              f"| observations (yearly transitions) | {d.n_obs} |",
-              f"| stable | {'yes' if d.stable else 'no'} |",
-              f"| largest root modulus | {_f(d.largest_root_modulus)} |",
-              f"| AIC | {_f(d.aic)} |"]
-    lines += [f"| Ljung–Box p ({d.ljung_box_lags} lags), {n} | {_f(p)} |"
-              for n, p in zip(names, d.ljung_box_pvalues, strict=True)]
-    lines += [f"| wage level after {SPREAD_YEARS} years, 5–95% of the scenario's | "
-              f"×{_f(math.exp(-Z_90 * level))} to ×{_f(math.exp(Z_90 * level))} |"]
-    return "\n".join(lines)
-
-
-def format_mortality_fit(fit: MortalityFit) -> str:
-    """Markdown tables of a mortality fit: by sex, the combined rate, diagnostics."""
-    lines = ["| sex | drift of e0 (years a year) | its s.e. | noise sd (years) | table e0 | "
-             "improvement rate | rate per year of e0 | Ljung–Box p |",
-             "|---|---:|---:|---:|---:|---:|---:|---:|"]
-    for s, name in enumerate(fit.series):
-        lines.append(f"| {name.removeprefix('e0_')} | {_f(fit.drift_e0[s])} | "
-                     f"{_f(fit.drift_e0_se[s])} | {_f(fit.sd_e0[s])} | {_f(fit.table_e0[s])} | "
-                     f"{_f(fit.rate_by_sex[s])} | {_f(fit.rate_per_e0_year[s])} | "
-                     f"{_f(fit.diagnostics.ljung_box_pvalues[s])} |")
-    d = fit.diagnostics
-    lines += ["", "| quantity | value |", "|---|---|",
-              f"| years of change fitted | {fit.years[0]}–{fit.years[1]} |",
-              f"| observations (yearly changes) | {d.n_obs} |",
-              f"| correlation of male and female noise | {_f(fit.correlation)} |",
-              f"| life table of the translation | {fit.table} |",
-              f"| improvement rate, both sexes (mean) | {_f(fit.rate_mean)} |",
-              f"| its standard error (drift uncertainty) | {_f(fit.rate_mean_se)} |",
-              f"| yearly noise sd of the rate | {_f(fit.rate_sd)} |",
-              f"| Ljung–Box lags | {d.ljung_box_lags} |",
-              f"| AIC | {_f(d.aic)} |"]
-    return "\n".join(lines)
-
-
-#: Alternative fits shown beside the chosen one: (years, method, trend). The constant-mean
-#: VAR(1) is the model the simulation used before deviations were taken about a trend;
-#: 2001–2015 ends before the deposit-rate freeze of October 2015 shows in the data; 2004–2023
-#: drops the fast-growth years.
-ECONOMIC_ALTERNATIVES = (
-    (DEFAULT_ECONOMIC_YEARS, "var", "ct"), (DEFAULT_ECONOMIC_YEARS, "ar", "ct"),
-    (DEFAULT_ECONOMIC_YEARS, "var", "c"), (range(2001, 2016), "var", "ct"),
-    (range(2004, 2024), "var", "ct"),
-)
-#: Years ahead of the spread of the wage level in the tables (2021 + 29 = 2050, the Qitai horizon).
-SPREAD_YEARS = 29
 #: The standard normal's 95th percentile: 5–95% of a normal is its mean ± Z_90 sd.
 Z_90 = 1.6448536269514722
-
-
-def format_economic_alternatives(history: pandas.DataFrame) -> str:
-    """A Markdown table comparing fits over other years, with the AR(1) method or about a
-    constant mean."""
-    head = ("| years | method | deviations | largest root | fitted trend in the last year "
-            + " / ".join(ECONOMIC_SERIES) + " | shock sd " + " / ".join(ECONOMIC_SERIES)
-            + f" | wage level after {SPREAD_YEARS} years, 5–95% | AIC |")
-    lines = [head, "|---|---|---|---:|---|---|---|---:|"]
-    for years, method, trend in ECONOMIC_ALTERNATIVES:
-        fit = fit_economic(history, years, method=method, trend=trend)
-        level = fit.level_sd(SPREAD_YEARS + 1)[-1, 0]
-        lines.append(f"| {fit.years[0]}–{fit.years[1]} | {fit.method} | {ECONOMIC_TRENDS[trend]} | "
-                     f"{_f(fit.diagnostics.largest_root_modulus)} | "
-                     f"{' / '.join(_f(m) for m in fit.mean)} | "
-                     f"{' / '.join(_f(v) for v in fit.residual_sd)} | "
-                     f"×{math.exp(-Z_90 * level):.2f} to ×{math.exp(Z_90 * level):.2f} | "
-                     f"{_f(fit.diagnostics.aic)} |")
-    return "\n".join(lines)
-
-
-#: Marker names of the generated sections of docs/drivers.md.
-DOC_SECTIONS = ("history-data", "economic-fit", "economic-alternatives", "mortality-fit")
-
-
-def doc_sections() -> dict[str, str]:
-    """The generated text of each marked section of ``docs/drivers.md``, from the shipped data."""
-    history = load_history()
-    return {
-        "history-data": format_history_summary(),
-        "economic-fit": format_economic_fit(fit_economic(history)),
-        "economic-alternatives": format_economic_alternatives(history),
-        "mortality-fit": format_mortality_fit(fit_mortality(history)),
-    }
-
-
-def _section_pattern(name: str):
-    import re
-
-    return re.compile(rf"(<!-- {re.escape(name)} -->\n)(.*?)(\n?<!-- /{re.escape(name)} -->)", re.S)
-
-
-def doc_section(text: str, name: str) -> str:
-    """The body of the ``<!-- name -->`` … ``<!-- /name -->`` section of ``text``."""
-    match = _section_pattern(name).search(text)
-    if match is None:
-        raise YanglaoError(f"docs/drivers.md has no section <!-- {name} --> … <!-- /{name} -->")
-    return match.group(2)
-
-
-def update_doc(text: str, sections: dict[str, str]) -> str:
-    """``text`` with the body of each ``<!-- name -->`` … ``<!-- /name -->`` section replaced."""
-    for name, body in sections.items():
-        doc_section(text, name)  # raises if the markers are missing
-        text = _section_pattern(name).sub(
-            lambda m, body=body, name=name: f"{m.group(1)}{body}\n<!-- /{name} -->", text, count=1)
-    return text
-
-
-def main(argv: list[str] | None = None) -> int:
-    """``python -m model.analysis.drivers [--update DOC]``: print the fitted tables, or update the doc."""
-    import argparse
-    from pathlib import Path
-
-    parser = argparse.ArgumentParser(description="Fit the driver models on the shipped history.")
-    parser.add_argument("--update", metavar="DOC", help="rewrite the marked sections of DOC")
-    args = parser.parse_args(argv)
-    sections = doc_sections()
-    if args.update:
-        path = Path(args.update)
-        path.write_text(update_doc(path.read_text(encoding="utf-8"), sections), encoding="utf-8")
-        print(f"updated {path}")
-    else:
-        for name, body in sections.items():
-            print(f"<!-- {name} -->\n{body}\n<!-- /{name} -->\n")
-    return 0
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())

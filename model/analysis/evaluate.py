@@ -36,7 +36,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
-from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
+from decimal import ROUND_DOWN, ROUND_HALF_UP
 from typing import TYPE_CHECKING, Any
 
 from model.analysis.consistency import FLOAT_SLACK, MONEY_TOLERANCE_WAN, Finding, check_stated

@@ -599,7 +599,7 @@ def write_simulation(sim, out_dir: str | Path, lang: str = "zh",
     sheets = {"about": [{"simulation": simulation_text(sim, lang)}], "percentiles": pct, "depletion": dep,
               "driver_factors": driver_rows(sim)}
     if sim.drivers:
-        from model.analysis.drivers import format_economic_fit, format_mortality_fit
+        from model.output.driver_tables import format_economic_fit, format_mortality_fit
 
         # the fitted models as the Markdown tables of docs/drivers.md, one line per row
         text = (format_economic_fit(sim.drivers["economic"]) + "\n\n"

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from model.analysis.backtest import backtest, format_backtest, previous_year_scenario
+from model.analysis.backtest import backtest, previous_year_scenario
+from model.output.backtest_tables import format_backtest
 from tests.conftest import ROOT
 
 
