@@ -2,7 +2,8 @@
 
 ``build_basis(scenario)`` turns schedules into per-year arrays, life tables into death
 probabilities, profiles into base-year member arrays, and solves the base-year levels the report
-does not state (``model.engine.calibrate``). The engine (``model.engine.project``) reads nothing else.
+does not state (``model.engine.calibrate``). The engine (``model.engine.project``) reads nothing
+else.
 
 One module per topic, each a few pure functions: ``years`` (schedules over the projection and
 uprating rules), ``mortality``, ``members`` (retirement rules and the base year's members),
@@ -25,14 +26,25 @@ from model.engine.basis.residents import residents_basis
 from model.engine.basis.wages import HISTORY_START, WAGE_MARGIN_YEARS, regional_wages
 from model.engine.basis.years import PRICE_UPRATING, Years, projection_years
 from model.engine.calibrate import Calibrated
-from model.errors import CalibrationError, Problem
 from model.engine.fund import SUBSIDY_RULES
+from model.errors import CalibrationError, Problem
 from model.scenario.schema import Scenario
 
 __all__ = [
-    "GOVERNMENT_LEVELS", "HEADCOUNT_RULES", "HISTORY_START", "PRICE_UPRATING", "SUBSIDY_RULES",
-    "WAGE_MARGIN_YEARS", "Basis", "CivilServiceBasis", "ResidentsBasis", "Years", "build_basis",
-    "projection_years", "regional_wages", "stack_bases",
+    "GOVERNMENT_LEVELS",
+    "HEADCOUNT_RULES",
+    "HISTORY_START",
+    "PRICE_UPRATING",
+    "SUBSIDY_RULES",
+    "WAGE_MARGIN_YEARS",
+    "Basis",
+    "CivilServiceBasis",
+    "ResidentsBasis",
+    "Years",
+    "build_basis",
+    "projection_years",
+    "regional_wages",
+    "stack_bases",
 ]
 
 
@@ -45,7 +57,9 @@ def build_basis(scenario: Scenario, years: int | None = None) -> Basis:
     """
     yrs = projection_years(scenario, years)
     history = scenario.history
-    observed = scenario if history is scenario else scenario.model_copy(update={"policy": history.policy})
+    observed = (
+        scenario if history is scenario else scenario.model_copy(update={"policy": history.policy})
+    )
     calibration: list[Calibrated] = []
     y = Years(scenario, yrs)
     cs = res = None

@@ -5,6 +5,7 @@ axis. Every array has a leading batch axis ``B`` (1 for one scenario, broadcast)
 from __future__ import annotations
 
 from dataclasses import dataclass, field, fields, replace
+from typing import Any
 
 import numpy as np
 
@@ -31,7 +32,9 @@ class CivilServiceBasis:
     account_balance_open_yuan: FloatArray  # [yuan per active] (B, T, A) at the start of year t
     account_balance_end_yuan: FloatArray  # [yuan per active] (B, T, A) at the end of year t
     survivors_lump_sum_months: FloatArray  # [months of pension per death] (B, T)
-    previous_average_wage_yuan: FloatArray  # [yuan/year] (B, T) provincial wage of year t−1 (计发基数)
+    previous_average_wage_yuan: (
+        FloatArray  # [yuan/year] (B, T) provincial wage of year t−1 (计发基数)
+    )
     retired_in_base_year: FloatArray  # 1.0 at each group's statutory age (G, A), else 0, (B, G, A)
     final_base_mass0: FloatArray  # [yuan/year] (B,) final pay of the base year's new retirees
     entrant_profile: FloatArray  # [/1] (B, G, A), sums to 1 over (G, A)
@@ -131,8 +134,11 @@ class Basis:
         sizes = {self.rows}
         for part in (self.civil_service, self.residents):
             if part is not None:
-                sizes |= {np.shape(getattr(part, f.name))[0] for f in fields(part)
-                          if isinstance(getattr(part, f.name), np.ndarray)}
+                sizes |= {
+                    np.shape(getattr(part, f.name))[0]
+                    for f in fields(part)
+                    if isinstance(getattr(part, f.name), np.ndarray)
+                }
         return max(sizes)
 
 
@@ -146,7 +152,7 @@ def stack_bases(bases: list[Basis]) -> Basis:
     for b in bases[1:]:
         if not np.array_equal(b.years, first.years):
             raise CalibrationError("cannot stack projections over different years")
-    parts = {}
+    parts: dict[str, Any] = {}
     for name in ("civil_service", "residents"):
         items = [getattr(b, name) for b in bases]
         if any(i is None for i in items):
@@ -165,8 +171,10 @@ def stack_bases(bases: list[Basis]) -> Basis:
                 values[f.name] = arrs[0]
             else:
                 values[f.name] = np.concatenate(
-                    [np.broadcast_to(x, (1,) + np.shape(x)[1:]) if x.shape[0] == 1 else x for x in arrs]
+                    [
+                        np.broadcast_to(x, (1,) + np.shape(x)[1:]) if x.shape[0] == 1 else x
+                        for x in arrs
+                    ]
                 )
         parts[name] = replace(items[0], **values)
     return Basis(years=first.years, calibration=first.calibration, rows=len(bases), **parts)
-

@@ -21,8 +21,9 @@ from model.scenario.schema import Scenario
 from model.units import YUAN_PER_WAN
 
 
-def civil_service_basis(scenario: Scenario, observed: Scenario, y: Years,
-                        calibration: list[Calibrated]) -> CivilServiceBasis:
+def civil_service_basis(
+    scenario: Scenario, observed: Scenario, y: Years, calibration: list[Calibrated]
+) -> CivilServiceBasis:
     """Every array of the civil-service fund. ``observed`` has the base year's policy (the root
     of an ``extends`` chain), ``scenario`` the policy from the next year on."""
     stated = scenario.base_year.civil_service
@@ -46,19 +47,42 @@ def civil_service_basis(scenario: Scenario, observed: Scenario, y: Years,
     grant = history_first(y.values(pol.funeral_grant_yuan), y.values(pol0.funeral_grant_yuan))
     lump_months = history_first(
         np.full(T, pol.survivors_lump_sum_months.value if pol.survivors_lump_sum_months else 0.0),
-        np.array([pol0.survivors_lump_sum_months.value if pol0.survivors_lump_sum_months else 0.0]))
-    accounts = account_balances(pol0.benefit, a, calendar, wage_all, crediting,
-                                wages["indexed_wage_ratio"], y.years)
+        np.array([pol0.survivors_lump_sum_months.value if pol0.survivors_lump_sum_months else 0.0]),
+    )
+    accounts = account_balances(
+        pol0.benefit, a, calendar, wage_all, crediting, wages["indexed_wage_ratio"], y.years
+    )
     refunds0 = float((actives0 * q[0] * accounts["open"][0]).sum()) / YUAN_PER_WAN
     awards = civil_service_awards(
-        stated, pol, pol0, a, y, q, retirees0, original_ages, mean_retire_age, calendar, wage_all,
-        crediting, wages["indexed_wage_ratio"], wages["base_now"], float(grant[0]),
-        float(lump_months[0]), refunds0, calibration,
+        stated,
+        pol,
+        pol0,
+        a,
+        y,
+        q,
+        retirees0,
+        original_ages,
+        mean_retire_age,
+        calendar,
+        wage_all,
+        crediting,
+        wages["indexed_wage_ratio"],
+        wages["base_now"],
+        float(grant[0]),
+        float(lump_months[0]),
+        refunds0,
+        calibration,
     )
     indexation, indexation_link = indexation_rates(pol, y)
 
-    fund = fund_arrays(stated, "civil_service", scenario.assumptions.economy.interest_rate_civil_service,
-                       pol.subsidy, y, calibration)
+    fund = fund_arrays(
+        stated,
+        "civil_service",
+        scenario.assumptions.economy.interest_rate_civil_service,
+        pol.subsidy,
+        y,
+        calibration,
+    )
     return CivilServiceBasis(
         death_prob=q[None],
         exit_rate=row(np.full(T, a.exit_rate.value)),

@@ -10,17 +10,17 @@ from model.engine.axes import FloatArray
 from model.engine.basis.arrays import row
 from model.engine.basis.years import Years
 from model.engine.calibrate import Calibrated
-from model.errors import CalibrationError
 from model.engine.fund import SUBSIDY_RULES
+from model.errors import CalibrationError
 from model.scenario.schema import Subsidy
 from model.units import MONTHS_PER_YEAR
-
 
 GOVERNMENT_LEVELS = ("central", "region", "prefecture", "county")
 
 
-def fund_arrays(stated, fund: str, interest_schedule, subsidy: Subsidy, y: Years,
-                calibration: list[Calibrated]) -> dict[str, FloatArray]:
+def fund_arrays(
+    stated, fund: str, interest_schedule, subsidy: Subsidy, y: Years, calibration: list[Calibrated]
+) -> dict[str, np.ndarray]:
     """The fund's opening reserve and interest (the base year's implied by its stated lines),
     other income and expenditure held at the base year's, and the subsidy rule's arrays."""
     reserve_start0, interest0 = opening_reserve(stated, fund, calibration)
@@ -29,14 +29,21 @@ def fund_arrays(stated, fund: str, interest_schedule, subsidy: Subsidy, y: Years
     payout_monthly = stated.total_expenditure.value / MONTHS_PER_YEAR
     base_months = stated.reserve_end.value / payout_monthly if payout_monthly > 0 else 0.0
     if fund == "civil_service":
-        calibration.append(Calibrated(
-            fund, "reserve_months_held", base_months, "月",
-            "reserve_end / (total_expenditure / 12) in the base year",
-        ))
+        calibration.append(
+            Calibrated(
+                fund,
+                "reserve_months_held",
+                base_months,
+                "月",
+                "reserve_end / (total_expenditure / 12) in the base year",
+            )
+        )
     return {
         "reserve_start0": np.array([reserve_start0]),
         "interest_rate": row(interest_rate),
-        "other_expenditure": row(np.full(y.T, stated.other_expenditure.value if stated.other_expenditure else 0.0)),
+        "other_expenditure": row(
+            np.full(y.T, stated.other_expenditure.value if stated.other_expenditure else 0.0)
+        ),
         "subsidy0": np.array([stated.subsidy_income.value]),
         **subsidy_arrays(subsidy, y, base_months),
     }
@@ -46,8 +53,12 @@ def funding_shares(policy) -> FloatArray:
     """Who pays the residents' subsidy: (4 items, 4 levels) — central minimum, local top-up,
     contribution subsidy, funeral grant × GOVERNMENT_LEVELS."""
     f = policy.funding
-    return np.array([[getattr(s, lv) for lv in GOVERNMENT_LEVELS]
-                     for s in (f.central_minimum, f.local_top_up, f.contribution_subsidy, f.funeral_grant)])
+    return np.array(
+        [
+            [getattr(s, lv) for lv in GOVERNMENT_LEVELS]
+            for s in (f.central_minimum, f.local_top_up, f.contribution_subsidy, f.funeral_grant)
+        ]
+    )
 
 
 def subsidy_arrays(subsidy: Subsidy, y: Years, base_months: float):
@@ -76,8 +87,10 @@ def opening_reserve(stated, fund: str, calibration: list[Calibrated]) -> tuple[f
     """Opening reserve implied by the year-end reserve and the stated income and expenditure
     lines, and the interest rate that earns the stated interest on it."""
     income = (
-        stated.contribution_income.value + stated.interest_income.value
-        + stated.subsidy_income.value + (stated.other_income.value if stated.other_income else 0.0)
+        stated.contribution_income.value
+        + stated.interest_income.value
+        + stated.subsidy_income.value
+        + (stated.other_income.value if stated.other_income else 0.0)
     )
     expenditure = stated.benefit_expenditure.value + (
         stated.other_expenditure.value if stated.other_expenditure else 0.0
@@ -92,13 +105,24 @@ def opening_reserve(stated, fund: str, calibration: list[Calibrated]) -> tuple[f
             f"the opening reserve implied by the base year's lines is {reserve_start:,.2f} 万元, "
             f"so the stated interest {stated.interest_income.value:,.2f} 万元 cannot be earned on "
             "it; expected a reserve that the stated income and expenditure leave positive",
-            (f"base_year.{fund}.interest_income", f"base_year.{fund}.reserve_end"))
-    calibration.append(Calibrated(
-        fund, "reserve_start", reserve_start, "万元",
-        "reserve_end − (income lines − expenditure lines) of the base year",
-    ))
-    calibration.append(Calibrated(
-        fund, "interest_rate_base_year", rate, "/1", "interest_income / opening reserve",
-    ))
+            (f"base_year.{fund}.interest_income", f"base_year.{fund}.reserve_end"),
+        )
+    calibration.append(
+        Calibrated(
+            fund,
+            "reserve_start",
+            reserve_start,
+            "万元",
+            "reserve_end − (income lines − expenditure lines) of the base year",
+        )
+    )
+    calibration.append(
+        Calibrated(
+            fund,
+            "interest_rate_base_year",
+            rate,
+            "/1",
+            "interest_income / opening reserve",
+        )
+    )
     return reserve_start, rate
-

@@ -16,8 +16,9 @@ from model.engine.calibrate import Calibrated
 from model.scenario.schema import Scenario
 
 
-def residents_basis(scenario: Scenario, observed: Scenario, y: Years,
-                    calibration: list[Calibrated]) -> ResidentsBasis:
+def residents_basis(
+    scenario: Scenario, observed: Scenario, y: Years, calibration: list[Calibrated]
+) -> ResidentsBasis:
     """Every array of the county population and the residents' fund. ``observed`` has the base
     year's policy (the root of an ``extends`` chain), ``scenario`` the policy from the next year
     on."""
@@ -26,18 +27,32 @@ def residents_basis(scenario: Scenario, observed: Scenario, y: Years,
     popa = scenario.assumptions.population
     pol = scenario.policy.residents
     pol0 = observed.policy.residents
-    assert stated is not None and a is not None and pol is not None and popa is not None and pol0 is not None
+    assert (
+        stated is not None
+        and a is not None
+        and pol is not None
+        and popa is not None
+        and pol0 is not None
+    )
 
     q = residents_death_probabilities(scenario, y)
     population = residents_population(popa, y)
     population0 = population["population0"]
     beneficiaries0, uptake = residents_beneficiaries(
-        stated, a, popa, population0, int(round(pol0.pension_age.value)), calibration)
+        stated, a, popa, population0, int(round(pol0.pension_age.value)), calibration
+    )
     contributions = residents_contributions(stated, a, pol, pol0, y, population0, calibration)
-    pensions = residents_pensions(stated, a, pol, pol0, y, q, population0, beneficiaries0,
-                                  contributions, calibration)
-    fund = fund_arrays(stated, "residents", scenario.assumptions.economy.interest_rate_residents,
-                       pol.subsidy, y, calibration)
+    pensions = residents_pensions(
+        stated, a, pol, pol0, y, q, population0, beneficiaries0, contributions, calibration
+    )
+    fund = fund_arrays(
+        stated,
+        "residents",
+        scenario.assumptions.economy.interest_rate_residents,
+        pol.subsidy,
+        y,
+        calibration,
+    )
     return ResidentsBasis(
         death_prob=q[None],
         fertility=population["fertility"][None],
@@ -49,7 +64,9 @@ def residents_basis(scenario: Scenario, observed: Scenario, y: Years,
         contribution_ages=contributions["contribution_ages"][None],
         contributor_rate=row(contributions["contributor_rate"]),
         contribution_per_contributor_yuan=row(contributions["contribution_per_contributor_yuan"]),
-        contribution_subsidy_per_contributor_yuan=row(contributions["contribution_subsidy_per_contributor_yuan"]),
+        contribution_subsidy_per_contributor_yuan=row(
+            contributions["contribution_subsidy_per_contributor_yuan"]
+        ),
         central_pension_monthly_yuan=row(pensions["central"]),
         central_pension_link=row(pensions["central_link"]),
         top_up_pension_monthly_yuan=row(pensions["top_up"]),
@@ -68,6 +85,8 @@ def residents_basis(scenario: Scenario, observed: Scenario, y: Years,
         population0=population0[None],
         beneficiaries0=beneficiaries0[None],
         account_pension_mass0=pensions["account_mass0"][None],
-        account_liability0=np.array([a.account_liability_share_of_reserve.value * stated.reserve_end.value]),
+        account_liability0=np.array(
+            [a.account_liability_share_of_reserve.value * stated.reserve_end.value]
+        ),
         **fund,
     )

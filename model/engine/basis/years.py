@@ -10,7 +10,7 @@ import numpy as np
 
 from model.engine.axes import FloatArray, IntArray
 from model.errors import CalibrationError
-from model.scenario.schedule import last_stated_year, schedule_values, step_values
+from model.scenario.schedule import schedule_values, step_values
 from model.scenario.schema import Scenario
 
 
@@ -48,7 +48,11 @@ class Years:
     def optional(self, schedule, default: float) -> FloatArray:
         """The schedule, or ``default`` (the base year's value) where there is none; a schedule
         that starts after the base year keeps ``default`` until it does."""
-        return self.values(schedule, before=default) if schedule is not None else np.full(self.T, float(default))
+        return (
+            self.values(schedule, before=default)
+            if schedule is not None
+            else np.full(self.T, float(default))
+        )
 
 
 def history_first(projected: FloatArray, history: FloatArray) -> FloatArray:
@@ -62,10 +66,18 @@ def rule_growth(rule, y: Years, after: np.ndarray) -> tuple[FloatArray, FloatArr
     """Yearly growth under a wage/price rule where ``after`` is True (else 0), and the rule's
     link (T, 2): the weights of wage growth and of price inflation in that growth, so that a
     simulation that moves wages or prices moves the growth with them."""
-    growth = (rule.wage_growth_share * y.drivers["wage_growth"]
-              + rule.price_inflation_share * y.drivers["price_inflation"] + rule.margin)
-    link = np.stack([np.where(after, rule.wage_growth_share, 0.0),
-                     np.where(after, rule.price_inflation_share, 0.0)], axis=-1)
+    growth = (
+        rule.wage_growth_share * y.drivers["wage_growth"]
+        + rule.price_inflation_share * y.drivers["price_inflation"]
+        + rule.margin
+    )
+    link = np.stack(
+        [
+            np.where(after, rule.wage_growth_share, 0.0),
+            np.where(after, rule.price_inflation_share, 0.0),
+        ],
+        axis=-1,
+    )
     return np.where(after, growth, 0.0), link
 
 
@@ -80,12 +92,11 @@ def uprated_amount(schedule, first_value: float, rule, y: Years) -> tuple[FloatA
     schedule extends itself (``uprate`` or ``increment_per_year``). So a variant that states an
     amount from 2025 leaves the years before 2025 as the baseline has them. Returns the amounts
     (T,) and the rule's link (T, 2)."""
-    from types import SimpleNamespace
 
     rule = rule if rule is not None else SimpleNamespace(**PRICE_UPRATING)
     # Without a schedule (and before it starts) the base year's amount follows the rule.
     default_growth, default_link = rule_growth(rule, y, y.years > y.years[0])
-    default_path = float(first_value) * np.cumprod(1.0 + default_growth)
+    default_path = float(first_value) * np.cumprod(1.0 + default_growth, dtype=np.float64)
     if schedule is None:
         return default_path, default_link
     path = y.values(schedule, before=default_path)
@@ -95,8 +106,11 @@ def uprated_amount(schedule, first_value: float, rule, y: Years) -> tuple[FloatA
     if schedule.uprate is not None or schedule.increment_per_year:
         return path, link_before
     # A stated amount holds in its own year; in every later year without one it follows the rule.
-    stated = np.isin(y.years, list(schedule.value)) if isinstance(schedule.value, dict) \
+    stated = (
+        np.isin(y.years, list(schedule.value))
+        if isinstance(schedule.value, dict)
         else y.years == y.years[0]
+    )
     ruled = (y.years > y.years[0]) & ~stated & ~before_first
     growth, link = rule_growth(rule, y, ruled)
     out = path.copy()
@@ -104,4 +118,3 @@ def uprated_amount(schedule, first_value: float, rule, y: Years) -> tuple[FloatA
         if ruled[t]:
             out[t] = out[t - 1] * (1.0 + growth[t])
     return out, link + link_before
-
