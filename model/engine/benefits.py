@@ -22,13 +22,13 @@ from __future__ import annotations
 
 import numpy as np
 
-from model.engine.axes import FloatArray
+from model.engine.axes import FloatArray, IntArray
 from model.engine.tables import payout_months
 
 
 def account_balance_at_retirement(
-    retire_year: FloatArray,
-    contribution_start: FloatArray,
+    retire_year: FloatArray | IntArray,
+    contribution_start: FloatArray | IntArray,
     calendar_years: np.ndarray,
     yearly_credit_yuan: FloatArray,
     crediting_rate: FloatArray,
@@ -112,7 +112,9 @@ def civil_service_pension_monthly_yuan(
     service_start_year = s - service
     deemed = np.clip(reform_year - service_start_year, 0.0, service)
     basic = base_monthly * (1.0 + indexed_wage_ratio) / 2.0 * service * basic_accrual_rate
-    deemed_index = indexed_wage_ratio if deemed_contribution_index is None else deemed_contribution_index
+    deemed_index = (
+        indexed_wage_ratio if deemed_contribution_index is None else deemed_contribution_index
+    )
     transitional = base_monthly * deemed_index * deemed * transitional_coefficient
     credit = account_contribution_rate * indexed_wage_ratio * region_wage_yuan
     balance = account_balance_at_retirement(
@@ -133,7 +135,8 @@ def old_method_rate(service_years: FloatArray, rate_by_service: dict[int, float]
     """The old method's pension as a share of final pay for completed years of service: the rate
     of the highest stated number of years reached (the first rate below the first step).
 
-    >>> old_method_rate(np.array([19.5, 20.0, 36.0]), {10: 0.7, 20: 0.8, 30: 0.85, 35: 0.9}).tolist()
+    >>> rates = {10: 0.7, 20: 0.8, 30: 0.85, 35: 0.9}
+    >>> old_method_rate(np.array([19.5, 20.0, 36.0]), rates).tolist()
     [0.7, 0.8, 0.9]
     """
     steps = np.array(list(rate_by_service), dtype=float)
@@ -142,8 +145,12 @@ def old_method_rate(service_years: FloatArray, rate_by_service: dict[int, float]
     return rates[np.clip(idx, 0, None)]
 
 
-def transition_award(new_method: FloatArray, old_method: FloatArray, excess_share_paid: FloatArray,
-                     share_of_year_in_transition: FloatArray) -> FloatArray:
+def transition_award(
+    new_method: FloatArray,
+    old_method: FloatArray,
+    excess_share_paid: FloatArray,
+    share_of_year_in_transition: FloatArray,
+) -> FloatArray:
     """新老办法对比、保低限高 [yuan/month]: in the transition, the old method's pension where the
     new one is lower (保低), else the old one plus the paid share of the excess (限高); outside it,
     the new method. A year partly in the transition is weighted by the share of it inside.

@@ -69,7 +69,8 @@ def solve_salary_level(
     if target_wan <= 0 or actives.sum() <= 0:
         raise CalibrationError(
             "cannot calibrate salaries: expected contributions and contributors both above 0",
-            fields)
+            fields,
+        )
     weighted = float((actives * salary_scale).sum())
     linear_level = target_wan * YUAN_PER_WAN / (weighted * contribution_rate)
     base = linear_level * salary_scale[actives.sum(0) > 0]
@@ -77,34 +78,43 @@ def solve_salary_level(
         return linear_level  # floor and cap do not bind: the relation is linear
 
     def gap(level: float) -> float:
-        return contribution_income_wan(
-            actives, level, salary_scale, base_floor_yuan, base_cap_yuan, contribution_rate
-        ) - target_wan
+        return (
+            contribution_income_wan(
+                actives, level, salary_scale, base_floor_yuan, base_cap_yuan, contribution_rate
+            )
+            - target_wan
+        )
 
     lo, hi = 1e-3, linear_level * 10 + base_cap_yuan
     if gap(lo) > 0 or gap(hi) < 0:
         raise CalibrationError(
             f"the stated contributions {target_wan:,.2f} 万元 cannot come from the contributors "
             "between the contribution floor and cap; expected contributions the members' pay "
-            "can give at the stated rates", fields)
+            "can give at the stated rates",
+            fields,
+        )
     from scipy.optimize import brentq
 
     return float(brentq(gap, lo, hi, xtol=1e-9, rtol=1e-14))
 
 
-def scale_to_target(target_wan: float, unscaled_wan: float, what: str,
-                    fields: tuple[str, ...] = ()) -> float:
+def scale_to_target(
+    target_wan: float, unscaled_wan: float, what: str, fields: tuple[str, ...] = ()
+) -> float:
     """Factor that turns ``unscaled_wan`` into ``target_wan`` (a linear calibration)."""
     if unscaled_wan <= 0:
-        raise CalibrationError(f"cannot calibrate {what}: the model gives no amount to scale", fields)
+        raise CalibrationError(
+            f"cannot calibrate {what}: the model gives no amount to scale", fields
+        )
     return target_wan / unscaled_wan
 
 
 def monthly_per_head_yuan(amount_wan: float, heads: float, fields: tuple[str, ...] = ()) -> float:
     """Yuan per head per month that pays ``amount_wan`` in a year to ``heads`` people."""
     if heads <= 0:
-        raise CalibrationError("cannot calibrate a per-head amount for no people; expected more "
-                               "than 0 people", fields)
+        raise CalibrationError(
+            "cannot calibrate a per-head amount for no people; expected more than 0 people", fields
+        )
     return amount_wan * YUAN_PER_WAN / heads / MONTHS_PER_YEAR
 
 
@@ -125,5 +135,6 @@ def check_plausible(kind: str, value: float, what: str, fields: tuple[str, ...])
     if not lo <= value <= hi:
         raise CalibrationError(
             f"the stated figures give {what} of {readable(value)}; expected between {lo:,.0f} and "
-            f"{hi:,.0f} (a figure in the wrong unit or the wrong line?)", fields)
-
+            f"{hi:,.0f} (a figure in the wrong unit or the wrong line?)",
+            fields,
+        )

@@ -40,8 +40,10 @@ class IdentityFailure:
         return self.actual - self.expected
 
     def __str__(self) -> str:
-        return (f"{self.fund} {self.year}: {self.identity}: expected {self.expected:.6f}, "
-                f"got {self.actual:.6f} (residual {self.residual:.3g})")
+        return (
+            f"{self.fund} {self.year}: {self.identity}: expected {self.expected:.6f}, "
+            f"got {self.actual:.6f} (residual {self.residual:.3g})"
+        )
 
 
 def _compare(fund, years, identity, expected, actual, out, start=0):
@@ -51,25 +53,58 @@ def _compare(fund, years, identity, expected, actual, out, start=0):
     bad = np.abs(actual - expected) > tol
     bad[..., :start] = False
     for b, t in zip(*np.nonzero(bad), strict=True):
-        out.append(IdentityFailure(fund, int(years[t]), identity + (f" [batch {b}]" if expected.shape[0] > 1 else ""),
-                                   float(expected[b, t]), float(actual[b, t])))
+        out.append(
+            IdentityFailure(
+                fund,
+                int(years[t]),
+                identity + (f" [batch {b}]" if expected.shape[0] > 1 else ""),
+                float(expected[b, t]),
+                float(actual[b, t]),
+            )
+        )
 
 
 #: Series that may be NaN (a ratio per head in a year with nobody to divide by) or infinite
 #: (months of payouts held with no expenditure).
-MAY_BE_UNDEFINED = frozenset({
-    "new_award_mean_monthly_yuan", "new_award_to_average_wage", "replacement_rate",
-    "pension_in_payment_mean_monthly_yuan", "pension_in_payment_to_average_wage",
-    "months_of_payout",
-})
+MAY_BE_UNDEFINED = frozenset(
+    {
+        "new_award_mean_monthly_yuan",
+        "new_award_to_average_wage",
+        "replacement_rate",
+        "pension_in_payment_mean_monthly_yuan",
+        "pension_in_payment_to_average_wage",
+        "months_of_payout",
+    }
+)
 #: Head counts, by series and member array; none may be negative.
-HEAD_SERIES = ("contributors", "beneficiaries", "population_total", "contributors_start",
-               "beneficiaries_start", "population_start", "entrants", "retirements", "exits",
-               "deaths_active", "deaths_retired", "deaths", "deaths_beneficiaries", "new_beneficiaries",
-               "births", "actives", "retirees", "population", "beneficiaries_by_age")
+HEAD_SERIES = (
+    "contributors",
+    "beneficiaries",
+    "population_total",
+    "contributors_start",
+    "beneficiaries_start",
+    "population_start",
+    "entrants",
+    "retirements",
+    "exits",
+    "deaths_active",
+    "deaths_retired",
+    "deaths",
+    "deaths_beneficiaries",
+    "new_beneficiaries",
+    "births",
+    "actives",
+    "retirees",
+    "population",
+    "beneficiaries_by_age",
+)
 #: Member arrays (B, T, G, A) and the counted heads (B, T) they must add up to.
-MEMBER_TOTALS = {"actives": "contributors", "retirees": "beneficiaries",
-                 "population": "population_total", "beneficiaries_by_age": "beneficiaries"}
+MEMBER_TOTALS = {
+    "actives": "contributors",
+    "retirees": "beneficiaries",
+    "population": "population_total",
+    "beneficiaries_by_age": "beneficiaries",
+}
 
 
 def _numbers(fund, years, d, out):
@@ -80,56 +115,138 @@ def _numbers(fund, years, d, out):
             if bad.any():
                 where = np.argwhere(bad)[0]
                 t = int(where[1]) if arr.ndim > 1 else 0
-                out.append(IdentityFailure(fund, int(years[t]), f"{name} is a finite number",
-                                           0.0, float(arr[tuple(where)])))
+                out.append(
+                    IdentityFailure(
+                        fund,
+                        int(years[t]),
+                        f"{name} is a finite number",
+                        0.0,
+                        float(arr[tuple(where)]),
+                    )
+                )
         if name in HEAD_SERIES:
             negative = arr < -IDENTITY_ATOL
             if negative.any():
                 where = np.argwhere(negative)[0]
                 t = int(where[1]) if arr.ndim > 1 else 0
-                out.append(IdentityFailure(fund, int(years[t]), f"{name} is not negative",
-                                           0.0, float(arr[tuple(where)])))
+                out.append(
+                    IdentityFailure(
+                        fund,
+                        int(years[t]),
+                        f"{name} is not negative",
+                        0.0,
+                        float(arr[tuple(where)]),
+                    )
+                )
 
 
-def identity_failures(years: np.ndarray, funds: dict[str, dict[str, np.ndarray]],
-                      subsidy_rules: dict[str, np.ndarray] | None = None) -> list[IdentityFailure]:
+def identity_failures(
+    years: np.ndarray,
+    funds: dict[str, dict[str, np.ndarray]],
+    subsidy_rules: dict[str, np.ndarray] | None = None,
+) -> list[IdentityFailure]:
     """Every failed identity of a projection's yearly arrays (B, T)."""
     out: list[IdentityFailure] = []
     for fund, d in funds.items():
         _numbers(fund, years, d, out)
         for members, total in MEMBER_TOTALS.items():
             if members in d and total in d:
-                _compare(fund, years, f"{total} = sum of {members} by group and age",
-                         d[members].sum((2, 3)), d[total], out)
-        _compare(fund, years, "reserve_end = reserve_start + total_income − total_expenditure",
-                 d["reserve_start"] + d["total_income"] - d["total_expenditure"], d["reserve_end"], out)
-        _compare(fund, years, "reserve_start = previous reserve_end",
-                 np.concatenate([d["reserve_start"][:, :1], d["reserve_end"][:, :-1]], 1),
-                 d["reserve_start"], out)
-        _compare(fund, years, "total_income = contributions + interest + subsidy + other",
-                 d["contribution_income"] + d["interest_income"] + d["subsidy_income"] + d["other_income"],
-                 d["total_income"], out)
-        _compare(fund, years, "total_expenditure = benefits + other",
-                 d["benefit_expenditure"] + d["other_expenditure"], d["total_expenditure"], out)
+                _compare(
+                    fund,
+                    years,
+                    f"{total} = sum of {members} by group and age",
+                    d[members].sum((2, 3)),
+                    d[total],
+                    out,
+                )
+        _compare(
+            fund,
+            years,
+            "reserve_end = reserve_start + total_income − total_expenditure",
+            d["reserve_start"] + d["total_income"] - d["total_expenditure"],
+            d["reserve_end"],
+            out,
+        )
+        _compare(
+            fund,
+            years,
+            "reserve_start = previous reserve_end",
+            np.concatenate([d["reserve_start"][:, :1], d["reserve_end"][:, :-1]], 1),
+            d["reserve_start"],
+            out,
+        )
+        _compare(
+            fund,
+            years,
+            "total_income = contributions + interest + subsidy + other",
+            d["contribution_income"]
+            + d["interest_income"]
+            + d["subsidy_income"]
+            + d["other_income"],
+            d["total_income"],
+            out,
+        )
+        _compare(
+            fund,
+            years,
+            "total_expenditure = benefits + other",
+            d["benefit_expenditure"] + d["other_expenditure"],
+            d["total_expenditure"],
+            out,
+        )
         if fund == "civil_service":
-            _compare(fund, years, "contributors = opening + entrants − deaths − exits − retirements",
-                     d["contributors_start"] + d["entrants"] - d["deaths_active"] - d["exits"] - d["retirements"],
-                     d["contributors"], out, start=1)
-            _compare(fund, years, "retirees = opening + retirements − deaths",
-                     d["beneficiaries_start"] + d["retirements"] - d["deaths_retired"],
-                     d["beneficiaries"], out, start=1)
+            _compare(
+                fund,
+                years,
+                "contributors = opening + entrants − deaths − exits − retirements",
+                d["contributors_start"]
+                + d["entrants"]
+                - d["deaths_active"]
+                - d["exits"]
+                - d["retirements"],
+                d["contributors"],
+                out,
+                start=1,
+            )
+            _compare(
+                fund,
+                years,
+                "retirees = opening + retirements − deaths",
+                d["beneficiaries_start"] + d["retirements"] - d["deaths_retired"],
+                d["beneficiaries"],
+                out,
+                start=1,
+            )
         if fund == "residents":
-            _compare(fund, years, "population = opening + births − deaths + net migration",
-                     d["population_start"] + d["births"] - d["deaths"] + d["net_migration"],
-                     d["population_total"], out, start=1)
-            _compare(fund, years, "beneficiaries = opening + new beneficiaries − deaths",
-                     d["beneficiaries_start"] + d["new_beneficiaries"] - d["deaths_beneficiaries"],
-                     d["beneficiaries"], out, start=1)
+            _compare(
+                fund,
+                years,
+                "population = opening + births − deaths + net migration",
+                d["population_start"] + d["births"] - d["deaths"] + d["net_migration"],
+                d["population_total"],
+                out,
+                start=1,
+            )
+            _compare(
+                fund,
+                years,
+                "beneficiaries = opening + new beneficiaries − deaths",
+                d["beneficiaries_start"] + d["new_beneficiaries"] - d["deaths_beneficiaries"],
+                d["beneficiaries"],
+                out,
+                start=1,
+            )
         rules = (subsidy_rules or {}).get(fund)
         if rules is not None:
             fill = np.broadcast_to(rules == 0, d["subsidy_income"].shape[:1])
             if fill.any():
-                _compare(fund, years, "subsidy = subsidy_need − withheld + late payment under fill_gap",
-                         (d["subsidy_need"] - d["subsidy_withheld"] + d["subsidy_late_payment"])[fill],
-                         d["subsidy_income"][fill], out, start=1)
+                _compare(
+                    fund,
+                    years,
+                    "subsidy = subsidy_need − withheld + late payment under fill_gap",
+                    (d["subsidy_need"] - d["subsidy_withheld"] + d["subsidy_late_payment"])[fill],
+                    d["subsidy_income"][fill],
+                    out,
+                    start=1,
+                )
     return out

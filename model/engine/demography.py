@@ -1,8 +1,8 @@
 """Pure demographic steps on member arrays of shape (B, G, A).
 
 Each function returns new arrays and never changes its inputs. Heads are floats: expected
-values of a cohort projection. The order in which ``model.engine.project`` applies them inside a year
-is written down there, once.
+values of a cohort projection. The order in which ``model.engine.project`` applies them inside a
+year is written down there, once.
 """
 
 from __future__ import annotations

@@ -21,7 +21,6 @@ import numpy as np
 from model.engine.axes import FloatArray
 from model.units import MONTHS_PER_YEAR
 
-
 #: Subsidy rules in the order of their codes in a basis (``subsidy_rule``).
 SUBSIDY_RULES = ("fill_gap", "fixed", "share_of_expenditure", "formula", "none")
 
@@ -67,17 +66,27 @@ def roll_forward(
     # The loop reads one year of every row at a time: work on year-major copies so that each
     # read is contiguous (a column of a (B, T) array is strided when B is large).
     contribution_income, other_income, benefit_expenditure, other_expenditure, interest_rate = (
-        np.ascontiguousarray(np.broadcast_to(x, (B, T)).T) for x in (
-            contribution_income, other_income, benefit_expenditure, other_expenditure, interest_rate))
+        np.ascontiguousarray(np.broadcast_to(x, (B, T)).T)
+        for x in (
+            contribution_income,
+            other_income,
+            benefit_expenditure,
+            other_expenditure,
+            interest_rate,
+        )
+    )
     subsidy_amount, subsidy_share, subsidy_due = (
-        np.broadcast_to(x, (B, T)).T for x in (subsidy_amount, subsidy_share, subsidy_due))
+        np.broadcast_to(x, (B, T)).T for x in (subsidy_amount, subsidy_share, subsidy_due)
+    )
     expenditure = benefit_expenditure + other_expenditure
     target = np.broadcast_to(reserve_months, (B,)) * expenditure / MONTHS_PER_YEAR
     w = subsidy_rule
     # what the rules other than fill_gap pay does not depend on the reserve
-    by_other_rules = (w["fixed"] * subsidy_amount
-                      + w["share_of_expenditure"] * subsidy_share * expenditure
-                      + w["formula"] * subsidy_due)
+    by_other_rules = (
+        w["fixed"] * subsidy_amount
+        + w["share_of_expenditure"] * subsidy_share * expenditure
+        + w["formula"] * subsidy_due
+    )
     fill_gap = w["fill_gap"]
     withheld_fraction = np.ascontiguousarray(np.broadcast_to(withheld_fraction, (B, T)).T)
     reserve_start = np.empty((T, B))
@@ -109,9 +118,32 @@ def roll_forward(
     reserve_end = reserve_start + total_income - expenditure
     with np.errstate(divide="ignore", invalid="ignore"):
         months = np.where(expenditure > 0, reserve_end / (expenditure / MONTHS_PER_YEAR), np.inf)
-    reserve_start, interest, subsidy, need, withheld, late_payment, total_income, expenditure, \
-        reserve_end, months = (x.T for x in (reserve_start, interest, subsidy, need, withheld,
-                                             late_payment, total_income, expenditure, reserve_end, months))
+    (
+        reserve_start,
+        interest,
+        subsidy,
+        need,
+        withheld,
+        late_payment,
+        total_income,
+        expenditure,
+        reserve_end,
+        months,
+    ) = (
+        x.T
+        for x in (
+            reserve_start,
+            interest,
+            subsidy,
+            need,
+            withheld,
+            late_payment,
+            total_income,
+            expenditure,
+            reserve_end,
+            months,
+        )
+    )
     return {
         "reserve_start": reserve_start,
         "interest_income": interest,
@@ -127,13 +159,16 @@ def roll_forward(
     }
 
 
-def reserve_without_subsidy(reserve_end0: FloatArray, income: FloatArray, expenditure: FloatArray,
-                            interest_rate: FloatArray) -> FloatArray:
+def reserve_without_subsidy(
+    reserve_end0: FloatArray, income: FloatArray, expenditure: FloatArray, interest_rate: FloatArray
+) -> FloatArray:
     """Year-end reserve (B, T) had no subsidy been paid since the base year: the base year as it
     was, then interest as above on this reserve, income before subsidy less expenditure."""
-    income, expenditure, interest_rate = (np.ascontiguousarray(np.broadcast_to(x, np.shape(income)).T)
-                                          for x in (income, expenditure, interest_rate))
-    out = np.empty(income.shape)
+    income, expenditure, interest_rate = (
+        np.ascontiguousarray(np.broadcast_to(x, np.shape(income)).T)
+        for x in (income, expenditure, interest_rate)
+    )
+    out: FloatArray = np.empty(income.shape)
     shadow = reserve_end0
     out[0] = shadow
     for t in range(1, out.shape[0]):

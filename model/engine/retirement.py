@@ -123,7 +123,9 @@ def retirement_hazard(years: np.ndarray, rules: RetirementRules) -> tuple[FloatA
 
 
 @lru_cache(maxsize=64)
-def _retirement_hazard(years_t: tuple[int, ...], rules: RetirementRules) -> tuple[FloatArray, FloatArray]:
+def _retirement_hazard(
+    years_t: tuple[int, ...], rules: RetirementRules
+) -> tuple[FloatArray, FloatArray]:
     years = np.array(years_t)
     months = np.arange(12)
     birth_year = years[:, None, None] - 1 - AGES[None, :, None]  # (T, A, 1)
@@ -147,9 +149,11 @@ def _retirement_hazard(years_t: tuple[int, ...], rules: RetirementRules) -> tupl
         statutory = statutory.astype(np.int64)
         date = birth_year * 12 + birth_month + statutory
         earliest = int(round(original[group] * 12))
-        flex = [(np.maximum(-round(rules.early_years * 12), earliest - statutory), rules.early_share),
-                (np.zeros_like(statutory), on_time),
-                (np.full_like(statutory, round(rules.late_years * 12)), rules.late_share)]
+        flex = [
+            (np.maximum(-round(rules.early_years * 12), earliest - statutory), rules.early_share),
+            (np.zeros_like(statutory), on_time),
+            (np.full_like(statutory, round(rules.late_years * 12)), rules.late_share),
+        ]
         flex = [(off, w) for off, w in flex if w > 0]
         components = []
         if rules.minimum_years and entry_w.size:
@@ -177,8 +181,9 @@ def _retirement_hazard(years_t: tuple[int, ...], rules: RetirementRules) -> tupl
         left = 1.0 - n_before
         with np.errstate(invalid="ignore", divide="ignore"):
             hazard[:, g, :] = np.where(left > 1e-12, np.minimum(n_this / left, 1.0), 1.0)
-            mean_age[:, g, :] = np.where(n_this > 0, age_sum / np.maximum(n_this, 1e-300) / 12.0,
-                                         original[group])
+            mean_age[:, g, :] = np.where(
+                n_this > 0, age_sum / np.maximum(n_this, 1e-300) / 12.0, original[group]
+            )
     hazard.setflags(write=False)
     mean_age.setflags(write=False)
     return hazard, mean_age

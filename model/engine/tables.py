@@ -69,7 +69,9 @@ def life_expectancy_at_birth(qx: FloatArray) -> FloatArray:
     The open top age contributes 1/qx years per survivor reaching it.
     """
     qx = np.asarray(qx)
-    survivors = np.cumprod(np.concatenate([np.ones(qx.shape[:-1] + (1,)), 1 - qx[..., :-1]], -1), -1)
+    survivors = np.cumprod(
+        np.concatenate([np.ones(qx.shape[:-1] + (1,)), 1 - qx[..., :-1]], -1), -1
+    )
     years_lived = survivors * (1 - 0.5 * qx)
     top = survivors[..., -1] * (1 / np.maximum(qx[..., -1], 1e-12) - 0.5)
     return years_lived[..., :-1].sum(-1) + top
@@ -96,7 +98,9 @@ def payout_months(retirement_age: FloatArray, method: str = "interpolate") -> Fl
     ages, months = payout_months_table()
     r = np.asarray(retirement_age, dtype=float)
     if np.any((r < ages[0]) | (r > ages[-1])):
-        raise DataError(f"retirement age outside the payout-months table ({ages[0]:g}–{ages[-1]:g})")
+        raise DataError(
+            f"retirement age outside the payout-months table ({ages[0]:g}–{ages[-1]:g})"
+        )
     if method == "floor":
         r = np.floor(r)
     return np.interp(r, ages, months)
