@@ -29,7 +29,9 @@ def _step(schedule: Schedule, year: int) -> float:
     return float(value)
 
 
-def walk_schedules(obj: Any, path: tuple[Any, ...] = ()) -> Iterator[tuple[tuple[Any, ...], Schedule]]:
+def walk_schedules(
+    obj: Any, path: tuple[Any, ...] = ()
+) -> Iterator[tuple[tuple[Any, ...], Schedule]]:
     """Every schedule in a scenario with its field path."""
     if isinstance(obj, Schedule):
         yield path, obj
@@ -58,16 +60,31 @@ def horizon_problems(scenario: Scenario) -> list[tuple[tuple[Any, ...], str]]:
         for year in range(max(last, base) + 1, horizon + 1):
             if schedule.increment_per_year:
                 value = value + schedule.increment_per_year
-            else:
+            elif schedule.uprate:
                 value = value * (1.0 + _step(drivers[schedule.uprate], year))
             lo, hi = type(schedule).lo, type(schedule).hi
-            if not math.isfinite(value) or (lo is not None and value < lo) or (hi is not None and value > hi):
-                how = (f"rising by {schedule.increment_per_year:g} a year" if schedule.increment_per_year
-                       else f"growing with {schedule.uprate}")
-                bounds = " and ".join(f"{word} {b:g}" for word, b in (("at least", lo), ("at most", hi))
-                                      if b is not None)
+            if (
+                not math.isfinite(value)
+                or (lo is not None and value < lo)
+                or (hi is not None and value > hi)
+            ):
+                how = (
+                    f"rising by {schedule.increment_per_year:g} a year"
+                    if schedule.increment_per_year
+                    else f"growing with {schedule.uprate}"
+                )
+                bounds = " and ".join(
+                    f"{word} {b:g}"
+                    for word, b in (("at least", lo), ("at most", hi))
+                    if b is not None
+                )
                 key = "increment_per_year" if schedule.increment_per_year else "uprate"
-                out.append((path + (key,), f"{how} after {last}, the value reaches {value:.6g} in "
-                                           f"{year}; expected {bounds} to the horizon {horizon}"))
+                out.append(
+                    (
+                        path + (key,),
+                        f"{how} after {last}, the value reaches {value:.6g} in "
+                        f"{year}; expected {bounds} to the horizon {horizon}",
+                    )
+                )
                 break
     return out

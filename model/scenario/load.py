@@ -33,6 +33,8 @@ from model.scenario.horizon import horizon_problems
 from model.scenario.schema import Scenario, Schedule
 
 LineMap = dict[tuple[Any, ...], int]
+#: A line map as read: :func:`read_yaml` may return one that parses lines on first use.
+Lines = Mapping[tuple[Any, ...], int]
 ModelT = TypeVar("ModelT", bound=BaseModel)
 
 #: The largest file read, in bytes (1 MiB). A scenario with both funds and every figure sourced
@@ -164,28 +166,36 @@ def read_text(path: str | Path) -> str:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as err:
         line = raw.count(b"\n", 0, err.start) + 1
-        raise fail(f"is not UTF-8 text: the byte at offset {err.start} (line {line}) cannot be "
-                   "decoded; expected the file saved as UTF-8", line) from None
+        raise fail(
+            f"is not UTF-8 text: the byte at offset {err.start} (line {line}) cannot be "
+            "decoded; expected the file saved as UTF-8",
+            line,
+        ) from None
     bad = _NON_PRINTABLE.search(text)
     if bad:
         at = bad.start()
         line = text.count("\n", 0, at) + 1
         column = at - (text.rfind("\n", 0, at) + 1) + 1
-        raise fail(f"has a control character (U+{ord(bad.group()):04X}) at column {column}; "
-                   "expected text (tabs and line breaks are the only control characters YAML "
-                   "allows)", line)
+        raise fail(
+            f"has a control character (U+{ord(bad.group()):04X}) at column {column}; "
+            "expected text (tabs and line breaks are the only control characters YAML "
+            "allows)",
+            line,
+        )
     return text
 
 
 #: Characters YAML does not allow in a file (as ruamel.yaml's reader defines them).
 _NON_PRINTABLE = re.compile(
-    "[^\x09\x0A\x0D\x20-\x7E\x85\xA0-\uD7FF\uE000-\uFFFD\U00010000-\U0010FFFF]"
+    "[^\x09\x0a\x0d\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]"
 )
 
 
 def _too_large() -> str:
-    return (f"is larger than {MAX_FILE_BYTES // 1024 // 1024} MiB; expected a scenario .yaml "
-            f"file of at most {MAX_FILE_BYTES:,} bytes")
+    return (
+        f"is larger than {MAX_FILE_BYTES // 1024 // 1024} MiB; expected a scenario .yaml "
+        f"file of at most {MAX_FILE_BYTES:,} bytes"
+    )
 
 
 def _check_kind(st: os.stat_result, fail) -> None:
@@ -194,11 +204,17 @@ def _check_kind(st: os.stat_result, fail) -> None:
     if stat.S_ISDIR(mode):
         raise fail("is a folder; expected a scenario .yaml file")
     if not stat.S_ISREG(mode):
-        kind = ("a named pipe (FIFO)" if stat.S_ISFIFO(mode)
-                else "a character device" if stat.S_ISCHR(mode)
-                else "a block device" if stat.S_ISBLK(mode)
-                else "a socket" if stat.S_ISSOCK(mode)
-                else "not a regular file")
+        kind = (
+            "a named pipe (FIFO)"
+            if stat.S_ISFIFO(mode)
+            else "a character device"
+            if stat.S_ISCHR(mode)
+            else "a block device"
+            if stat.S_ISBLK(mode)
+            else "a socket"
+            if stat.S_ISSOCK(mode)
+            else "not a regular file"
+        )
         raise fail(f"is {kind}; expected a scenario .yaml file (a regular file)")
     if st.st_size > MAX_FILE_BYTES:
         raise fail(_too_large())
@@ -220,8 +236,9 @@ def _read_at_most(fd: int, size: int) -> bytes:
 def _os_error_words(err: OSError) -> str:
     """An operating-system error reading a file, in words that quote nothing from the file."""
     if err.errno == errno.ELOOP:
-        return ("is a symbolic link in a loop (it never reaches a file); expected a scenario "
-                ".yaml file")
+        return (
+            "is a symbolic link in a loop (it never reaches a file); expected a scenario .yaml file"
+        )
     if err.errno in (errno.EACCES, errno.EPERM):
         return "cannot be read (permission denied); expected a scenario .yaml file you may read"
     reason = err.strerror or type(err).__name__
@@ -276,11 +293,18 @@ def check_structure(text: str, name: str, *, pure: bool) -> None:
                 depth += 1
                 if depth > MAX_NESTING:
                     line = event.start_mark.line + 1
-                    raise ScenarioError([Problem(
-                        name, _field_at(text, line),
-                        f"mappings and lists nested more than {MAX_NESTING} levels deep; "
-                        f"expected at most {MAX_NESTING} (scenario and outturn files need "
-                        "fewer than 10)", line)])
+                    raise ScenarioError(
+                        [
+                            Problem(
+                                name,
+                                _field_at(text, line),
+                                f"mappings and lists nested more than {MAX_NESTING} levels deep; "
+                                f"expected at most {MAX_NESTING} (scenario and outturn files need "
+                                "fewer than 10)",
+                                line,
+                            )
+                        ]
+                    )
             elif kind is MappingEndEvent or kind is SequenceEndEvent:
                 depth -= 1
             elif kind is AliasEvent:
@@ -290,10 +314,17 @@ def check_structure(text: str, name: str, *, pure: bool) -> None:
     finally:
         parser.dispose()
     line = event.start_mark.line + 1
-    raise ScenarioError([Problem(
-        name, _field_at(text, line),
-        "a YAML anchor (&name) or alias (*name); expected every value written out in full "
-        "(scenario and outturn files do not accept anchors and aliases)", line)])
+    raise ScenarioError(
+        [
+            Problem(
+                name,
+                _field_at(text, line),
+                "a YAML anchor (&name) or alias (*name); expected every value written out in full "
+                "(scenario and outturn files do not accept anchors and aliases)",
+                line,
+            )
+        ]
+    )
 
 
 def _event_parser(text: str, pure: bool) -> Any:
@@ -349,12 +380,28 @@ def _parse_with_lines(text: str, name: str) -> tuple[Any, LineMap]:
         raise ScenarioError([_syntax_problem(err, text, name)]) from None
     except YAMLError as err:
         line = _mark_line(err)
-        raise ScenarioError([Problem(name, _field_at(text, line) if line else "",
-                                     "invalid YAML; expected a YAML mapping", line)]) from None
+        raise ScenarioError(
+            [
+                Problem(
+                    name,
+                    _field_at(text, line) if line else "",
+                    "invalid YAML; expected a YAML mapping",
+                    line,
+                )
+            ]
+        ) from None
     except (ValueError, TypeError, OverflowError):
         # a scalar that looks like a date or number but is none (e.g. 2021-13-01)
-        raise ScenarioError([Problem(name, "", "invalid YAML: a value cannot be read (a date "
-                                     "or number out of range?); expected a valid value")]) from None
+        raise ScenarioError(
+            [
+                Problem(
+                    name,
+                    "",
+                    "invalid YAML: a value cannot be read (a date "
+                    "or number out of range?); expected a valid value",
+                )
+            ]
+        ) from None
     if doc is None:
         # Name what is expected: the top-level keys of a scenario.
         raise ScenarioError(
@@ -474,8 +521,8 @@ def _syntax_problem(err: Any, text: str, name: str) -> Problem:
             "a ':' where no key can start; expected text containing ': ' to be quoted, or "
             f"this line indented under a key (parser: {problem})"
         )
-    field = ".".join(_key_path_at(rows, at)) if at else ""
-    return Problem(name, field, f"invalid YAML: {problem}{where}", at)
+    key_path = ".".join(_key_path_at(rows, at)) if at else ""
+    return Problem(name, key_path, f"invalid YAML: {problem}{where}", at)
 
 
 def _parser_words(words: str) -> str:
@@ -484,6 +531,7 @@ def _parser_words(words: str) -> str:
     ruamel.yaml names the token it expected or found (``'<block end>'``, ``':'``), which is kept,
     and sometimes the text it found (``found character 'x'``, an escape, a tag), which is
     replaced by an ellipsis: a message never carries text from a file."""
+
     def keep(m: re.Match) -> str:
         inner = m.group()[1:-1]
         return m.group() if _TOKEN_WORD.fullmatch(inner) or inner in _INDICATORS else "…"
@@ -493,8 +541,31 @@ def _parser_words(words: str) -> str:
 
 _QUOTED = re.compile(r"'(?:[^'\\\n]|\\.)*'" "|" r'"(?:[^"\\\n]|\\.)*"')
 _TOKEN_WORD = re.compile(r"<[a-z ]+>")
-_INDICATORS = {"\\t", ":", ",", "[", "]", "{", "}", "-", "?", "#", "&", "*", "!", "|", ">", "%",
-               "@", "`", " ", ".", "'", '"', "\\n"}
+_INDICATORS = {
+    "\\t",
+    ":",
+    ",",
+    "[",
+    "]",
+    "{",
+    "}",
+    "-",
+    "?",
+    "#",
+    "&",
+    "*",
+    "!",
+    "|",
+    ">",
+    "%",
+    "@",
+    "`",
+    " ",
+    ".",
+    "'",
+    '"',
+    "\\n",
+}
 
 
 _KEY_LINE = re.compile(r"^( *)([A-Za-z0-9_][A-Za-z0-9_.-]*)\s*:(?:\s|$)")
@@ -525,9 +596,7 @@ def _misplaced_key_path(rows: list[str], line: int) -> tuple[str, ...]:
         model = _model_at(tuple(_maybe_int(p) for p in parent))
         return model is not None and key in model.model_fields
 
-    best = min(
-        range(len(chain)), key=lambda i: (not allows(parents[i]), abs(chain[i][0] - indent))
-    )
+    best = min(range(len(chain)), key=lambda i: (not allows(parents[i]), abs(chain[i][0] - indent)))
     return parents[best] + (key,)
 
 
@@ -603,7 +672,7 @@ def _scalar(x: Any) -> Any:
     return x
 
 
-def validate_data(data: dict[str, Any], lines: LineMap, name: str) -> Scenario:
+def validate_data(data: dict[str, Any], lines: Lines, name: str) -> Scenario:
     """Validate parsed scenario data, mapping each error to a field path and a line.
 
     The scenario keeps ``name`` and ``lines`` (:meth:`Scenario.locate`), so that errors found
@@ -611,8 +680,10 @@ def validate_data(data: dict[str, Any], lines: LineMap, name: str) -> Scenario:
     scenario = validate_model(data, lines, name, Scenario)
     problems = list(_schedule_problems(scenario, lines, name))
     problems += _profile_problems(scenario, lines, name)
-    problems += [Problem(name, ".".join(map(str, path)), message, _line_for(path, lines))
-                 for path, message in horizon_problems(scenario)]
+    problems += [
+        Problem(name, ".".join(map(str, path)), message, _line_for(path, lines))
+        for path, message in horizon_problems(scenario)
+    ]
     if problems:
         raise ScenarioError(problems)
     scenario._source = name
@@ -621,7 +692,7 @@ def validate_data(data: dict[str, Any], lines: LineMap, name: str) -> Scenario:
 
 
 def validate_model(
-    data: dict[str, Any], lines: LineMap, name: str, model_cls: type[ModelT]
+    data: dict[str, Any], lines: Lines, name: str, model_cls: type[ModelT]
 ) -> ModelT:
     """Validate parsed YAML data against any model, with the errors of a scenario file.
 
@@ -647,7 +718,10 @@ def validate_model(
 
 
 def _problems_from(
-    err: ValidationError, data: dict[str, Any], lines: LineMap, name: str,
+    err: ValidationError,
+    data: dict[str, Any],
+    lines: Lines,
+    name: str,
     root: type[BaseModel] = Scenario,
 ) -> list[Problem]:
     found: list[tuple[tuple[Any, ...], str, str]] = []  # (loc, message, pydantic error type)
@@ -813,7 +887,9 @@ def _maybe_int(s: str) -> Any:
 
 
 def _message(
-    e: dict[str, Any], loc: tuple[Any, ...], data: dict[str, Any],
+    e: dict[str, Any],
+    loc: tuple[Any, ...],
+    data: dict[str, Any],
     root: type[BaseModel] = Scenario,
 ) -> str:
     kind = e["type"]
@@ -835,9 +911,9 @@ def _message(
         parent = _model_at(loc[:-1], root)
         hint = ""
         if parent is not None:
-            close = _suggestion(loc, root)
-            if close:
-                hint = f"; did you mean '{close}'?"
+            suggestion = _suggestion(loc, root)
+            if suggestion:
+                hint = f"; did you mean '{suggestion}'?"
             allowed = ", ".join(parent.model_fields)
             return f"unknown field{hint} (expected one of: {allowed})"
         return f"unknown field{hint}"
@@ -865,7 +941,12 @@ def _message(
         }[kind]
         bound = next(iter(ctx.values()), "")
         hint = ""
-        if kind == "less_than_equal" and bound == 1 and isinstance(got, int | float) and 1 < got <= 100:
+        if (
+            kind == "less_than_equal"
+            and bound == 1
+            and isinstance(got, int | float)
+            and 1 < got <= 100
+        ):
             hint = f" (did you mean {got / 100:g}?)"
         return f"expected a value {words} {bound}, got {_shown(got)}{hint}"
     if kind == "string_too_short":
@@ -937,7 +1018,7 @@ def _flatten(ann: Any, typing: Any, types: Any) -> list[Any]:
     return [ann]
 
 
-def _line_for(loc: tuple[Any, ...], lines: LineMap) -> int | None:
+def _line_for(loc: tuple[Any, ...], lines: Lines) -> int | None:
     """Line of the deepest key of ``loc`` present in the file."""
     for n in range(len(loc), 0, -1):
         line = lines.get(tuple(loc[:n]))
@@ -946,7 +1027,7 @@ def _line_for(loc: tuple[Any, ...], lines: LineMap) -> int | None:
     return None
 
 
-def _schedule_problems(scenario: Scenario, lines: LineMap, name: str):
+def _schedule_problems(scenario: Scenario, lines: Lines, name: str):
     """Cross-field rule: a schedule's first year must not come after the base year."""
     base = scenario.meta.base_year
     for path, sched in _walk_schedules(scenario, ()):
@@ -962,7 +1043,7 @@ def _schedule_problems(scenario: Scenario, lines: LineMap, name: str):
             )
 
 
-def _profile_problems(scenario: Scenario, lines: LineMap, name: str) -> list[Problem]:
+def _profile_problems(scenario: Scenario, lines: Lines, name: str) -> list[Problem]:
     """Cross-field rule: the contributor age profile ends before the highest retirement age of
     the base year (no group contributes at or after it, so a band reaching there would put
     members where none can be and thin out the ages where they are)."""
@@ -970,20 +1051,26 @@ def _profile_problems(scenario: Scenario, lines: LineMap, name: str) -> list[Pro
     pol = scenario.history.policy.civil_service
     if a is None or pol is None:
         return []
-    ages = {g: float(getattr(pol.retirement_age, g)) for g in type(pol.retirement_age).model_fields
-            if g != "source"}
+    ages = {
+        g: float(getattr(pol.retirement_age, g))
+        for g in type(pol.retirement_age).model_fields
+        if g != "source"
+    }
     group, oldest = max(ages.items(), key=lambda kv: kv[1])
     profile = a.contributor_age_profile
     if profile.last_age < oldest:
         return []
     loc = ("assumptions", "civil_service", "contributor_age_profile", "last_age")
-    return [Problem(
-        name, ".".join(loc),
-        f"the last band reaches age {profile.last_age}, at or past the retirement age "
-        f"{oldest:g} of {group}; expected a last age of {math.ceil(oldest) - 1} or less "
-        "(each group's members are cut at its own retirement age)",
-        _line_for(loc, lines),
-    )]
+    return [
+        Problem(
+            name,
+            ".".join(loc),
+            f"the last band reaches age {profile.last_age}, at or past the retirement age "
+            f"{oldest:g} of {group}; expected a last age of {math.ceil(oldest) - 1} or less "
+            "(each group's members are cut at its own retirement age)",
+            _line_for(loc, lines),
+        )
+    ]
 
 
 def _walk_schedules(obj: Any, path: tuple[Any, ...]):

@@ -36,6 +36,7 @@ from __future__ import annotations
 import copy
 import difflib
 import typing
+from collections.abc import Mapping
 from pathlib import Path, PurePosixPath, PureWindowsPath
 from typing import Any
 
@@ -68,7 +69,11 @@ def model_fields_of(annotation: Any) -> type[BaseModel] | None:
 
 
 def override_problems(
-    override: dict[str, Any], model: type[BaseModel], path: tuple[Any, ...], lines: dict, name: str
+    override: dict[str, Any],
+    model: type[BaseModel],
+    path: tuple[Any, ...],
+    lines: Mapping,
+    name: str,
 ) -> list[Problem]:
     """Unknown keys anywhere in a sparse override, each with its line and a suggestion."""
     problems = []
@@ -79,9 +84,14 @@ def override_problems(
             close = difflib.get_close_matches(str(key), list(model.model_fields), n=1)
             hint = f"; did you mean '{close[0]}'?" if close else ""
             allowed = ", ".join(model.model_fields)
-            problems.append(Problem(name, ".".join(map(str, here)),
-                                    f"unknown field{hint} (expected one of: {allowed})",
-                                    lines.get(here)))
+            problems.append(
+                Problem(
+                    name,
+                    ".".join(map(str, here)),
+                    f"unknown field{hint} (expected one of: {allowed})",
+                    lines.get(here),
+                )
+            )
             continue
         sub = model_fields_of(field.annotation)
         if sub is not None and isinstance(value, dict):
@@ -89,14 +99,15 @@ def override_problems(
     return problems
 
 
-def merge(base: dict[str, Any], override: dict[str, Any], model: type[BaseModel],
-          base_year: int) -> dict[str, Any]:
+def merge(
+    base: dict[str, Any], override: dict[str, Any], model: type[BaseModel], base_year: int
+) -> dict[str, Any]:
     """``base`` updated by ``override``: schema parts merge, values replace."""
     out = copy.deepcopy(base)
     for key, value in override.items():
         field = model.model_fields.get(str(key))
         sub = model_fields_of(field.annotation) if field is not None else None
-        if (sub is not None and isinstance(value, dict) and isinstance(out.get(key), dict)):
+        if sub is not None and isinstance(value, dict) and isinstance(out.get(key), dict):
             if issubclass(sub, Schedule):
                 out[key] = _merge_schedule(out[key], value, base_year)
             else:
@@ -106,7 +117,9 @@ def merge(base: dict[str, Any], override: dict[str, Any], model: type[BaseModel]
     return out
 
 
-def _merge_schedule(base: dict[str, Any], override: dict[str, Any], base_year: int) -> dict[str, Any]:
+def _merge_schedule(
+    base: dict[str, Any], override: dict[str, Any], base_year: int
+) -> dict[str, Any]:
     """A schedule override; a ``value`` starting after the base year keeps the base's earlier
     years (carried as stated, including a constant as its value at the base year)."""
     out = copy.deepcopy(base)
@@ -145,6 +158,7 @@ def extends_target(target: Any, path: Path, tree: Path, name: str, line: int | N
         For anything but a relative path of a ``.yaml``/``.yml`` file inside ``tree``; the
         message names the path as written (cut short if long), never anything read from a file.
     """
+
     def fail(message: str) -> ScenarioError:
         return ScenarioError([Problem(name, "extends", message, line)])
 
@@ -152,23 +166,37 @@ def extends_target(target: Any, path: Path, tree: Path, name: str, line: int | N
         raise fail("expected the path of the scenario this one extends (relative to this file)")
     shown = _shown_path(target)
     if "\x00" in target:
-        raise fail(f"{shown} is not a valid path; expected the path of a scenario .yaml file "
-                   "relative to this file")
-    if target.startswith("~") or PurePosixPath(target).is_absolute() or \
-            PureWindowsPath(target).drive or PureWindowsPath(target).is_absolute():
-        raise fail(f"{shown} is an absolute path; expected a path relative to this file, inside "
-                   f"the scenario folder {tree}")
+        raise fail(
+            f"{shown} is not a valid path; expected the path of a scenario .yaml file "
+            "relative to this file"
+        )
+    if (
+        target.startswith("~")
+        or PurePosixPath(target).is_absolute()
+        or PureWindowsPath(target).drive
+        or PureWindowsPath(target).is_absolute()
+    ):
+        raise fail(
+            f"{shown} is an absolute path; expected a path relative to this file, inside "
+            f"the scenario folder {tree}"
+        )
     if not target.lower().endswith(EXTENDS_SUFFIXES):
-        raise fail(f"{shown} does not name a .yaml file; expected the path of a scenario .yaml "
-                   "file relative to this file")
+        raise fail(
+            f"{shown} does not name a .yaml file; expected the path of a scenario .yaml "
+            "file relative to this file"
+        )
     try:
         resolved = (path.parent / target).resolve()
     except (OSError, RuntimeError):  # RuntimeError: a symbolic link loop (Python < 3.13)
-        raise fail(f"{shown} leads into a loop of symbolic links (it never reaches a file); "
-                   "expected a scenario .yaml file") from None
+        raise fail(
+            f"{shown} leads into a loop of symbolic links (it never reaches a file); "
+            "expected a scenario .yaml file"
+        ) from None
     if not resolved.is_relative_to(tree):
-        raise fail(f"{shown} leads outside the scenario folder {tree}; expected a scenario "
-                   "file inside that folder")
+        raise fail(
+            f"{shown} leads outside the scenario folder {tree}; expected a scenario "
+            "file inside that folder"
+        )
     return resolved
 
 
@@ -177,8 +205,15 @@ def _shown_path(target: str) -> str:
     return text if len(text) <= 80 else text[:79] + "…"
 
 
-def resolve_extends(data: dict[str, Any], lines: dict, path: Path, read_yaml, validate_data,
-                    chain: tuple[Path, ...] = (), tree: Path | None = None) -> Scenario:
+def resolve_extends(
+    data: dict[str, Any],
+    lines: Mapping,
+    path: Path,
+    read_yaml,
+    validate_data,
+    chain: tuple[Path, ...] = (),
+    tree: Path | None = None,
+) -> Scenario:
     """Load the scenario a variant extends, merge the variant into it and validate the result.
 
     ``chain`` holds the resolved files already in the chain (the first the user named);
@@ -191,31 +226,64 @@ def resolve_extends(data: dict[str, Any], lines: dict, path: Path, read_yaml, va
     base_path = extends_target(data.get("extends"), path, tree, name, line)
     if base_path in chain:
         again = "itself" if base_path == chain[-1] else base_path.name
-        raise ScenarioError([Problem(name, "extends", f"{_shown_path(data['extends'])} leads "
-                                     f"back to {again}, already in the extends chain (a loop); "
-                                     "expected a chain that ends in a full scenario", line)])
+        raise ScenarioError(
+            [
+                Problem(
+                    name,
+                    "extends",
+                    f"{_shown_path(data['extends'])} leads "
+                    f"back to {again}, already in the extends chain (a loop); "
+                    "expected a chain that ends in a full scenario",
+                    line,
+                )
+            ]
+        )
     if len(chain) >= MAX_CHAIN:
-        raise ScenarioError([Problem(name, "extends", f"more than {MAX_CHAIN} files in the "
-                                     f"extends chain that starts at {chain[0].name}; the limit "
-                                     f"is {MAX_CHAIN}, expected this file to extend a full "
-                                     "scenario", line)])
+        raise ScenarioError(
+            [
+                Problem(
+                    name,
+                    "extends",
+                    f"more than {MAX_CHAIN} files in the "
+                    f"extends chain that starts at {chain[0].name}; the limit "
+                    f"is {MAX_CHAIN}, expected this file to extend a full "
+                    "scenario",
+                    line,
+                )
+            ]
+        )
     if not base_path.exists():
-        raise ScenarioError([Problem(name, "extends", f"{_shown_path(data['extends'])} not "
-                                     "found; expected a scenario file relative to this one",
-                                     line)])
+        raise ScenarioError(
+            [
+                Problem(
+                    name,
+                    "extends",
+                    f"{_shown_path(data['extends'])} not "
+                    "found; expected a scenario file relative to this one",
+                    line,
+                )
+            ]
+        )
     base_data, base_lines = read_yaml(base_path)
     if "extends" in base_data:
-        base_scenario = resolve_extends(base_data, base_lines, base_path, read_yaml, validate_data,
-                                        chain, tree)
+        base_scenario = resolve_extends(
+            base_data, base_lines, base_path, read_yaml, validate_data, chain, tree
+        )
     else:
         base_scenario = validate_data(base_data, base_lines, str(base_path))
     override = {k: v for k, v in data.items() if k != "extends"}
     problems = override_problems(override, Scenario, (), lines, name)
-    meta = override.get("meta") if isinstance(override.get("meta"), dict) else {}
+    meta = override["meta"] if isinstance(override.get("meta"), dict) else {}
     for key in ("id", "title"):
         if key not in meta:
-            problems.append(Problem(name, f"meta.{key}", f"missing required field; a variant "
-                                    f"needs its own meta.{key}", lines.get(("meta",))))
+            problems.append(
+                Problem(
+                    name,
+                    f"meta.{key}",
+                    f"missing required field; a variant needs its own meta.{key}",
+                    lines.get(("meta",)),
+                )
+            )
     if problems:
         raise ScenarioError(problems)
     base_dict = base_scenario.model_dump(mode="python", exclude_none=True)
@@ -230,8 +298,12 @@ def resolve_extends(data: dict[str, Any], lines: dict, path: Path, read_yaml, va
     return scenario
 
 
-def _attribute(problem: Problem, lines: dict, name: str, base_path: Path) -> Problem:
-    parts = tuple(int(p) if p.isdigit() else p for p in problem.field.split(".")) if problem.field else ()
+def _attribute(problem: Problem, lines: Mapping, name: str, base_path: Path) -> Problem:
+    parts = (
+        tuple(int(p) if p.isdigit() else p for p in problem.field.split("."))
+        if problem.field
+        else ()
+    )
     for n in range(len(parts), 0, -1):
         if parts[:n] in lines:
             return Problem(name, problem.field, problem.message, lines[parts[:n]])
