@@ -31,11 +31,11 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from model.analysis.sensitivity import sensitivity  # noqa: E402
+from model.analysis.simulate import simulate  # noqa: E402
 from model.engine.basis import Basis, build_basis  # noqa: E402
 from model.engine.project import project_basis  # noqa: E402
 from model.scenario.load import load_scenario  # noqa: E402
-from model.analysis.sensitivity import sensitivity  # noqa: E402
-from model.analysis.simulate import simulate  # noqa: E402
 
 SCENARIO = ROOT / "scenarios" / "qitai-2021.yaml"
 YEARS = 75
@@ -57,11 +57,15 @@ def stacked(basis: Basis, n: int, seed: int = 0) -> Basis:
     cs, res = basis.civil_service, basis.residents
     T = basis.years.size
     growth = rng.normal(0.0, 0.01, size=(n, 1))
-    wage_factor = np.cumprod(np.concatenate([np.ones((n, 1)), np.full((n, T - 1), 1.0) + growth], 1), 1)
+    wage_factor = np.cumprod(
+        np.concatenate([np.ones((n, 1)), np.full((n, T - 1), 1.0) + growth], 1), 1
+    )
     cs = replace(
         cs,
         salary_level_yuan=cs.salary_level_yuan * wage_factor,
-        contribution_rate_employer=np.clip(cs.contribution_rate_employer + rng.normal(0, 0.02, (n, 1)), 0, 1),
+        contribution_rate_employer=np.clip(
+            cs.contribution_rate_employer + rng.normal(0, 0.02, (n, 1)), 0, 1
+        ),
         indexation=cs.indexation + rng.normal(0, 0.01, (n, 1)),
         interest_rate=np.repeat(cs.interest_rate, n, 0),
     )
@@ -88,19 +92,27 @@ def main() -> None:
 
     one_best, one_med = best_of(lambda: project_basis(basis, keep_members=False), args.repeat * 3)
     one_m_best, _ = best_of(lambda: project_basis(basis, keep_members=True), args.repeat * 3)
-    many_best, many_med = best_of(lambda: project_basis(many, keep_members=False), max(3, args.repeat // 2))
+    many_best, many_med = best_of(
+        lambda: project_basis(many, keep_members=False), max(3, args.repeat // 2)
+    )
     build_best, _ = best_of(lambda: build_basis(load_scenario(SCENARIO), YEARS), args.repeat)
     sens_best, sens_med = best_of(
-        lambda: sensitivity(scenario, YEARS, break_even=False, extra_multiples=(2,)), args.repeat)
+        lambda: sensitivity(scenario, YEARS, break_even=False, extra_multiples=(2,)), args.repeat
+    )
     full_best, _ = best_of(lambda: sensitivity(scenario, YEARS), max(2, args.repeat // 2))
     import tracemalloc
 
     simulate(scenario, paths=100, seed=1, years=YEARS)  # fits the drivers and warms caches
-    sim_best, sim_med = best_of(lambda: simulate(scenario, paths=10_000, seed=1, years=YEARS),
-                                max(3, args.repeat // 2))
-    sim1k_best, sim1k_med = best_of(lambda: simulate(scenario, paths=1_000, seed=1, years=YEARS), args.repeat)
-    simpu_best, _ = best_of(lambda: simulate(scenario, paths=10_000, seed=1, years=YEARS,
-                                             parameter_uncertainty=True), max(3, args.repeat // 2))
+    sim_best, sim_med = best_of(
+        lambda: simulate(scenario, paths=10_000, seed=1, years=YEARS), max(3, args.repeat // 2)
+    )
+    sim1k_best, sim1k_med = best_of(
+        lambda: simulate(scenario, paths=1_000, seed=1, years=YEARS), args.repeat
+    )
+    simpu_best, _ = best_of(
+        lambda: simulate(scenario, paths=10_000, seed=1, years=YEARS, parameter_uncertainty=True),
+        max(3, args.repeat // 2),
+    )
     tracemalloc.start()
     simulate(scenario, paths=10_000, seed=1, years=YEARS)
     _, sim_peak = tracemalloc.get_traced_memory()
@@ -109,19 +121,35 @@ def main() -> None:
     cli = cli_seconds([exe, "project", str(SCENARIO), "--years", str(YEARS)], args.repeat)
     pandas = cli_seconds([sys.executable, "-c", "import pandas"], args.repeat)
 
-    print(f"engine, 1 scenario x {YEARS} years, both funds:  best {one_best * 1e3:7.1f} ms  "
-          f"median {one_med * 1e3:7.1f} ms  (keeping member arrays: {one_m_best * 1e3:.1f} ms)")
-    print(f"engine, {N_STACKED} scenarios stacked:             best {many_best:7.3f} s   median {many_med:7.3f} s")
+    print(
+        f"engine, 1 scenario x {YEARS} years, both funds:  best {one_best * 1e3:7.1f} ms  "
+        f"median {one_med * 1e3:7.1f} ms  (keeping member arrays: {one_m_best * 1e3:.1f} ms)"
+    )
+    print(
+        f"engine, {N_STACKED} scenarios stacked:             best {many_best:7.3f} s   "
+        f"median {many_med:7.3f} s"
+    )
     print(f"load + calibrate one scenario:                best {build_best * 1e3:7.1f} ms")
-    print(f"sensitivity, 33 variants batched:             best {sens_best:7.3f} s   median {sens_med:7.3f} s")
+    print(
+        f"sensitivity, 33 variants batched:             best {sens_best:7.3f} s   "
+        f"median {sens_med:7.3f} s"
+    )
     print(f"sensitivity with break-even solves:           best {full_best:7.3f} s")
-    print(f"simulate, 1,000 paths x {YEARS} years:          best {sim1k_best:7.3f} s   median {sim1k_med:7.3f} s")
-    print(f"simulate, 10,000 paths x {YEARS} years:         best {sim_best:7.3f} s   median {sim_med:7.3f} s  "
-          f"peak memory {sim_peak / 2**20:,.0f} MiB")
+    print(
+        f"simulate, 1,000 paths x {YEARS} years:          best {sim1k_best:7.3f} s   "
+        f"median {sim1k_med:7.3f} s"
+    )
+    print(
+        f"simulate, 10,000 paths x {YEARS} years:         best {sim_best:7.3f} s   "
+        f"median {sim_med:7.3f} s  "
+        f"peak memory {sim_peak / 2**20:,.0f} MiB"
+    )
     print(f"simulate, 10,000 paths, parameter uncertainty: best {simpu_best:7.3f} s   (aim <= 1 s)")
     print(f"yanglao project (fresh process):              median {cli:7.3f} s")
-    print(f'python -c "import pandas":                    median {pandas:7.3f} s  '
-          f"(ratio {cli / pandas:.2f}; aim <= 1.5)")
+    print(
+        f'python -c "import pandas":                    median {pandas:7.3f} s  '
+        f"(ratio {cli / pandas:.2f}; aim <= 1.5)"
+    )
 
 
 if __name__ == "__main__":

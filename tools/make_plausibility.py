@@ -37,26 +37,48 @@ def table() -> str:
         ("civil service: contributors (人)", cs["contributors"][0], "{:,.0f}"),
         ("civil service: retirees (人)", cs["beneficiaries"][0], "{:,.0f}"),
         ("new retirements (人)", cs["retirements"][0], "{:,.0f}"),
-        ("new award ÷ previous year's provincial wage", cs["new_award_to_average_wage"][0], "{:.2f}"),
+        (
+            "new award ÷ previous year's provincial wage",
+            cs["new_award_to_average_wage"][0],
+            "{:.2f}",
+        ),
         ("replacement rate (new award ÷ own final base)", cs["replacement_rate"][0], "{:.2f}"),
-        ("pension in payment ÷ previous year's provincial wage", cs["pension_in_payment_to_average_wage"][0], "{:.2f}"),
+        (
+            "pension in payment ÷ previous year's provincial wage",
+            cs["pension_in_payment_to_average_wage"][0],
+            "{:.2f}",
+        ),
         ("subsidy need (万元)", cs["subsidy_need"][0], "{:,.0f}"),
         ("subsidy need in 2021 prices (万元)", cs["subsidy_need"][0] / deflator, "{:,.0f}"),
-        ("subsidy need ÷ contribution base", cs["subsidy_need"][0] / cs["contribution_base"][0], "{:.1%}"),
+        (
+            "subsidy need ÷ contribution base",
+            cs["subsidy_need"][0] / cs["contribution_base"][0],
+            "{:.1%}",
+        ),
         ("residents: beneficiaries (人)", rs["beneficiaries"][0], "{:,.0f}"),
         ("new beneficiaries (人)", rs["new_beneficiaries"][0], "{:,.0f}"),
-        ("pension per beneficiary (元/月)", rs["pension_in_payment_mean_monthly_yuan"][0], "{:,.1f}"),
-        ("pension per beneficiary in 2021 prices (元/月)",
-         rs["pension_in_payment_mean_monthly_yuan"][0] / deflator, "{:,.1f}"),
+        (
+            "pension per beneficiary (元/月)",
+            rs["pension_in_payment_mean_monthly_yuan"][0],
+            "{:,.1f}",
+        ),
+        (
+            "pension per beneficiary in 2021 prices (元/月)",
+            rs["pension_in_payment_mean_monthly_yuan"][0] / deflator,
+            "{:,.1f}",
+        ),
         ("subsidy paid (万元)", rs["subsidy_income"][0], "{:,.0f}"),
         ("reserve at year end (万元)", rs["reserve_end"][0], "{:,.0f}"),
     ]
     idx = [int(np.searchsorted(years, y)) for y in YEARS]
-    lines = ["| | " + " | ".join(str(y) for y in YEARS) + " |",
-             "|---|" + "---:|" * len(YEARS)]
+    lines = ["| | " + " | ".join(str(y) for y in YEARS) + " |", "|---|" + "---:|" * len(YEARS)]
     for label, series, fmt in rows:
-        cells = ["–" if t == 0 and label.startswith(("new retirements", "new beneficiaries")) else
-                 fmt.format(float(series[t])) for t in idx]
+        cells = [
+            "–"
+            if t == 0 and label.startswith(("new retirements", "new beneficiaries"))
+            else fmt.format(float(series[t]))
+            for t in idx
+        ]
         lines.append(f"| {label} | " + " | ".join(cells) + " |")
     return "\n".join(lines)
 

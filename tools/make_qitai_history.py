@@ -3,8 +3,9 @@
 2021 is the county report's outturn as the scenario records it (``scenarios/qitai-2021.yaml``,
 ``base_year``), each figure with the report section it comes from, plus the totals and balances
 computed from the report's own lines (the report disagrees with itself in places; ``yanglao
-check`` lists where). 2020 is derived from 2021 by ``model.analysis.backtest.previous_year_scenario``
-(stated increases; lines split in 2021's proportions), each figure with the derivation it carries.
+check`` lists where). 2020 is derived from 2021 by
+``model.analysis.backtest.previous_year_scenario`` (stated increases; lines split in 2021's
+proportions), each figure with the derivation it carries.
 
 Run from the repository root::
 
@@ -40,15 +41,25 @@ HEADER = """\
 # status: verified = stated in the report; derived = computed from stated figures (method in
 #   source); unverified = a judgment (e.g. 2020 lines split in 2021's proportions): an assumption.
 # The residents' fund's contributors are not stated in the report (the model calibrates them).
-"""
+"""  # noqa: E501 (the file's header, as written; Chinese characters count double)
 
 COLUMNS = ("fund", "year", "item", "value", "unit", "status", "source")
 FUNDS = ("civil_service", "residents")
 #: Figures read from a fund's base-year block, in the order written.
 FUND_ITEMS = (
-    "contributors", "beneficiaries", "dependency_ratio", "contribution_income", "interest_income",
-    "subsidy_income", "other_income", "total_income", "benefit_expenditure", "other_expenditure",
-    "total_expenditure", "balance", "reserve_end",
+    "contributors",
+    "beneficiaries",
+    "dependency_ratio",
+    "contribution_income",
+    "interest_income",
+    "subsidy_income",
+    "other_income",
+    "total_income",
+    "benefit_expenditure",
+    "other_expenditure",
+    "total_expenditure",
+    "balance",
+    "reserve_end",
 )
 INCOME_LINES = ("contribution_income", "interest_income", "subsidy_income", "other_income")
 EXPENDITURE_LINES = ("benefit_expenditure", "other_expenditure")
@@ -69,10 +80,18 @@ def _number(value: float) -> str:
     return format(round(float(value), 6), ".15g")
 
 
-def _row(fund: str, year: int, item: str, value: float, unit: str, status: str,
-         source: str) -> dict[str, Any]:
-    return {"fund": fund, "year": year, "item": item, "value": _number(value), "unit": unit,
-            "status": status, "source": source}
+def _row(
+    fund: str, year: int, item: str, value: float, unit: str, status: str, source: str
+) -> dict[str, Any]:
+    return {
+        "fund": fund,
+        "year": year,
+        "item": item,
+        "value": _number(value),
+        "unit": unit,
+        "status": status,
+        "source": source,
+    }
 
 
 def _fund_rows(block: Any, fund: str, year: int) -> list[dict[str, Any]]:
@@ -85,20 +104,56 @@ def _fund_rows(block: Any, fund: str, year: int) -> list[dict[str, Any]]:
             continue
         fig[item] = float(figure.value)
         unit = figure.unit or ("人" if item in ("contributors", "beneficiaries") else "万元")
-        rows.append(_row(fund, year, item, figure.value, unit, _status(figure.source),
-                         figure.source))
+        rows.append(
+            _row(fund, year, item, figure.value, unit, _status(figure.source), figure.source)
+        )
     income = sum(fig.get(k, 0.0) for k in INCOME_LINES)
     spending = sum(fig.get(k, 0.0) for k in EXPENDITURE_LINES)
-    rows.append(_row(fund, year, "total_income_computed", income, "万元", "derived",
-                     "derived: contribution + interest + subsidy + other income"))
-    rows.append(_row(fund, year, "total_expenditure_computed", spending, "万元", "derived",
-                     "derived: benefit + other expenditure"))
-    rows.append(_row(fund, year, "balance_computed", fig["total_income"] - fig["total_expenditure"],
-                     "万元", "derived", "derived: total_income − total_expenditure"))
+    rows.append(
+        _row(
+            fund,
+            year,
+            "total_income_computed",
+            income,
+            "万元",
+            "derived",
+            "derived: contribution + interest + subsidy + other income",
+        )
+    )
+    rows.append(
+        _row(
+            fund,
+            year,
+            "total_expenditure_computed",
+            spending,
+            "万元",
+            "derived",
+            "derived: benefit + other expenditure",
+        )
+    )
+    rows.append(
+        _row(
+            fund,
+            year,
+            "balance_computed",
+            fig["total_income"] - fig["total_expenditure"],
+            "万元",
+            "derived",
+            "derived: total_income − total_expenditure",
+        )
+    )
     if "contributors" in fig and "beneficiaries" in fig:
-        rows.append(_row(fund, year, "dependency_ratio_computed",
-                         fig["contributors"] / fig["beneficiaries"], "/1", "derived",
-                         "derived: contributors / beneficiaries"))
+        rows.append(
+            _row(
+                fund,
+                year,
+                "dependency_ratio_computed",
+                fig["contributors"] / fig["beneficiaries"],
+                "/1",
+                "derived",
+                "derived: contributors / beneficiaries",
+            )
+        )
     return rows
 
 
@@ -116,24 +171,59 @@ def _combined_rows(scenario: Any, earlier: Any, year: int) -> list[dict[str, Any
                 continue
             if year == scenario.meta.base_year:
                 stated[item] = float(figure.value)
-                rows.append(_row("combined", year, item, figure.value, figure.unit or "万元",
-                                 "verified", figure.source))
+                rows.append(
+                    _row(
+                        "combined",
+                        year,
+                        item,
+                        figure.value,
+                        figure.unit or "万元",
+                        "verified",
+                        figure.source,
+                    )
+                )
             elif item in ("total_income", "total_expenditure"):
                 increase = getattr(combined, item.replace("total_", "") + "_increase", None)
                 if increase is None:
                     continue
                 stated[item] = float(figure.value) - float(increase.value)
-                rows.append(_row("combined", year, item, stated[item], "万元", "derived",
-                                 f"derived: {item} − {item.replace('total_', '')}_increase "
-                                 f"({increase.source})"))
+                rows.append(
+                    _row(
+                        "combined",
+                        year,
+                        item,
+                        stated[item],
+                        "万元",
+                        "derived",
+                        f"derived: {item} − {item.replace('total_', '')}_increase "
+                        f"({increase.source})",
+                    )
+                )
     for item in ("total_income", "total_expenditure", "reserve_end"):
         total = sum(float(getattr(getattr(funds, f), item).value) for f in FUNDS)
-        rows.append(_row("combined", year, f"{item}_computed", total, "万元", "derived",
-                         f"derived: civil_service {item} + residents {item}"))
+        rows.append(
+            _row(
+                "combined",
+                year,
+                f"{item}_computed",
+                total,
+                "万元",
+                "derived",
+                f"derived: civil_service {item} + residents {item}",
+            )
+        )
     if "total_income" in stated and "total_expenditure" in stated:
-        rows.append(_row("combined", year, "balance_computed",
-                         stated["total_income"] - stated["total_expenditure"], "万元", "derived",
-                         "derived: combined total_income − total_expenditure"))
+        rows.append(
+            _row(
+                "combined",
+                year,
+                "balance_computed",
+                stated["total_income"] - stated["total_expenditure"],
+                "万元",
+                "derived",
+                "derived: combined total_income − total_expenditure",
+            )
+        )
     return rows
 
 
@@ -166,8 +256,9 @@ def render(scenario_path: Path = SCENARIO) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--check", action="store_true",
-                        help="do not write; exit 1 if the shipped file differs")
+    parser.add_argument(
+        "--check", action="store_true", help="do not write; exit 1 if the shipped file differs"
+    )
     args = parser.parse_args(argv)
     text = render()
     if args.check:

@@ -193,8 +193,13 @@ def cff_to_glyf(font, max_err: float = 1.0) -> None:
     maxp = font["maxp"]
     maxp.tableVersion = 0x00010000
     for attr in (
-        "maxTwilightPoints", "maxStorage", "maxFunctionDefs", "maxInstructionDefs",
-        "maxStackElements", "maxSizeOfInstructions", "maxComponentElements",
+        "maxTwilightPoints",
+        "maxStorage",
+        "maxFunctionDefs",
+        "maxInstructionDefs",
+        "maxStackElements",
+        "maxSizeOfInstructions",
+        "maxComponentElements",
     ):
         setattr(maxp, attr, 0)
     maxp.maxZones = 1
@@ -314,26 +319,56 @@ def main(argv: list[str] | None = None) -> int:
         description="Subset Noto Sans CJK SC for the Yanglao charts (GB 2312 + punctuation).",
     )
     parser.add_argument("source", type=Path, help="NotoSansCJK-Regular.ttc or NotoSansCJKsc-*.otf")
-    parser.add_argument("-o", "--output", type=Path, default=DEFAULT_OUTPUT,
-                        help=f"output file (default {DEFAULT_OUTPUT})")
-    parser.add_argument("--face", type=int, default=None,
-                        help=f"face index in a collection (default: the {SOURCE_FAMILY!r} face)")
-    parser.add_argument("--unihan", type=Path, default=None,
-                        help="Unihan_OtherMappings.txt[.bz2]: also keep the 8,105 characters "
-                             "of the 通用规范汉字表 (kTGH)")
-    parser.add_argument("--extra-text", type=Path, action="append", default=[],
-                        help="UTF-8 text file whose characters are also kept (repeatable)")
-    parser.add_argument("--flavor", choices=("ttf", "otf"), default="ttf",
-                        help="ttf: TrueType outlines (default); otf: keep CFF outlines")
-    parser.add_argument("--family", default=DEFAULT_FAMILY,
-                        help=f"family name of the subset (default {DEFAULT_FAMILY!r})")
+    parser.add_argument(
+        "-o",
+        "--output",
+        type=Path,
+        default=DEFAULT_OUTPUT,
+        help=f"output file (default {DEFAULT_OUTPUT})",
+    )
+    parser.add_argument(
+        "--face",
+        type=int,
+        default=None,
+        help=f"face index in a collection (default: the {SOURCE_FAMILY!r} face)",
+    )
+    parser.add_argument(
+        "--unihan",
+        type=Path,
+        default=None,
+        help="Unihan_OtherMappings.txt[.bz2]: also keep the 8,105 characters "
+        "of the 通用规范汉字表 (kTGH)",
+    )
+    parser.add_argument(
+        "--extra-text",
+        type=Path,
+        action="append",
+        default=[],
+        help="UTF-8 text file whose characters are also kept (repeatable)",
+    )
+    parser.add_argument(
+        "--flavor",
+        choices=("ttf", "otf"),
+        default="ttf",
+        help="ttf: TrueType outlines (default); otf: keep CFF outlines",
+    )
+    parser.add_argument(
+        "--family",
+        default=DEFAULT_FAMILY,
+        help=f"family name of the subset (default {DEFAULT_FAMILY!r})",
+    )
     args = parser.parse_args(argv)
 
     if not args.source.is_file():
         parser.error(f"{args.source}: no such file")
     stats = make_subset(
-        args.source, args.output, face=args.face, unihan=args.unihan,
-        extra_text=args.extra_text, flavor=args.flavor, family=args.family,
+        args.source,
+        args.output,
+        face=args.face,
+        unihan=args.unihan,
+        extra_text=args.extra_text,
+        flavor=args.flavor,
+        family=args.family,
     )
     print(
         f"{args.output}: {stats['characters']} characters, {stats['glyphs']} glyphs, "
