@@ -13,7 +13,6 @@ import copy
 import csv
 import doctest
 import re
-from pathlib import Path
 from typing import Any
 
 import pytest
