@@ -51,7 +51,7 @@ def check_out(out: Path | None, force: bool) -> None:
         check_output_folder(out, force)
 
 
-def _fail(err: YanglaoError, debug: bool, code: int = 2) -> None:
+def fail(err: YanglaoError, debug: bool, code: int = 2) -> None:
     if debug:
         raise err
     typer.echo(f"error: {err}" if "\n" not in str(err) else f"error:\n{err}", err=True)

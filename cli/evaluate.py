@@ -13,7 +13,7 @@ from typing import Annotated
 
 import typer
 
-from cli.common import DebugOpt, ForceOpt, Lang, LangOpt, OutOpt, ScenarioArg, _fail, check_out
+from cli.common import DebugOpt, ForceOpt, Lang, LangOpt, OutOpt, ScenarioArg, check_out, fail
 from model.errors import YanglaoError
 
 OutturnArg = Annotated[
@@ -54,4 +54,4 @@ def evaluate(
         if written:
             typer.echo("wrote " + ", ".join(str(p) for p in written), err=True)
     except YanglaoError as err:
-        _fail(err, debug)
+        fail(err, debug)

@@ -32,8 +32,8 @@ from cli.common import (  # noqa: E402  (shared options, spelled once)
     OutOpt,
     ScenarioArg,
     YearsOpt,
-    _fail,
     check_out,
+    fail,
 )
 from cli.evaluate import evaluate  # noqa: E402
 
@@ -81,7 +81,7 @@ def project(
         if out is not None:
             typer.echo("wrote " + ", ".join(str(p) for p in written), err=True)
     except YanglaoError as err:
-        _fail(err, debug)
+        fail(err, debug)
 
 
 @app.command()
@@ -113,7 +113,7 @@ def compare(
 
         _show(result, format_comparison, write_comparison, out, lang, force)
     except YanglaoError as err:
-        _fail(err, debug)
+        fail(err, debug)
 
 
 @app.command()
@@ -144,7 +144,7 @@ def budget(
 
         _show(result, format_budget, write_budget, out, lang, force)
     except YanglaoError as err:
-        _fail(err, debug)
+        fail(err, debug)
 
 
 @app.command()
@@ -177,7 +177,7 @@ def simulate(
 
         _show(result, format_simulation, write_simulation, out, lang, force)
     except YanglaoError as err:
-        _fail(err, debug)
+        fail(err, debug)
 
 
 @app.command()
@@ -200,7 +200,7 @@ def rebase(
 
         new = write_rebased(sc, load_outturn(outturn), out, str(scenario), str(outturn), force=force)
     except YanglaoError as err:
-        _fail(err, debug)
+        fail(err, debug)
     typer.echo(f"wrote {out}: {new.meta.id}, base year {new.meta.base_year}, horizon {new.meta.horizon}")
 
 
@@ -227,7 +227,7 @@ def sensitivity(
 
         _show(result, format_sensitivity, write_sensitivity, out, lang, force)
     except YanglaoError as err:
-        _fail(err, debug)
+        fail(err, debug)
 
 
 @app.command()
@@ -257,7 +257,7 @@ def valuation(
 
         _show(result, format_valuation, write_valuation, out, lang, force)
     except YanglaoError as err:
-        _fail(err, debug)
+        fail(err, debug)
 
 
 def _show(result, format_fn, write_fn, out: Path | None, lang: Lang, force: bool = False) -> None:
@@ -288,7 +288,7 @@ def validate(scenario: ScenarioArg, debug: DebugOpt = False) -> None:
     try:
         sc = load_scenario(scenario)
     except YanglaoError as err:
-        _fail(err, debug)
+        fail(err, debug)
     typer.echo(f"{scenario}: valid ({', '.join(sc.funds)}; {sc.meta.base_year}–{sc.meta.horizon})")
 
 
@@ -303,7 +303,7 @@ def check(scenario: ScenarioArg, debug: DebugOpt = False) -> None:
         sc = load_scenario(scenario)
         findings = check_base_year(sc)
     except YanglaoError as err:
-        _fail(err, debug)
+        fail(err, debug)
     typer.echo(format_findings(findings))
     if any(not f.agrees for f in findings):
         raise typer.Exit(1)

@@ -43,7 +43,7 @@ other benefits (funeral grants, lump sums at death) × deaths ratio. Residents: 
 the contribution subsidy and other income × contributors ratio; central minimum and top-up ×
 beneficiaries ratio × their pension-increase factor; account pensions × beneficiaries ratio;
 death-related benefits × deaths ratio (funeral grants × their increase factor). The fund's year
-is the engine's own (``model.engine.project._fund_years``) with the path's interest rate.
+is the engine's own (``model.engine.project.fund_years``) with the path's interest rate.
 
 Heads do not depend on the economic path, so the economic part is linear algebra over the
 deterministic projection and the demographic part is a projection of group totals: cheap for any
@@ -60,7 +60,7 @@ import numpy as np
 
 from model.engine.basis import Basis, build_basis
 from model.errors import YanglaoError
-from model.engine.project import _fund_years, _headcount_weights, new_hires, project_basis
+from model.engine.project import fund_years, headcount_weights, new_hires, project_basis
 from model.engine.results import Projection
 from model.scenario.schedule import step_values
 from model.scenario.schema import Scenario
@@ -265,7 +265,7 @@ def _civil_service_heads(b, d, mortality_factor: np.ndarray, rng, pop_scale: flo
     p_retire = _ratio(retire, A_open - deaths_a - exits)
     p_death_r = _ratio(deaths_r, R_open)
     entrant_shares = b.entrant_profile[0].sum(-1)  # (G,)
-    hiring = _headcount_weights(b.headcount_rule, 1)
+    hiring = headcount_weights(b.headcount_rule, 1)
     scale = pop_scale if noise else 0.0
 
     A = np.broadcast_to(actives[0].sum(-1), (P, G)).copy()
@@ -464,7 +464,7 @@ def _roll(b, d, cash: dict[str, np.ndarray], due: np.ndarray, interest_dev: np.n
     b_path = replace(b, interest_rate=path_rate)
     withheld = np.array([_withheld_fraction(b, d, t) for t in range(T)])[None, :]
     # (paths, T) views of the (T, paths) arrays: the fund step reads them year by year
-    money = _fund_years(b_path, {k: v.T for k, v in cash.items()}, P, due=due.T,
+    money = fund_years(b_path, {k: v.T for k, v in cash.items()}, P, due=due.T,
                         withheld_fraction=withheld)
     names = ("reserve_end", "subsidy_need", "subsidy_income", "interest_income", "total_income",
              "total_expenditure", "reserve_end_without_subsidy")

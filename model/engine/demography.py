@@ -57,17 +57,6 @@ def age_one_year(heads: FloatArray) -> FloatArray:
     return out
 
 
-def decrement(heads: FloatArray, probability: FloatArray) -> tuple[FloatArray, FloatArray]:
-    """Split ``heads`` into (remaining, leaving) by a probability of leaving."""
-    leaving = heads * probability
-    return heads - leaving, leaving
-
-
-def distribute(total: FloatArray, profile: FloatArray) -> FloatArray:
-    """Spread totals (B,) over a profile (G, A) that sums to 1 → (B, G, A)."""
-    return total[:, None, None] * profile[None, :, :]
-
-
 def fertility_schedule(
     total_fertility_rate: FloatArray, mean_age: float, sd_age: float = 5.5
 ) -> FloatArray:
@@ -80,8 +69,3 @@ def fertility_schedule(
     shape[(AGES < 15) | (AGES > 49)] = 0.0
     shape /= shape.sum()
     return total_fertility_rate[:, None] * shape[None, :]
-
-
-def births(women: FloatArray, asfr: FloatArray) -> FloatArray:
-    """Births in the year (B,) to ``women`` (B, A) at the rates ``asfr`` (A,)."""
-    return women @ asfr

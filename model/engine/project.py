@@ -79,7 +79,7 @@ def project_basis(basis: Basis, scenario: Scenario | None = None, keep_members: 
 # civil-service fund
 
 
-def _headcount_weights(rule: np.ndarray, B: int) -> dict[str, FloatArray]:
+def headcount_weights(rule: np.ndarray, B: int) -> dict[str, FloatArray]:
     """One-hot weights (B,) of each row's headcount rule by the rule's name."""
     codes = np.broadcast_to(rule, (B,))
     return {name: (codes == code).astype(float) for code, name in enumerate(HEADCOUNT_RULES)}
@@ -91,7 +91,7 @@ def new_hires(opening: FloatArray, before_hiring: FloatArray, hiring: dict[str, 
 
     constant: keep the opening headcount; growth: grow it; path: reach the stated count;
     replacement: hire a ratio of this year's leavers. Hiring never goes below zero, and a frozen
-    year hires nobody. ``hiring`` is :func:`_headcount_weights` of the rows' rules.
+    year hires nobody. ``hiring`` is :func:`headcount_weights` of the rows' rules.
     """
     target = (hiring["constant"] * opening + hiring["growth"] * opening * (1 + b.headcount_growth[:, t])
               + hiring["path"] * b.headcount_path[:, t])
@@ -136,7 +136,7 @@ def civil_service_step(
 
     Arrays (B, G, A); ``totals`` are the sums (B,) of the three opening arrays, carried from
     year to year so that only the sums that need the age detail are taken. ``hiring`` is
-    :func:`_headcount_weights` of the rows' headcount rules. Pensions are paid with mid-year
+    :func:`headcount_weights` of the rows' headcount rules. Pensions are paid with mid-year
     timing: the indexed opening stock for the whole year less half a year of those who die,
     plus half a year of the year's new awards."""
     opening_active, opening_retired, opening_pension = totals
@@ -276,7 +276,7 @@ def _run_civil_service(b: CivilServiceBasis, B: int, T: int, keep_members: bool,
     if keep_members:
         rec.members("actives", actives.shape[1:])
         rec.members("retirees", actives.shape[1:])
-    hiring = _headcount_weights(b.headcount_rule, B)
+    hiring = headcount_weights(b.headcount_rule, B)
     totals = (actives.sum((1, 2)), retirees.sum((1, 2)), pension.sum((1, 2)))
     # Steps 1–8 and what the cash flows need, year by year; only the members carry over.
     for t in range(T):
@@ -310,7 +310,7 @@ def _run_civil_service(b: CivilServiceBasis, B: int, T: int, keep_members: bool,
     # Steps 9 and 10 over (B, T): cash flows, then the fund. The county pays the civil-service
     # subsidy: arrears withhold a share of all of it.
     cash = civil_service_cash(d, b)
-    money = _fund_years(b, cash, B, due=np.zeros((B, T)), withheld_fraction=b.arrears_share)
+    money = fund_years(b, cash, B, due=np.zeros((B, T)), withheld_fraction=b.arrears_share)
     for name in ("pensions_paid_monthly", "death_mass", "account_refunds"):
         del d[name]
     d.update(cash)
@@ -491,7 +491,7 @@ def _run_residents(b: ResidentsBasis, B: int, T: int, keep_members: bool) -> dic
     level_due = (cash.pop("subsidy_due_by_level") * arrears_level[:, None, :]).sum(-1)
     with np.errstate(divide="ignore", invalid="ignore"):
         level_fraction = np.where(cash["subsidy_due"] > 0, level_due / cash["subsidy_due"], 0.0)
-    money = _fund_years(b, cash, B, due=cash["subsidy_due"],
+    money = fund_years(b, cash, B, due=cash["subsidy_due"],
                         withheld_fraction=b.arrears_share * level_fraction)
     # Members' individual accounts: credited, paid out as account pensions and refunds.
     liability = np.empty((B, T))
@@ -515,7 +515,7 @@ def _run_residents(b: ResidentsBasis, B: int, T: int, keep_members: bool) -> dic
     return d
 
 
-def _fund_years(b: CivilServiceBasis | ResidentsBasis, cash: dict[str, FloatArray], B: int,
+def fund_years(b: CivilServiceBasis | ResidentsBasis, cash: dict[str, FloatArray], B: int,
                 due: FloatArray, withheld_fraction: FloatArray) -> dict[str, FloatArray]:
     """Step 10 for either fund over every year: the fund under its rule, and the reserve had no
     subsidy been paid. Arrays (B, T)."""

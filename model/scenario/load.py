@@ -571,11 +571,6 @@ _INDICATORS = {
 _KEY_LINE = re.compile(r"^( *)([A-Za-z0-9_][A-Za-z0-9_.-]*)\s*:(?:\s|$)")
 
 
-def _key_at(rows: list[str], line: int) -> str | None:
-    m = _KEY_LINE.match(rows[line - 1]) if 0 < line <= len(rows) else None
-    return m.group(2) if m else None
-
-
 def _misplaced_key_path(rows: list[str], line: int) -> tuple[str, ...]:
     """Dotted path meant by a wrongly indented key on ``line``.
 
@@ -974,7 +969,7 @@ def _holds(loc: tuple[Any, ...], root: type[BaseModel] = Scenario) -> str:
     import types
     import typing
 
-    from model.scenario.schema import _KIND_WORDS, Quantity
+    from model.scenario.schema import KIND_WORDS, Quantity
 
     parent = _model_at(loc[:-1], root)
     field = parent.model_fields.get(str(loc[-1])) if parent is not None and loc else None
@@ -982,7 +977,7 @@ def _holds(loc: tuple[Any, ...], root: type[BaseModel] = Scenario) -> str:
         return ""
     for cand in _flatten(field.annotation, typing, types):
         if isinstance(cand, type) and issubclass(cand, Quantity | Schedule):
-            return f": {_KIND_WORDS[cand.kind]}, written as value: and source:"
+            return f": {KIND_WORDS[cand.kind]}, written as value: and source:"
     return ""
 
 

@@ -58,10 +58,10 @@ def _check_bounds(x: float, lo: float | None, hi: float | None, kind: str) -> No
             if lo is not None and hi is not None
             else (f"at least {lo:g}" if lo is not None else f"at most {hi:g}")
         )
-        raise ValueError(f"expected {_KIND_WORDS[kind]} {rng}, got {x:g}{hint}")
+        raise ValueError(f"expected {KIND_WORDS[kind]} {rng}, got {x:g}{hint}")
 
 
-_KIND_WORDS = {
+KIND_WORDS = {
     "rate": "a rate (a fraction, 0.16 for 16%)",
     "growth": "a yearly growth rate (a fraction, 0.05 for 5%)",
     "amount": "an amount",
@@ -96,7 +96,7 @@ class Quantity(StrictModel):
     @classmethod
     def _value_in_range(cls, v: Any) -> Any:
         if not _is_number(v):
-            raise ValueError(f"expected {_KIND_WORDS[cls.kind]}, got {v!r}")
+            raise ValueError(f"expected {KIND_WORDS[cls.kind]}, got {v!r}")
         _check_bounds(float(v), cls.lo, cls.hi, cls.kind)
         return v
 
@@ -184,7 +184,7 @@ class Schedule(StrictModel):
         if isinstance(v, dict):
             if not v:
                 raise ValueError(
-                    f"expected {_KIND_WORDS[cls.kind]} or a mapping of year: value, "
+                    f"expected {KIND_WORDS[cls.kind]} or a mapping of year: value, "
                     "got an empty mapping"
                 )
             years: list[int] = []
@@ -195,7 +195,7 @@ class Schedule(StrictModel):
                     raise ValueError(f"@{key}|expected a year (e.g. 2025) as key, got {key!r}")
                 if not _is_number(x):
                     raise ValueError(
-                        f"@{key}|expected {_KIND_WORDS[cls.kind]} for year {key}, got {x!r}"
+                        f"@{key}|expected {KIND_WORDS[cls.kind]} for year {key}, got {x!r}"
                     )
                 try:
                     _check_bounds(float(x), cls.lo, cls.hi, cls.kind)
@@ -209,7 +209,7 @@ class Schedule(StrictModel):
                 years.append(key)
                 out[key] = float(x)
             return out
-        raise ValueError(f"expected {_KIND_WORDS[cls.kind]} or a mapping of year: value, got {v!r}")
+        raise ValueError(f"expected {KIND_WORDS[cls.kind]} or a mapping of year: value, got {v!r}")
 
     @property
     def first_year(self) -> int | None:
