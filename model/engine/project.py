@@ -42,7 +42,14 @@ import numpy as np
 
 from model.engine import fund as fundlib
 from model.engine.axes import FloatArray
-from model.engine.basis import GOVERNMENT_LEVELS, HEADCOUNT_RULES, Basis, CivilServiceBasis, ResidentsBasis, build_basis
+from model.engine.basis import (
+    GOVERNMENT_LEVELS,
+    HEADCOUNT_RULES,
+    Basis,
+    CivilServiceBasis,
+    ResidentsBasis,
+    build_basis,
+)
 from model.engine.demography import age_one_year
 from model.engine.results import Projection
 from model.scenario.schema import Scenario
@@ -69,7 +76,9 @@ def project_basis(basis: Basis, scenario: Scenario | None = None, keep_members: 
     B, T = basis.batch_size, basis.years.size
     out: dict[str, dict[str, FloatArray]] = {}
     if basis.civil_service is not None:
-        out["civil_service"] = _run_civil_service(basis.civil_service, B, T, keep_members, keep_vintages)
+        out["civil_service"] = _run_civil_service(
+            basis.civil_service, B, T, keep_members, keep_vintages
+        )
     if basis.residents is not None:
         out["residents"] = _run_residents(basis.residents, B, T, keep_members)
     return Projection(years=basis.years, funds=out, basis=basis, scenario=scenario)
@@ -93,7 +102,8 @@ def new_hires(opening: FloatArray, before_hiring: FloatArray, hiring: dict[str, 
     replacement: hire a ratio of this year's leavers. Hiring never goes below zero, and a frozen
     year hires nobody. ``hiring`` is :func:`headcount_weights` of the rows' rules.
     """
-    target = (hiring["constant"] * opening + hiring["growth"] * opening * (1 + b.headcount_growth[:, t])
+    target = (hiring["constant"] * opening
+              + hiring["growth"] * opening * (1 + b.headcount_growth[:, t])
               + hiring["path"] * b.headcount_path[:, t])
     leavers = opening - before_hiring
     replacing = hiring["replacement"]
@@ -251,7 +261,9 @@ def civil_service_cash(d: dict[str, FloatArray], b: CivilServiceBasis) -> dict[s
     return {
         "contribution_base": contribution_base,
         "contribution_income": contribution_base * rate,
-        "contribution_income_employer": contribution_base * b.contribution_rate_employer * b.collection_rate,
+        "contribution_income_employer": (
+            contribution_base * b.contribution_rate_employer * b.collection_rate
+        ),
         "pension_expenditure": pensions,
         "funeral_grant_expenditure": funeral,
         "survivors_lump_sum_expenditure": lump_sum,
@@ -284,10 +296,14 @@ def _run_civil_service(b: CivilServiceBasis, B: int, T: int, keep_members: bool,
         if t == 0:
             step = civil_service_base_year(actives, retirees, pension, b)
             if keep_vintages:
-                rec.data["pension_by_vintage"][:, 0, 0] = step.pensions_paid_monthly * MONTHS_PER_YEAR / YUAN_PER_WAN
+                rec.data["pension_by_vintage"][:, 0, 0] = (
+                    step.pensions_paid_monthly * MONTHS_PER_YEAR / YUAN_PER_WAN
+                )
         else:
             step = civil_service_step(actives, retirees, pension, totals, b, t, hiring)
-            actives, retirees, pension, totals = step.actives, step.retirees, step.pension_mass, step.totals
+            actives, retirees, pension, totals = (
+                step.actives, step.retirees, step.pension_mass, step.totals
+            )
             if keep_vintages:
                 # each vintage's pensions paid this year, with the same mid-year timing
                 q = b.death_prob[:, t][:, None]
@@ -325,7 +341,9 @@ def _run_civil_service(b: CivilServiceBasis, B: int, T: int, keep_members: bool,
         d["new_award_to_average_wage"] = new_award * MONTHS_PER_YEAR / wage_prev
         d["pension_in_payment_mean_monthly_yuan"] = in_payment
         d["pension_in_payment_to_average_wage"] = in_payment * MONTHS_PER_YEAR / wage_prev
-        d["replacement_rate"] = np.where(base_mass > 0, new_mass * MONTHS_PER_YEAR / base_mass, np.nan)
+        d["replacement_rate"] = np.where(
+            base_mass > 0, new_mass * MONTHS_PER_YEAR / base_mass, np.nan
+        )
     return d
 
 
@@ -476,7 +494,9 @@ def _run_residents(b: ResidentsBasis, B: int, T: int, keep_members: bool) -> dic
                 deaths_beneficiaries=(ben * b.death_prob[:, 0]).sum((1, 2)), new_beneficiaries=zero)
         else:
             step = residents_step(pop, ben, acct, totals, b, t)
-            pop, ben, acct, totals = step.population, step.beneficiaries, step.account_pension_mass, step.totals
+            pop, ben, acct, totals = (
+                step.population, step.beneficiaries, step.account_pension_mass, step.totals
+            )
         rec.put(t, step, beneficiaries=totals[1], population_total=totals[0],
                 population_start=opening_pop, beneficiaries_start=opening_ben,
                 at_contribution_ages=(pop * b.contribution_ages[:, t, None, :]).sum((1, 2)))
@@ -498,8 +518,10 @@ def _run_residents(b: ResidentsBasis, B: int, T: int, keep_members: bool) -> dic
     liability[:, 0] = b.account_liability0
     crediting = np.broadcast_to(b.account_crediting_rate, (B, T))
     for t in range(1, T):
-        liability[:, t] = (liability[:, t - 1] * (1 + crediting[:, t]) + cash["contribution_income"][:, t]
-                           + cash["contribution_subsidy"][:, t] - cash["account_pension_expenditure"][:, t]
+        liability[:, t] = (liability[:, t - 1] * (1 + crediting[:, t])
+                           + cash["contribution_income"][:, t]
+                           + cash["contribution_subsidy"][:, t]
+                           - cash["account_pension_expenditure"][:, t]
                            - cash["account_refund_expenditure"][:, t])
     shortfall = cash["subsidy_due"] - money["subsidy_income"]
     shortfall[:, 1:] = np.maximum(shortfall[:, 1:], 0.0)
