@@ -30,7 +30,7 @@ from pydantic import BaseModel, ValidationError
 
 from model.errors import Problem, ScenarioError
 from model.scenario.horizon import horizon_problems
-from model.scenario.schema import Scenario, Schedule
+from model.scenario.schema import AT_KEY, Scenario, Schedule
 
 LineMap = dict[tuple[Any, ...], int]
 #: A line map as read: :func:`read_yaml` may return one that parses lines on first use.
@@ -723,15 +723,14 @@ def _problems_from(
     for e in _merge_union_errors(err.errors(), data):
         # Union branches add their type names to loc: drop them.
         loc = _clean_loc(e["loc"], data)
-        message = _message(e, loc, data, root)
-        if message.startswith("@") and "|" in message:
-            sub, message = message[1:].split("|", 1)
-            key = _maybe_int(sub)
-            found.append((loc + (key,), message, e["type"]))
+        if e["type"] == AT_KEY:
+            # a validator named the key inside this field that is at fault
+            key = _maybe_int(str(e["ctx"]["key"]))
+            found.append((loc + (key,), e["ctx"]["message"], e["type"]))
             # A validator of a mapping stops at its first bad key: report the others too.
             found.extend((k, m, e["type"]) for k, m in _later_bad_keys(loc, key, data, root))
         else:
-            found.append((loc, message, e["type"]))
+            found.append((loc, _message(e, loc, data, root), e["type"]))
     # A misspelt key is reported once, as unknown with a suggestion; the field it was meant to
     # be is then also missing, which would report the same mistake twice.
     suggested = {
@@ -851,17 +850,15 @@ def _later_bad_keys(
             model.model_validate({**parent, fname: rest})
             break
         except ValidationError as err:
-            msgs = [
-                str(e.get("msg", "")).removeprefix("Value error, ")
+            keyed = [
+                e["ctx"]
                 for e in err.errors()
-                if tuple(e["loc"]) == (fname,) and e["type"] == "value_error"
+                if tuple(e["loc"]) == (fname,) and e["type"] == AT_KEY
             ]
-            msgs = [m for m in msgs if m.startswith("@") and "|" in m]
-            if not msgs:
+            if not keyed:
                 break
-            sub, message = msgs[0][1:].split("|", 1)
-            key = _maybe_int(sub)
-            out.append((loc + (key,), message))
+            key = _maybe_int(str(keyed[0]["key"]))
+            out.append((loc + (key,), keyed[0]["message"]))
     return out
 
 

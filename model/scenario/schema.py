@@ -19,6 +19,7 @@ import math
 from typing import Annotated, Any, ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator, model_validator
+from pydantic_core import PydanticCustomError
 
 from model.scenario.names import CS_GROUPS
 
@@ -73,6 +74,17 @@ KIND_WORDS = {
     "fertility": "children per woman",
     "persons": "a number of persons",
 }
+
+
+#: The error type of a mistake about one key inside a mapping field (a year of a schedule, an age
+#: of age weights): the loader reads the key from the error's context and points at its line.
+AT_KEY = "at_key"
+
+
+def at_key(key: Any, message: str) -> PydanticCustomError:
+    """An error about ``key`` inside the field being validated, with its message; raise it from
+    a validator instead of a ValueError so the loader names that key's line."""
+    return PydanticCustomError(AT_KEY, "{message}", {"key": key, "message": message})
 
 
 class Bilingual(StrictModel):
@@ -190,20 +202,18 @@ class Schedule(StrictModel):
             years: list[int] = []
             out: dict[int, float] = {}
             for key, x in v.items():
-                # "@key|" tells the loader to point at the line of this year, not of `value`.
+                # at_key tells the loader to point at the line of this year, not of `value`.
                 if not isinstance(key, int) or isinstance(key, bool) or not 1900 <= key <= 2300:
-                    raise ValueError(f"@{key}|expected a year (e.g. 2025) as key, got {key!r}")
+                    raise at_key(key, f"expected a year (e.g. 2025) as key, got {key!r}")
                 if not _is_number(x):
-                    raise ValueError(
-                        f"@{key}|expected {KIND_WORDS[cls.kind]} for year {key}, got {x!r}"
+                    raise at_key(key, f"expected {KIND_WORDS[cls.kind]} for year {key}, got {x!r}"
                     )
                 try:
                     _check_bounds(float(x), cls.lo, cls.hi, cls.kind)
                 except ValueError as err:
-                    raise ValueError(f"@{key}|year {key}: {err}") from None
+                    raise at_key(key, f"year {key}: {err}") from None
                 if years and key <= years[-1]:
-                    raise ValueError(
-                        f"@{key}|years must ascend: {key} comes after {years[-1]}; "
+                    raise at_key(key, f"years must ascend: {key} comes after {years[-1]}; "
                         f"expected a year after {years[-1]}"
                     )
                 years.append(key)
@@ -291,12 +301,11 @@ class AgeWeights(StrictModel):
         prev = None
         for age, w in v.items():
             if not isinstance(age, int) or isinstance(age, bool) or not 0 <= age <= 100:
-                raise ValueError(f"@{age}|expected an age 0–100 as key, got {age!r}")
+                raise at_key(age, f"expected an age 0–100 as key, got {age!r}")
             if not _is_number(w) or w < 0:
-                raise ValueError(f"@{age}|expected a non-negative weight, got {w!r}")
+                raise at_key(age, f"expected a non-negative weight, got {w!r}")
             if prev is not None and age <= prev:
-                raise ValueError(
-                    f"@{age}|ages must ascend: {age} comes after {prev}; expected an age above {prev}"
+                raise at_key(age, f"ages must ascend: {age} comes after {prev}; expected an age above {prev}"
                 )
             prev = age
         if sum(float(w) for w in v.values()) <= 0:
@@ -344,13 +353,15 @@ class Meta(StrictModel):
     @model_validator(mode="after")
     def _horizon_after_base(self) -> Meta:
         if self.horizon <= self.base_year:
-            raise ValueError(
-                f"@horizon|horizon {self.horizon} must come after base_year {self.base_year}; "
+            raise at_key(
+                "horizon",
+                f"horizon {self.horizon} must come after base_year {self.base_year}; "
                 f"expected a year after {self.base_year}"
             )
         if self.horizon - self.base_year > 100:
-            raise ValueError(
-                f"@horizon|horizon may be at most 100 years after base_year; "
+            raise at_key(
+                "horizon",
+                f"horizon may be at most 100 years after base_year; "
                 f"expected {self.base_year + 100} or earlier, got {self.horizon}"
             )
         return self
@@ -403,7 +414,7 @@ class Stated(StrictModel):
         limit = STATED_LIMITS[self.unit]
         for value in [self.value] + [r.value for r in self.restated]:
             if abs(value) > limit or 0 < abs(value) < STATED_SMALLEST:
-                raise ValueError(f"@value|expected 0 or a figure in {self.unit} between "
+                raise at_key("value", f"expected 0 or a figure in {self.unit} between "
                                  f"{STATED_SMALLEST:g} and {limit:,.0f} in size, got {value:.6g}")
         return self
 
@@ -606,14 +617,14 @@ class ResidentsAssumptions(StrictModel):
         prev = None
         for year, mix in v.items():
             if not isinstance(year, int) or isinstance(year, bool) or not 1900 <= year <= 2300:
-                raise ValueError(f"@{year}|expected a year as key, got {year!r}")
+                raise at_key(year, f"expected a year as key, got {year!r}")
             if prev is not None and year <= prev:
-                raise ValueError(f"@{year}|years must ascend: {year} comes after {prev}")
+                raise at_key(year, f"years must ascend: {year} comes after {prev}")
             prev = year
             try:
                 cls._tiers(mix)
-            except ValueError as err:
-                raise ValueError(f"@{year}|{str(err).split('|')[-1]}") from None
+            except PydanticCustomError as err:
+                raise at_key(year, err.context["message"] if err.context else str(err)) from None
         return v
 
     @field_validator("tier_mix", mode="before")
@@ -623,9 +634,9 @@ class ResidentsAssumptions(StrictModel):
             raise ValueError(f"expected a mapping of tier (元/年): share, got {v!r}")
         for tier, share in v.items():
             if not isinstance(tier, int) or isinstance(tier, bool) or tier <= 0:
-                raise ValueError(f"@{tier}|expected a tier in 元/年 as key, got {tier!r}")
+                raise at_key(tier, f"expected a tier in 元/年 as key, got {tier!r}")
             if not _is_number(share) or not 0 <= share <= 1:
-                raise ValueError(f"@{tier}|expected a share between 0 and 1, got {share!r}")
+                raise at_key(tier, f"expected a share between 0 and 1, got {share!r}")
         total = sum(v.values())
         if abs(total - 1) > 1e-6:
             raise ValueError(f"expected shares adding up to 1, they add up to {total:g}")
@@ -745,11 +756,11 @@ class OldMethodTransition(StrictModel):
         prev = None
         for years, rate in v.items():
             if not isinstance(years, int) or isinstance(years, bool) or not 0 <= years <= 60:
-                raise ValueError(f"@{years}|expected years of service 0–60 as key, got {years!r}")
+                raise at_key(years, f"expected years of service 0–60 as key, got {years!r}")
             if not _is_number(rate) or not 0 < rate <= 2:
-                raise ValueError(f"@{years}|expected a rate above 0 and at most 2, got {rate!r}")
+                raise at_key(years, f"expected a rate above 0 and at most 2, got {rate!r}")
             if prev is not None and years <= prev:
-                raise ValueError(f"@{years}|years must ascend: {years} comes after {prev}")
+                raise at_key(years, f"years must ascend: {years} comes after {prev}")
             prev = years
         return v
 
@@ -779,11 +790,11 @@ def _cohort_ages(v: Any) -> Any:
     prev = None
     for year, age in v.items():
         if not isinstance(year, int) or isinstance(year, bool) or not 1900 <= year <= 2100:
-            raise ValueError(f"@{year}|expected a birth year as key, got {year!r}")
+            raise at_key(year, f"expected a birth year as key, got {year!r}")
         if not _is_number(age) or not 40 <= age <= 75:
-            raise ValueError(f"@{year}|expected a retirement age in years between 40 and 75, got {age!r}")
+            raise at_key(year, f"expected a retirement age in years between 40 and 75, got {age!r}")
         if prev is not None and year <= prev:
-            raise ValueError(f"@{year}|birth years must ascend: {year} comes after {prev}")
+            raise at_key(year, f"birth years must ascend: {year} comes after {prev}")
         prev = year
     return v
 
