@@ -107,37 +107,24 @@ MEMBER_TOTALS = {
 }
 
 
+def _first_failure(fund, years, name, arr, bad, identity) -> IdentityFailure:
+    """The failure at the first cell where ``bad`` holds (arrays (B, T, …); year on axis 1)."""
+    where = np.argwhere(bad)[0]
+    t = int(where[1]) if arr.ndim > 1 else 0
+    return IdentityFailure(fund, int(years[t]), f"{name} {identity}", 0.0, float(arr[tuple(where)]))
+
+
 def _numbers(fund, years, d, out):
     for name, arr in d.items():
         arr = np.asarray(arr, dtype=float)
-        if name not in MAY_BE_UNDEFINED:
-            bad = ~np.isfinite(arr)
-            if bad.any():
-                where = np.argwhere(bad)[0]
-                t = int(where[1]) if arr.ndim > 1 else 0
-                out.append(
-                    IdentityFailure(
-                        fund,
-                        int(years[t]),
-                        f"{name} is a finite number",
-                        0.0,
-                        float(arr[tuple(where)]),
-                    )
-                )
-        if name in HEAD_SERIES:
-            negative = arr < -IDENTITY_ATOL
-            if negative.any():
-                where = np.argwhere(negative)[0]
-                t = int(where[1]) if arr.ndim > 1 else 0
-                out.append(
-                    IdentityFailure(
-                        fund,
-                        int(years[t]),
-                        f"{name} is not negative",
-                        0.0,
-                        float(arr[tuple(where)]),
-                    )
-                )
+        if name not in MAY_BE_UNDEFINED and not np.isfinite(arr).all():
+            out.append(
+                _first_failure(fund, years, name, arr, ~np.isfinite(arr), "is a finite number")
+            )
+        if name in HEAD_SERIES and (arr < -IDENTITY_ATOL).any():
+            out.append(
+                _first_failure(fund, years, name, arr, arr < -IDENTITY_ATOL, "is not negative")
+            )
 
 
 def identity_failures(

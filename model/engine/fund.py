@@ -118,44 +118,19 @@ def roll_forward(
     reserve_end = reserve_start + total_income - expenditure
     with np.errstate(divide="ignore", invalid="ignore"):
         months = np.where(expenditure > 0, reserve_end / (expenditure / MONTHS_PER_YEAR), np.inf)
-    (
-        reserve_start,
-        interest,
-        subsidy,
-        need,
-        withheld,
-        late_payment,
-        total_income,
-        expenditure,
-        reserve_end,
-        months,
-    ) = (
-        x.T
-        for x in (
-            reserve_start,
-            interest,
-            subsidy,
-            need,
-            withheld,
-            late_payment,
-            total_income,
-            expenditure,
-            reserve_end,
-            months,
-        )
-    )
+    # back from year-major to (B, T)
     return {
-        "reserve_start": reserve_start,
-        "interest_income": interest,
-        "subsidy_income": subsidy,
-        "subsidy_need": need,
-        "subsidy_withheld": withheld,
-        "subsidy_late_payment": late_payment,
-        "total_income": total_income,
-        "total_expenditure": expenditure,
-        "balance": total_income - expenditure,
-        "reserve_end": reserve_end,
-        "months_of_payout": months,
+        "reserve_start": reserve_start.T,
+        "interest_income": interest.T,
+        "subsidy_income": subsidy.T,
+        "subsidy_need": need.T,
+        "subsidy_withheld": withheld.T,
+        "subsidy_late_payment": late_payment.T,
+        "total_income": total_income.T,
+        "total_expenditure": expenditure.T,
+        "balance": (total_income - expenditure).T,
+        "reserve_end": reserve_end.T,
+        "months_of_payout": months.T,
     }
 
 

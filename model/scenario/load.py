@@ -29,7 +29,7 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from model.errors import Problem, ScenarioError
-from model.scenario.horizon import horizon_problems
+from model.scenario.horizon import horizon_problems, walk_schedules
 from model.scenario.schema import AT_KEY, Scenario, Schedule
 
 LineMap = dict[tuple[Any, ...], int]
@@ -1022,7 +1022,7 @@ def _line_for(loc: tuple[Any, ...], lines: Lines) -> int | None:
 def _schedule_problems(scenario: Scenario, lines: Lines, name: str):
     """Cross-field rule: a schedule's first year must not come after the base year."""
     base = scenario.meta.base_year
-    for path, sched in _walk_schedules(scenario, ()):
+    for path, sched in walk_schedules(scenario):
         first = sched.first_year
         if first is not None and first > base and not sched.applies_after_base_year:
             loc = path + ("value", first)
@@ -1063,15 +1063,3 @@ def _profile_problems(scenario: Scenario, lines: Lines, name: str) -> list[Probl
             _line_for(loc, lines),
         )
     ]
-
-
-def _walk_schedules(obj: Any, path: tuple[Any, ...]):
-    if isinstance(obj, Schedule):
-        yield path, obj
-        return
-    if isinstance(obj, BaseModel):
-        for fname in type(obj).model_fields:
-            yield from _walk_schedules(getattr(obj, fname), path + (fname,))
-    elif isinstance(obj, dict):
-        for k, v in obj.items():
-            yield from _walk_schedules(v, path + (k,))
