@@ -269,12 +269,12 @@ class Indicator:
 
 @dataclass(frozen=True)
 class SelfEvaluationRow:
-    """One row of the self-evaluation table (社会保险支出绩效自评表).
+    """One row of the self-evaluation table (社会保险支出绩效自评表), as data: the words of the
+    table (indicator names, the reason for a deviation, the notes) are written by
+    ``model.output.self_evaluation``.
 
     Attributes
     ----------
-    level1, level2, level3 : str
-        一级指标 (产出指标, 效益指标, 满意度指标), 二级指标, 三级指标 (Chinese, as the table has them).
     key : str
         The ``targets``/``achieved`` key or computed measure the row is about.
     unit : str
@@ -291,15 +291,14 @@ class SelfEvaluationRow:
         Where the actual value comes from (``"computed: …"`` or the report).
     met : bool | None
         是否达标; None when either side is unknown.
-    deviation : str
-        偏差原因 (Chinese), when not met.
-    note : str
-        备注 (Chinese): where a value comes from, or why it is blank.
+    from_achieved : bool
+        The actual value is the report's own (``achieved``), not computed.
+    completion : Line | None
+        For a budget-completion row, the total line it is computed from.
+    arrears : Indicator | None
+        For the income completion, the subsidy the report says was not paid in.
     """
 
-    level1: str
-    level2: str
-    level3: str
     key: str
     unit: str
     target: Indicator | None
@@ -308,8 +307,9 @@ class SelfEvaluationRow:
     actual_bound: str
     actual_source: str
     met: bool | None
-    deviation: str
-    note: str
+    from_achieved: bool = False
+    completion: Line | None = None
+    arrears: Indicator | None = None
 
 
 @dataclass(frozen=True)
@@ -844,16 +844,17 @@ def _disagreement(finding: Finding, lines: dict[str, dict[str, Line]]) -> Disagr
 # the self-evaluation table
 
 
-#: Indicators of the self-evaluation table: key → (一级指标, 二级指标, 三级指标, unit).
-INDICATORS: dict[str, tuple[str, str, str, str]] = {
-    "beneficiaries": ("产出指标", "数量指标", "保障人数", "人"),
-    "benefits_paid_in_full": ("产出指标", "质量指标", "按标准足额保障参保人员待遇支出", "%"),
-    "first_payment_accuracy": ("产出指标", "质量指标", "首次待遇发放准确率", "%"),
-    "expenditure_completion": ("产出指标", "成本指标", "基金支出预算完成率", "%"),
-    "income_completion": ("产出指标", "成本指标", "基金收入预算完成率", "%"),
-    "compliant_use": ("效益指标", "社会效益指标", "基金使用符合政策规定", "%"),
-    "petition_rate": ("效益指标", "社会效益指标", "上访率", "%"),
-    "satisfaction": ("满意度指标", "服务对象满意度指标", "满意度", "%"),
+#: Indicators of the self-evaluation table in its order: key → unit (their names in the table's
+#: words are ``model.output.self_evaluation.INDICATOR_NAMES``).
+INDICATORS: dict[str, str] = {
+    "beneficiaries": "人",
+    "benefits_paid_in_full": "%",
+    "first_payment_accuracy": "%",
+    "expenditure_completion": "%",
+    "income_completion": "%",
+    "compliant_use": "%",
+    "petition_rate": "%",
+    "satisfaction": "%",
 }
 #: Targets that are a bad thing to exceed (a rate of petitions): met when at or below the target.
 _LOWER_IS_BETTER = frozenset({"petition_rate"})
@@ -878,93 +879,36 @@ def _self_evaluation(lines: dict[str, Line], targets: dict[str, Indicator],
     named = [k for k in INDICATORS]
     extra = [k for k in (*targets, *achieved) if k not in INDICATORS and k not in _BAND_KEYS]
     for key in (*named, *dict.fromkeys(extra)):
-        level1, level2, level3, unit = INDICATORS.get(key, ("其他指标", "其他指标", key, "%"))
+        unit = INDICATORS.get(key, "%")
         if key in ("expenditure_completion", "income_completion"):
             yield _completion_row(key, lines, low, high, arrears)
             continue
         target = targets.get(key)
-        actual, bound, source, note = None, "exact", "", ""
+        actual, bound, source, from_achieved = None, "exact", "", False
         if key == "beneficiaries" and lines.get("beneficiaries") is not None \
                 and lines["beneficiaries"].outturn is not None:
             actual, source = lines["beneficiaries"].outturn, lines["beneficiaries"].outturn_source
         elif key in achieved:
             a = achieved[key]
-            actual, bound, source = a.value, a.bound, a.source
-            note = "实际完成值取自报告所述（achieved）"
-        if target is None and actual is None:
-            if key in ("beneficiaries", "first_payment_accuracy"):
-                continue  # not part of this fund's table
-            note = "年度指标值与实际完成值均未列明"
-        elif target is None:
-            note = "年度指标值未列明（targets 中无此项）" + (f"；{note}" if note else "")
-        elif actual is None:
-            note = ("实际完成值无法由收支数字计算，报告亦未列明（achieved 中无此项）")
+            actual, bound, source, from_achieved = a.value, a.bound, a.source, True
+        if target is None and actual is None and key in ("beneficiaries", "first_payment_accuracy"):
+            continue  # not part of this fund's table
         met = _meets(key, target, actual, bound) if target and actual is not None else None
-        deviation = ""
-        if met is False:
-            deviation = f"实际完成值{_pct_text(actual, bound, unit)}未达到年度指标值" \
-                        f"{_pct_text(target.value, target.bound, unit)}"
-        yield SelfEvaluationRow(level1, level2, level3, key, unit, target, None, actual, bound,
-                                source, met, deviation, note)
+        yield SelfEvaluationRow(key, unit, target, None, actual, bound, source, met, from_achieved)
 
 
 def _completion_row(key: str, lines: dict[str, Line], low: Indicator | None,
                     high: Indicator | None, arrears: Indicator | None) -> SelfEvaluationRow:
     """Budget completion: computed from the outturn and the budget, judged against the band."""
-    level1, level2, level3, unit = INDICATORS[key]
+    unit = INDICATORS[key]
     total = "total_expenditure" if key == "expenditure_completion" else "total_income"
     ln = lines.get(total)
-    note = "" if key == "expenditure_completion" else \
-        "年度指标只对支出设定；收入按同一区间衡量"
     if ln is None or ln.completion_pct is None:
-        return SelfEvaluationRow(level1, level2, level3, key, unit, low, high, None, "exact", "",
-                                 None, "", "无预算数，无法计算完成率")
+        return SelfEvaluationRow(key, unit, low, high, None, "exact", "", None)
     shown = round_half_up(ln.completion_pct)
     band_low, band_high = ln.band_pct
     met = band_low <= shown <= band_high
-    others = [v for v in ln.budget_versions if not v.used and v.completion_pct is not None]
-    if others:
-        # say which budget is used and why, then what the rate is against each other version
-        used = next(v for v in ln.budget_versions if v.used)
-        why = "与两项基金预算之和一致" if ln.fund == "combined" else "与预算明细一致"
-        alt = f"采用{_named(used)}预算{_money(used.value)}万元（{why}）；" + "；".join(
-            f"按{_named(v)}预算{_money(v.value)}万元计为{_pct(v.completion_pct)}%" for v in others)
-        note = f"{note}；{alt}" if note else alt
-    deviation = ""
-    if not met:
-        word = "收入" if total == "total_income" else "支出"
-        side = f"低于{plain_number(band_low)}%" if shown < band_low else f"高于{plain_number(band_high)}%"
-        gap = (ln.outturn or 0.0) - (ln.budget or 0.0)
-        deviation = (f"{word}预算完成率{_pct(ln.completion_pct)}%{side}：{word}"
-                     f"{_money(ln.outturn)}万元，预算{_money(ln.budget)}万元，"
-                     f"{'少' if gap < 0 else '多'}{_money(abs(gap))}万元")
-        if total == "total_income" and gap < 0 and arrears is not None:
-            bound = "至少" if arrears.bound == "at_least" else ""
-            deviation += (f"，其中财政补助资金{bound}{_money(arrears.value)}万元未拨付到位"
-                          f"（{arrears.source}）")
     source = (f"computed: {total} {plain_number(ln.outturn or 0)} / budget {plain_number(ln.budget or 0)} "
               f"({ln.budget_source})")
-    return SelfEvaluationRow(level1, level2, level3, key, unit, low, high, ln.completion_pct,
-                             "exact", source, met, deviation, note)
-
-
-def _named(version: BudgetVersion) -> str:
-    """Where a budget version comes from, in the table's words."""
-    if version.source.startswith("computed"):
-        return "计算所得"
-    return f"报告{section_of(version.source)}所列"
-
-
-def _money(x: float | None) -> str:
-    """Money in 万元 with 2 decimals, rounded half up."""
-    return "" if x is None else f"{round_half_up(x):.2f}"
-
-
-def _pct(x: float | None) -> str:
-    """A percentage with 2 decimals, rounded half up."""
-    return "" if x is None else f"{round_half_up(x):.2f}"
-
-
-def _pct_text(x: float, bound: str, unit: str) -> str:
-    sign = {"at_least": "≥", "at_most": "≤"}.get(bound, "")
-    return f"{sign}{plain_number(x)}{unit}"
+    return SelfEvaluationRow(key, unit, low, high, ln.completion_pct, "exact", source, met,
+                             completion=ln, arrears=arrears if total == "total_income" else None)

@@ -18,6 +18,7 @@ import io
 from collections.abc import Callable
 from pathlib import Path
 
+from model.output.self_evaluation import deviation_text, levels, note_text
 from model.output.labels import FUND_LABELS
 from model.output.text import aligned
 from model.output.safe_text import safe_cell, safe_markdown_text
@@ -365,8 +366,8 @@ def _self_evaluation_sheet(ev: Evaluation, fund: str) -> list[list[object]]:
     rows: list[list[object]] = [[title], [FUND_NAMES[fund]["zh"]], list(SELF_EVALUATION_HEADER)]
     for r in ev.self_evaluation[fund]:
         target_sources = "; ".join(t.source for t in (r.target, r.target_high) if t is not None)
-        rows.append([r.level1, r.level2, r.level3, target_text(r), actual_text(r), met_text(r),
-                     r.deviation, r.note, target_sources, r.actual_source])
+        rows.append([*levels(r), target_text(r), actual_text(r), met_text(r),
+                     deviation_text(r), note_text(r), target_sources, r.actual_source])
     return rows
 
 
@@ -642,9 +643,9 @@ def _targets_paragraph(ev: Evaluation, fund: str) -> str:
         if not actual:
             continue
         verdict = {True: "达标", False: "未达标", None: ""}[r.met]
-        text = f"{_md(r.level3)}{_md(actual)}" + (f"（年度指标值{_md(target)}，{verdict}）" if target else "")
+        text = f"{_md(levels(r)[2])}{_md(actual)}" + (f"（年度指标值{_md(target)}，{verdict}）" if target else "")
         parts.append(text)
-    missing = [_md(r.level3) for r in ev.self_evaluation[fund] if not actual_text(r)]
+    missing = [_md(levels(r)[2]) for r in ev.self_evaluation[fund] if not actual_text(r)]
     text = f"{FUND_NAMES[fund]['zh']}：" + "；".join(parts) + "。"
     if missing:
         text += "未能列出实际完成值的指标：" + "、".join(missing) + "。"
