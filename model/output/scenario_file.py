@@ -64,7 +64,7 @@ def write_rebased(scenario: Scenario, outturn, out: Path, scenario_path: str, ou
               f"{WRITTEN_BY} from {Path(scenario_path).name} (base year "
               f"{scenario.meta.base_year}) with the outturn {Path(outturn_path).name} ({outturn.outturn.year}).\n"
               "The base year is the outturn as stated; profiles are projected from the old base year;\n"
-              "see model/rebase.py for what changed. Money in 万元 unless a key says otherwise.")
+              "see model/analysis/rebase.py for what changed. Money in 万元 unless a key says otherwise.")
     text = dump_scenario(new, header)
     write_file(out, lambda tmp: tmp.write_text(text, encoding="utf-8"),
                may_replace=None if force else written_by_rebase)

@@ -1,4 +1,4 @@
-"""Driver models (model/drivers.py): they recover known parameters, simulate reproducibly, refuse
+"""Driver models (model/analysis/drivers.py): they recover known parameters, simulate reproducibly, refuse
 bad data, and the shipped history, Qitai history and docs/drivers.md agree with the code."""
 
 from __future__ import annotations
