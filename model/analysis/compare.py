@@ -32,12 +32,18 @@ DEFAULT_OFFSETS = (5, 10, 20)
 
 @dataclass(frozen=True)
 class Metric:
-    """One headline figure: name, labels, unit and how to read it off a projection."""
+    """One headline figure: its name (the column key), what it measures, its parameters and unit.
+
+    ``kind`` names the measure (``subsidy_need``, ``reserve_end``, …); ``years`` is the horizon of
+    a sum over years, ``year`` the calendar year of a figure read in one year. Labels for people
+    are built from these in ``model.output.comparison_tables``.
+    """
 
     name: str
-    zh: str
-    en: str
+    kind: str
     unit: str
+    years: int | None = None
+    year: int | None = None
 
 
 @dataclass
@@ -54,13 +60,10 @@ class Comparison:
     def titles(self, lang: str = "en") -> list[str]:
         return [getattr(s.meta.title, lang) for s in self.scenarios]
 
-    def short_names(self, lang: str = "en") -> list[str]:
-        """Column names: 'baseline' (基准) for the first, others by id less the first's id."""
+    def short_ids(self) -> list[str]:
+        """Each scenario's id less the first's id (the first's own id for the first)."""
         first = self.ids[0]
-        names = ["基准" if lang == "zh" else "baseline"]
-        for sid in self.ids[1:]:
-            names.append(sid[len(first) + 1:] if sid.startswith(first + "-") else sid)
-        return names
+        return [sid[len(first) + 1:] if sid.startswith(first + "-") else sid for sid in self.ids]
 
 
 def run_batched(scenarios: list[Scenario], years: int | None = None) -> Projection:
@@ -99,20 +102,20 @@ def compare(scenarios: list[Scenario], years: int | None = None,
 
 def metrics_for(fund: str, at_years: tuple[int, ...]) -> list[Metric]:
     out = [
-        Metric("depletion_year", "基金耗尽年份(按补贴规则)", "depletion year (under the subsidy rule)", "年"),
-        Metric("depletion_year_without_subsidy", "基金耗尽年份(无财政补贴)", "depletion year with no subsidy", "年"),
+        Metric("depletion_year", "depletion_year", "年"),
+        Metric("depletion_year_without_subsidy", "depletion_year_without_subsidy", "年"),
     ]
     for n in HEADLINE_HORIZONS:
-        out.append(Metric(f"subsidy_need_{n}y", f"{n}年财政补贴需求", f"subsidy need over {n} years", "万元"))
-    out.append(Metric("subsidy_need_10y_pv", "10年补贴需求现值", "present value of the 10-year subsidy need", "万元"))
+        out.append(Metric(f"subsidy_need_{n}y", "subsidy_need", "万元", years=n))
+    out.append(Metric("subsidy_need_10y_pv", "subsidy_need_pv", "万元", years=10))
     for n in HEADLINE_HORIZONS:
-        out.append(Metric(f"subsidy_paid_{n}y", f"{n}年财政补贴(按规则)", f"subsidy paid over {n} years", "万元"))
+        out.append(Metric(f"subsidy_paid_{n}y", "subsidy_paid", "万元", years=n))
     for y in at_years:
-        out.append(Metric(f"reserve_end_{y}", f"{y}年末滚存结余", f"reserve at the end of {y}", "万元"))
-        out.append(Metric(f"dependency_ratio_{y}", f"{y}年抚养比", f"dependency ratio {y}", "/1"))
+        out.append(Metric(f"reserve_end_{y}", "reserve_end", "万元", year=y))
+        out.append(Metric(f"dependency_ratio_{y}", "dependency_ratio", "/1", year=y))
         if fund == "civil_service":
-            out.append(Metric(f"cost_rate_{y}", f"{y}年成本费率(支出/缴费基数)", f"cost rate {y} (expenditure / contribution base)", "/1"))
-            out.append(Metric(f"contribution_rate_{y}", f"{y}年缴费率合计", f"contribution rate {y} (employer + individual)", "/1"))
+            out.append(Metric(f"cost_rate_{y}", "cost_rate", "/1", year=y))
+            out.append(Metric(f"contribution_rate_{y}", "contribution_rate", "/1", year=y))
     return out
 
 

@@ -478,7 +478,7 @@ def write_comparison(c, out_dir: str | Path, lang: str = "zh",
                         force: bool = False) -> list[Path]:
     """compare.csv (long), compare_paths.csv (yearly reserve and subsidy of every scenario),
     compare.xlsx and PNG charts of the reserve and subsidy paths per fund."""
-    from model.output.comparison_tables import comparison_long_rows
+    from model.output.comparison_tables import comparison_long_rows, metric_label, short_names
 
     long_rows = comparison_long_rows(c, lang)
     paths = []
@@ -493,12 +493,12 @@ def write_comparison(c, out_dir: str | Path, lang: str = "zh",
                               "contributors": float(d["contributors"][b, t]),
                               "beneficiaries": float(d["beneficiaries"][b, t])})
     sheets = {}
-    names = c.short_names(lang)
+    names = short_names(c, lang)
     for fund, rows in c.table.items():
         wide = []
         for row in rows:
             m = row["metric"]
-            entry = {"metric": m.name, "label": getattr(m, lang), "unit": m.unit}
+            entry = {"metric": m.name, "label": metric_label(m, lang), "unit": m.unit}
             for n, v in zip(names, row["values"], strict=True):
                 entry[n] = v
             for n, dv in zip(names[1:], row["differences"][1:], strict=True):
