@@ -54,12 +54,11 @@ def _at(data: Data, path: str) -> Data:
 
 @dataclass(frozen=True)
 class Shock:
-    """A one-at-a-time shock: ``apply(data, sign)`` changes a scenario's data by one step."""
+    """A one-at-a-time shock: ``apply(data, sign)`` changes a scenario's data by one step.
+
+    Its name and step in words for people are in ``model.output.sensitivity_tables``."""
 
     name: str
-    zh: str
-    en: str
-    step: str
     apply: Callable[[Data, int, int], None]  # (data, sign ±1, base year)
 
 
@@ -114,14 +113,14 @@ def _residents_pension(d: Data, sign: int, base: int) -> None:
 
 
 SHOCKS: tuple[Shock, ...] = (
-    Shock("wage_growth", "工资增长率", "wage growth", "±1 percentage point", _wage),
-    Shock("interest", "基金利率", "interest on reserves", "±1 percentage point", _interest),
-    Shock("indexation", "养老金调整率", "pension indexation", "±1 percentage point", _indexation),
-    Shock("mortality_improvement", "死亡率改善", "mortality improvement", "±0.5 percentage point", _mortality),
-    Shock("contribution_rate", "单位缴费率", "employer contribution rate", "±2 percentage points", _contribution),
-    Shock("retirement_age", "法定退休年龄", "statutory retirement age", "±1 year", _retirement),
-    Shock("headcount_growth", "在职人数增长率", "headcount growth", "±1% a year (from constant)", _headcount),
-    Shock("residents_pension", "城乡居民基础养老金", "residents' basic pension", "±10 元/月", _residents_pension),
+    Shock("wage_growth", _wage),
+    Shock("interest", _interest),
+    Shock("indexation", _indexation),
+    Shock("mortality_improvement", _mortality),
+    Shock("contribution_rate", _contribution),
+    Shock("retirement_age", _retirement),
+    Shock("headcount_growth", _headcount),
+    Shock("residents_pension", _residents_pension),
 )
 
 
@@ -206,9 +205,10 @@ def sensitivity(scenario: Scenario, years: int | None = None, break_even: bool =
 
 @dataclass(frozen=True)
 class Lever:
+    """A break-even lever: its name (words for people in ``model.output.sensitivity_tables``),
+    the range searched and how to set it."""
+
     name: str
-    zh: str
-    en: str
     lo: float
     hi: float
     set: Callable[[Data, float, int], None]  # (data, value, base year)
@@ -233,9 +233,9 @@ def _set_headcount(d: Data, x: float, base: int) -> None:
 
 
 LEVERS: tuple[Lever, ...] = (
-    Lever("contribution_rate_employer", "单位缴费率", "employer contribution rate", 0.0, 0.6, _set_employer),
-    Lever("indexation", "养老金调整率", "pension indexation rate", -0.1, 0.2, _set_indexation),
-    Lever("headcount_growth", "在职人数增长率", "headcount growth", -0.15, 0.3, _set_headcount),
+    Lever("contribution_rate_employer", 0.0, 0.6, _set_employer),
+    Lever("indexation", -0.1, 0.2, _set_indexation),
+    Lever("headcount_growth", -0.15, 0.3, _set_headcount),
 )
 
 #: Grid points of the first, batched pass that brackets each break-even value.
@@ -257,7 +257,7 @@ def break_even_values(scenario: Scenario, years: int | None = None) -> list[dict
         needs = np.array([result.summary(i)["civil_service"]["subsidy_need_10y"] for i in range(len(grid))])
         gap = needs - target
         sign_change = np.nonzero(np.sign(gap[:-1]) * np.sign(gap[1:]) <= 0)[0]
-        entry = {"lever": lever.name, "zh": lever.zh, "en": lever.en, "target_10y": target,
+        entry = {"lever": lever.name, "target_10y": target,
                  "value": None, "range": (lever.lo, lever.hi)}
         if sign_change.size:
             i = int(sign_change[0])

@@ -538,7 +538,7 @@ def _chart_paths(years, data, title, ylabel, lang) -> Callable[[Path], None]:
 def write_sensitivity(r, out_dir: str | Path, lang: str = "zh",
                          force: bool = False) -> list[Path]:
     """sensitivity.csv, break_even.csv, sensitivity.xlsx and a tornado chart per fund."""
-    from model.output.sensitivity_tables import break_even_rows, sensitivity_rows
+    from model.output.sensitivity_tables import break_even_rows, sensitivity_rows, shock_label, shock_step
 
     rows = sensitivity_rows(r, lang)
     be = break_even_rows(r, lang)
@@ -552,8 +552,8 @@ def write_sensitivity(r, out_dir: str | Path, lang: str = "zh",
         # The civil-service fund is judged by its subsidy need; the residents' fund, whose
         # pensions the budget pays as due, by the subsidy paid.
         key = "need" if fund == "civil_service" else "paid"
-        bars = [(getattr(x["shock"], lang) + f" ({x['shock'].step})" if lang == "en" else getattr(x["shock"], lang),
-                 x[f"{key}_down"], x[f"{key}_up"]) for x in fund_rows]
+        bars = [(shock_label(x["shock"].name, lang) + f" ({shock_step(x['shock'].name)})" if lang == "en"
+                 else shock_label(x["shock"].name, lang), x[f"{key}_down"], x[f"{key}_up"]) for x in fund_rows]
         what = ("10年财政补贴需求变化" if key == "need" else "10年财政补贴变化") if lang == "zh" else \
             ("change in the 10-year subsidy need" if key == "need" else "change in the 10-year subsidy paid")
         title = f"{FUND_LABELS[fund][lang]}: {what}"

@@ -9,6 +9,33 @@ from model.analysis.sensitivity import Sensitivity
 from model.output.labels import FUND_LABELS
 from model.output.text import aligned
 
+#: Each shock of ``model.analysis.sensitivity.SHOCKS``: its name and its step in words.
+SHOCK_NAMES: dict[str, dict[str, str]] = {
+    "wage_growth": {"zh": "工资增长率", "en": "wage growth", "step": "±1 percentage point"},
+    "interest": {"zh": "基金利率", "en": "interest on reserves", "step": "±1 percentage point"},
+    "indexation": {"zh": "养老金调整率", "en": "pension indexation", "step": "±1 percentage point"},
+    "mortality_improvement": {"zh": "死亡率改善", "en": "mortality improvement", "step": "±0.5 percentage point"},
+    "contribution_rate": {"zh": "单位缴费率", "en": "employer contribution rate", "step": "±2 percentage points"},
+    "retirement_age": {"zh": "法定退休年龄", "en": "statutory retirement age", "step": "±1 year"},
+    "headcount_growth": {"zh": "在职人数增长率", "en": "headcount growth", "step": "±1% a year (from constant)"},
+    "residents_pension": {"zh": "城乡居民基础养老金", "en": "residents' basic pension", "step": "±10 元/月"},
+}
+
+#: Each break-even lever of ``model.analysis.sensitivity.LEVERS``: its name in words.
+LEVER_NAMES: dict[str, dict[str, str]] = {
+    "contribution_rate_employer": {"zh": "单位缴费率", "en": "employer contribution rate"},
+    "indexation": {"zh": "养老金调整率", "en": "pension indexation rate"},
+    "headcount_growth": {"zh": "在职人数增长率", "en": "headcount growth"},
+}
+
+
+def shock_label(name: str, lang: str = "en") -> str:
+    return SHOCK_NAMES[name][lang]
+
+
+def shock_step(name: str) -> str:
+    return SHOCK_NAMES[name]["step"]
+
 
 def sensitivity_rows(r: Sensitivity, lang: str = "en") -> list[dict[str, Any]]:
     """``sensitivity.csv``: one row per fund × shock, effects as differences from the baseline."""
@@ -17,8 +44,8 @@ def sensitivity_rows(r: Sensitivity, lang: str = "en") -> list[dict[str, Any]]:
         for rank, row in enumerate(rows, start=1):
             shock = row["shock"]
             out.append({
-                "fund": fund, "rank": rank, "shock": shock.name, "label": getattr(shock, lang),
-                "step": shock.step,
+                "fund": fund, "rank": rank, "shock": shock.name, "label": shock_label(shock.name, lang),
+                "step": shock_step(shock.name),
                 "subsidy_need_10y_down": row["need_down"], "subsidy_need_10y_up": row["need_up"],
                 "subsidy_paid_10y_down": row["paid_down"], "subsidy_paid_10y_up": row["paid_up"],
                 "depletion_year_without_subsidy_down": row["depletion_down"],
@@ -31,7 +58,7 @@ def sensitivity_rows(r: Sensitivity, lang: str = "en") -> list[dict[str, Any]]:
 
 
 def break_even_rows(r: Sensitivity, lang: str = "en") -> list[dict[str, Any]]:
-    return [{"fund": "civil_service", "lever": e["lever"], "label": e[lang], "break_even_value": e["value"],
+    return [{"fund": "civil_service", "lever": e["lever"], "label": LEVER_NAMES[e["lever"]][lang], "break_even_value": e["value"],
              "searched_from": e["range"][0], "searched_to": e["range"][1],
              "target_subsidy_need_10y": e["target_10y"]} for e in r.break_even]
 
@@ -53,7 +80,7 @@ def format_sensitivity(r: Sensitivity, lang: str = "en") -> str:
         table = [head]
         for row in rows:
             s = row["shock"]
-            table.append((getattr(s, lang), s.step, f"{row['need_down']:+,.2f}", f"{row['need_up']:+,.2f}",
+            table.append((shock_label(s.name, lang), shock_step(s.name), f"{row['need_down']:+,.2f}", f"{row['need_up']:+,.2f}",
                           f"{row['paid_down']:+,.2f}", f"{row['paid_up']:+,.2f}",
                           str(row["depletion_down"] or "–"), str(row["depletion_up"] or "–")))
         lines += aligned(table, left=(0, 1), indent="  ")
@@ -65,5 +92,5 @@ def format_sensitivity(r: Sensitivity, lang: str = "en") -> str:
                       "base-year level (10 × base-year subsidy = ") + f"{target:,.2f} 万元):")
         for e in r.break_even:
             v = "not reached in the range searched" if e["value"] is None else f"{e['value']:.4f}"
-            lines.append(f"  {e[lang]}: {v}  [{e['range'][0]:g}, {e['range'][1]:g}]")
+            lines.append(f"  {LEVER_NAMES[e['lever']][lang]}: {v}  [{e['range'][0]:g}, {e['range'][1]:g}]")
     return "\n".join(lines)

@@ -16,3 +16,13 @@ def test_chinese_frame(qitai_projection):
     frame = zh_frame(qitai_projection.to_frame())
     assert "年末滚存结余" in frame.columns
     assert frame.shape[0] == 2 * qitai_projection.years.size
+
+
+def test_every_shock_and_lever_has_words():
+    from model.analysis.sensitivity import LEVERS, SHOCKS
+    from model.output.sensitivity_tables import LEVER_NAMES, SHOCK_NAMES
+
+    assert {s.name for s in SHOCKS} == set(SHOCK_NAMES)
+    assert {lv.name for lv in LEVERS} == set(LEVER_NAMES)
+    for words in (*SHOCK_NAMES.values(), *LEVER_NAMES.values()):
+        assert words["zh"] and words["en"]
