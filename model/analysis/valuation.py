@@ -74,17 +74,18 @@ from model.scenario.schema import Scenario
 #: Years of the closed-group projection, long enough for nearly every member to have died.
 CLOSED_GROUP_YEARS = 100
 
-#: Open-group lines: (name, kind, zh, en). kind: "income", "expenditure" or "memo".
-OPEN_LINES: tuple[tuple[str, str, str, str], ...] = (
-    ("contribution_income", "income", "基本养老保险费收入", "contributions"),
-    ("other_income", "income", "其他收入", "other income"),
-    ("subsidy_income", "income", "财政补贴收入(按补贴规则)", "subsidy paid under the rule"),
-    ("interest_margin", "income", "利息收入超出贴现率部分", "interest beyond the discount rate"),
-    ("benefit_expenditure", "expenditure", "养老保险待遇支出", "benefit expenditure"),
-    ("other_expenditure", "expenditure", "其他支出", "other expenditure"),
-    ("subsidy_need", "memo", "财政补贴需求(补足缺口)", "subsidy need (fill the gap)"),
-    ("contribution_base", "memo", "缴费工资总额", "payroll (contribution base)"),
-    ("general_budget_revenue", "memo", "县一般公共预算收入", "county general budget revenue"),
+#: Open-group lines: (name, kind). kind: "income", "expenditure" or "memo". Their labels for
+#: people are in ``model.output.valuation_tables``.
+OPEN_LINES: tuple[tuple[str, str], ...] = (
+    ("contribution_income", "income"),
+    ("other_income", "income"),
+    ("subsidy_income", "income"),
+    ("interest_margin", "income"),
+    ("benefit_expenditure", "expenditure"),
+    ("other_expenditure", "expenditure"),
+    ("subsidy_need", "memo"),
+    ("contribution_base", "memo"),
+    ("general_budget_revenue", "memo"),
 )
 
 @dataclass(frozen=True)
@@ -125,8 +126,6 @@ class ValuationLine:
 
     name: str
     kind: str
-    zh: str
-    en: str
     sum_nominal: float | None
     sum_real: float | None
     present_value: float | None
@@ -243,7 +242,7 @@ def open_group(
     after = slice(1, None)
     series: dict[str, FloatArray | None] = {
         name: (np.asarray(flows[name], dtype=float)[after] if name in flows else None)
-        for name, *_ in OPEN_LINES
+        for name, _ in OPEN_LINES
     }
     reserve_start = np.asarray(flows["reserve_start"], dtype=float)[after]
     series["interest_margin"] = np.asarray(flows["interest_income"], dtype=float)[after] - discount_rate * reserve_start
@@ -255,20 +254,20 @@ def open_group(
     revenue_pv = pv["general_budget_revenue"]
     lines = tuple(
         ValuationLine(
-            name, kind, zh, en,
+            name, kind,
             sum_nominal=None if series[name] is None else float(series[name].sum()),
             sum_real=None if series[name] is None else float((series[name] / price_index).sum()),
             present_value=pv[name],
             share_of_payroll=share(pv[name], payroll_pv),
             share_of_budget_revenue=share(pv[name], revenue_pv),
         )
-        for name, kind, zh, en in OPEN_LINES
+        for name, kind in OPEN_LINES
     )
     opening = float(np.asarray(flows["reserve_end"], dtype=float)[0])
     closing = float(np.asarray(flows["reserve_end"], dtype=float)[-1])
     closing_pv = closing * float(v[-1])
-    income = sum(pv[n] or 0.0 for n, k, *_ in OPEN_LINES if k == "income")
-    spending = sum(pv[n] or 0.0 for n, k, *_ in OPEN_LINES if k == "expenditure")
+    income = sum(pv[n] or 0.0 for n, k in OPEN_LINES if k == "income")
+    spending = sum(pv[n] or 0.0 for n, k in OPEN_LINES if k == "expenditure")
     return {
         "lines": lines,
         "opening_reserve": opening,

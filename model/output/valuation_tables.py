@@ -9,6 +9,18 @@ from model.analysis.valuation import Discount, Valuation, closed_group_items, sh
 from model.output.labels import FUND_LABELS
 from model.output.text import aligned
 
+#: Each open-group line of ``model.analysis.valuation.OPEN_LINES`` in words.
+LINE_WORDS: dict[str, dict[str, str]] = {
+    "contribution_income": {"zh": "基本养老保险费收入", "en": "contributions"},
+    "other_income": {"zh": "其他收入", "en": "other income"},
+    "subsidy_income": {"zh": "财政补贴收入(按补贴规则)", "en": "subsidy paid under the rule"},
+    "interest_margin": {"zh": "利息收入超出贴现率部分", "en": "interest beyond the discount rate"},
+    "benefit_expenditure": {"zh": "养老保险待遇支出", "en": "benefit expenditure"},
+    "other_expenditure": {"zh": "其他支出", "en": "other expenditure"},
+    "subsidy_need": {"zh": "财政补贴需求(补足缺口)", "en": "subsidy need (fill the gap)"},
+    "contribution_base": {"zh": "缴费工资总额", "en": "payroll (contribution base)"},
+    "general_budget_revenue": {"zh": "县一般公共预算收入", "en": "county general budget revenue"},
+}
 
 WORDS: dict[str, dict[str, str]] = {
     "opening_reserve": {"zh": "基年年末滚存结余", "en": "reserve at the end of the base year"},
@@ -79,7 +91,7 @@ def format_valuation(v: Valuation, lang: str = "en") -> str:
         body = [[WORDS["opening_reserve"][lang], "", "", _money(f.opening_reserve), "", ""]]
         for x in f.lines:
             sign = {"income": "+ ", "expenditure": "− ", "memo": "  "}[x.kind]
-            body.append([sign + getattr(x, lang), _money(x.sum_nominal), _money(x.sum_real),
+            body.append([sign + LINE_WORDS[x.name][lang], _money(x.sum_nominal), _money(x.sum_real),
                          _money(x.present_value), _pct(x.share_of_payroll), _pct(x.share_of_budget_revenue)])
         body.append(["= " + WORDS["closing_reserve"][lang], _money(f.closing_reserve),
                      _money(f.closing_reserve / f.price_index[-1]), _money(f.closing_reserve_pv), "", ""])
@@ -124,7 +136,7 @@ def valuation_rows(v: Valuation, lang: str = "en") -> list[dict[str, Any]]:
 
         out.append(row("open", "opening_reserve", WORDS["opening_reserve"][lang], f.opening_reserve))
         for x in f.lines:
-            out.append(row("open", x.name, getattr(x, lang), x.present_value, x.sum_nominal, x.sum_real))
+            out.append(row("open", x.name, LINE_WORDS[x.name][lang], x.present_value, x.sum_nominal, x.sum_real))
         out.append(row("open", "closing_reserve", WORDS["closing_reserve"][lang], f.closing_reserve_pv,
                        f.closing_reserve, f.closing_reserve / f.price_index[-1]))
         out.append(row("open", "balance_without_subsidy", WORDS["balance_without_subsidy"][lang],

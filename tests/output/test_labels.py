@@ -26,3 +26,11 @@ def test_every_shock_and_lever_has_words():
     assert {lv.name for lv in LEVERS} == set(LEVER_NAMES)
     for words in (*SHOCK_NAMES.values(), *LEVER_NAMES.values()):
         assert words["zh"] and words["en"]
+
+
+def test_every_valuation_line_has_words():
+    from model.analysis.valuation import OPEN_LINES
+    from model.output.valuation_tables import LINE_WORDS
+
+    assert [name for name, _ in OPEN_LINES] == list(LINE_WORDS)
+    assert all(w["zh"] and w["en"] for w in LINE_WORDS.values())
