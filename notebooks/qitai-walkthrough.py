@@ -30,6 +30,7 @@ from model.analysis.budget import make_budget
 from model.analysis.compare import compare
 from model.output.comparison_tables import format_comparison
 from model.analysis.consistency import check_base_year
+from model.output.budget_tables import line_label
 from model.output.check_report import format_findings
 from model.engine.project import project
 from model.output.labels import zh_frame
@@ -116,5 +117,5 @@ budget = make_budget(qitai, 2022, paths=500, seed=1)
 for line in budget.lines:
     if line.fund != "combined" and line.band_probability is not None and line.key.endswith(("income", "expenditure")):
         flag = "  ⚠ unlikely to land in the band" if line.flagged else ""
-        print(f"{line.fund:13s} {line.zh.strip():10s} {line.budget:12,.2f}  "
+        print(f"{line.fund:13s} {line_label(line.key, 'zh').strip():10s} {line.budget:12,.2f}  "
               f"P(in band) {100 * line.band_probability:5.1f}%  best budget {line.best_budget:12,.2f}{flag}")

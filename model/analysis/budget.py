@@ -65,27 +65,27 @@ UNLIKELY_BELOW = 0.5
 #: The execution band of the performance targets (report 一(二): ≥90% and ≤110%).
 BAND = (0.9, 1.1)
 
-#: Budget lines: key, Chinese, English, kind.
-LINES: tuple[tuple[str, str, str, str], ...] = (
-    ("contribution_income", "保险费收入", "contribution income", "income"),
-    ("interest_income", "利息收入", "interest income", "income"),
-    ("subsidy_income", "财政补贴收入", "fiscal subsidy", "income"),
-    ("subsidy_central", "  其中：中央财政", "  of which central government", "income"),
-    ("subsidy_region", "  其中：自治区财政", "  of which region", "income"),
-    ("subsidy_prefecture", "  其中：州财政", "  of which prefecture", "income"),
-    ("subsidy_county", "  其中：县财政", "  of which county", "income"),
-    ("other_income", "其他收入", "other income", "income"),
-    ("transfer_income", "转移收入", "transfers in", "income"),
-    ("total_income", "收入合计", "total income", "income"),
-    ("pension_expenditure", "基本养老金支出", "pensions", "expenditure"),
-    ("funeral_grant_expenditure", "丧葬抚恤补助支出", "funeral grants", "expenditure"),
-    ("transfer_expenditure", "转移支出", "transfers out", "expenditure"),
-    ("other_expenditure", "其他支出", "other expenditure", "expenditure"),
-    ("total_expenditure", "支出合计", "total expenditure", "expenditure"),
-    ("balance", "本年收支结余", "balance of the year", "balance"),
-    ("reserve_end", "年末滚存结余", "reserve at year end", "balance"),
-    ("contributors", "缴费人数(人)", "contributors (persons)", "people"),
-    ("beneficiaries", "领取待遇人数(人)", "beneficiaries (persons)", "people"),
+#: Budget lines: key, kind. Their labels for people are in ``model.output.budget_tables``.
+LINES: tuple[tuple[str, str], ...] = (
+    ("contribution_income", "income"),
+    ("interest_income", "income"),
+    ("subsidy_income", "income"),
+    ("subsidy_central", "income"),
+    ("subsidy_region", "income"),
+    ("subsidy_prefecture", "income"),
+    ("subsidy_county", "income"),
+    ("other_income", "income"),
+    ("transfer_income", "income"),
+    ("total_income", "income"),
+    ("pension_expenditure", "expenditure"),
+    ("funeral_grant_expenditure", "expenditure"),
+    ("transfer_expenditure", "expenditure"),
+    ("other_expenditure", "expenditure"),
+    ("total_expenditure", "expenditure"),
+    ("balance", "balance"),
+    ("reserve_end", "balance"),
+    ("contributors", "people"),
+    ("beneficiaries", "people"),
 )
 LINE_KEYS = tuple(k for k, *_ in LINES)
 
@@ -321,8 +321,6 @@ def best_budget(samples: np.ndarray, point: float, band: tuple[float, float] = B
 class BudgetLine:
     fund: str
     key: str
-    zh: str
-    en: str
     kind: str
     budget: float
     low: float
@@ -389,18 +387,21 @@ def make_budget(scenario: Scenario, year: int, paths: int = 2000, seed: int = 0,
         raise YanglaoError(f"--intervals: expected 'budget' or 'simulation', got {intervals!r}")
     lines = []
     for fund, values in point.items():
-        for key, zh, en, kind in LINES:
+        for key, kind in LINES:
             x = samples[fund][key]
             v = values[key]
             banded = kind in ("income", "expenditure") and v > 0
             lines.append(BudgetLine(
-                fund, key, zh, en, kind, v, float(np.quantile(x, 0.05)), float(np.quantile(x, 0.95)),
+                fund, key, kind, v, float(np.quantile(x, 0.05)), float(np.quantile(x, 0.95)),
                 band_probability(x, v) if banded else None, best_budget(x, v) if banded else None))
     return Budget(scenario, year, paths, lines, _targets(scenario, point, samples))
 
 
 def _targets(scenario: Scenario, point, samples) -> list[dict[str, Any]]:
-    """The performance-target table in the report's form, with each target's projected value."""
+    """The performance targets of each fund in the report's order: the indicator's key, its unit,
+    the stated target (bound, value, unit; None when not stated), the execution band for the
+    expenditure completion rate, and the projected value. The table for people is built in
+    ``model.output.budget_tables``."""
     out = []
     for fund in ("civil_service", "residents"):
         if fund not in point:
@@ -412,32 +413,24 @@ def _targets(scenario: Scenario, point, samples) -> list[dict[str, Any]]:
         exp = samples[fund]["total_expenditure"]
         inc = samples[fund]["total_income"]
         rows = [
-            ("产出", "数量指标", "保障领取待遇人数", "people paid", "人", None,
-             point[fund]["beneficiaries"]),
-            ("产出", "质量指标", "按标准足额保障参保人员待遇支出", "benefits paid in full to standard", "%",
-             stated.get("benefits_paid_in_full"), 100.0),
-            ("产出", "质量指标", "基金支出预算完成率在区间内的概率", "probability expenditure execution is in the band",
-             "%", None, 100 * band_probability(exp, point[fund]["total_expenditure"], band)),
-            ("产出", "质量指标", "基金收入预算完成率在区间内的概率", "probability income execution is in the band",
-             "%", None, 100 * band_probability(inc, point[fund]["total_income"], band)),
-            ("产出", "时效指标", "年末可支付月数", "months of payouts held at year end", "月", None,
+            ("beneficiaries_paid", "人", None, point[fund]["beneficiaries"]),
+            ("benefits_paid_in_full", "%", stated.get("benefits_paid_in_full"), 100.0),
+            ("expenditure_execution_in_band", "%", None,
+             100 * band_probability(exp, point[fund]["total_expenditure"], band)),
+            ("income_execution_in_band", "%", None, 100 * band_probability(inc, point[fund]["total_income"], band)),
+            ("months_of_payouts", "月", None,
              12 * point[fund]["reserve_end"] / point[fund]["total_expenditure"]
              if point[fund]["total_expenditure"] else None),
-            ("效益", "社会效益指标", "基金使用符合政策规定", "fund used as policy requires", "%",
-             stated.get("compliant_use"), None),
-            ("效益", "社会效益指标", "上访率", "petition rate", "%", stated.get("petition_rate"), None),
-            ("满意度", "服务对象满意度指标", "参保人员满意度", "satisfaction of members", "%",
-             stated.get("satisfaction"), None),
+            ("compliant_use", "%", stated.get("compliant_use"), None),
+            ("petition_rate", "%", stated.get("petition_rate"), None),
+            ("satisfaction", "%", stated.get("satisfaction"), None),
         ]
-        for level1, level2, zh, en, unit, target, projected in rows:
-            target_text = ""
-            if target is not None:
-                sign = {"at_least": "≥", "at_most": "≤"}.get(target.bound, "=")
-                target_text = f"{sign}{target.value:g}{target.unit if target.unit != '%' else '%'}"
-            if zh.startswith("基金支出预算完成率"):
-                target_text = f"{100 * band[0]:g}%–{100 * band[1]:g}%"
-            out.append({"fund": fund, "level1": level1, "level2": level2, "indicator_zh": zh,
-                        "indicator_en": en, "unit": unit, "target": target_text,
+        for indicator, unit, target, projected in rows:
+            out.append({"fund": fund, "indicator": indicator, "unit": unit,
+                        "target_bound": None if target is None else target.bound,
+                        "target_value": None if target is None else target.value,
+                        "target_unit": None if target is None else target.unit,
+                        "band": band if indicator == "expenditure_execution_in_band" else None,
                         "projected": projected,
                         "note": "" if projected is not None else "not modelled: target carried from the base year"})
     return out

@@ -9,10 +9,75 @@ from model.analysis.budget import Budget
 from model.output.labels import FUND_LABELS
 from model.output.text import aligned
 
+#: Each budget line of ``model.analysis.budget.LINES`` in words.
+LINE_WORDS: dict[str, dict[str, str]] = {
+    "contribution_income": {"zh": "保险费收入", "en": "contribution income"},
+    "interest_income": {"zh": "利息收入", "en": "interest income"},
+    "subsidy_income": {"zh": "财政补贴收入", "en": "fiscal subsidy"},
+    "subsidy_central": {"zh": "  其中：中央财政", "en": "  of which central government"},
+    "subsidy_region": {"zh": "  其中：自治区财政", "en": "  of which region"},
+    "subsidy_prefecture": {"zh": "  其中：州财政", "en": "  of which prefecture"},
+    "subsidy_county": {"zh": "  其中：县财政", "en": "  of which county"},
+    "other_income": {"zh": "其他收入", "en": "other income"},
+    "transfer_income": {"zh": "转移收入", "en": "transfers in"},
+    "total_income": {"zh": "收入合计", "en": "total income"},
+    "pension_expenditure": {"zh": "基本养老金支出", "en": "pensions"},
+    "funeral_grant_expenditure": {"zh": "丧葬抚恤补助支出", "en": "funeral grants"},
+    "transfer_expenditure": {"zh": "转移支出", "en": "transfers out"},
+    "other_expenditure": {"zh": "其他支出", "en": "other expenditure"},
+    "total_expenditure": {"zh": "支出合计", "en": "total expenditure"},
+    "balance": {"zh": "本年收支结余", "en": "balance of the year"},
+    "reserve_end": {"zh": "年末滚存结余", "en": "reserve at year end"},
+    "contributors": {"zh": "缴费人数(人)", "en": "contributors (persons)"},
+    "beneficiaries": {"zh": "领取待遇人数(人)", "en": "beneficiaries (persons)"},
+}
+
+#: Each performance target of ``model.analysis.budget``: first- and second-level indicator,
+#: and the indicator in Chinese and English, as the report words them.
+TARGET_WORDS: dict[str, tuple[str, str, str, str]] = {
+    "beneficiaries_paid": ("产出", "数量指标", "保障领取待遇人数", "people paid"),
+    "benefits_paid_in_full": ("产出", "质量指标", "按标准足额保障参保人员待遇支出",
+                              "benefits paid in full to standard"),
+    "expenditure_execution_in_band": ("产出", "质量指标", "基金支出预算完成率在区间内的概率",
+                                      "probability expenditure execution is in the band"),
+    "income_execution_in_band": ("产出", "质量指标", "基金收入预算完成率在区间内的概率",
+                                 "probability income execution is in the band"),
+    "months_of_payouts": ("产出", "时效指标", "年末可支付月数", "months of payouts held at year end"),
+    "compliant_use": ("效益", "社会效益指标", "基金使用符合政策规定", "fund used as policy requires"),
+    "petition_rate": ("效益", "社会效益指标", "上访率", "petition rate"),
+    "satisfaction": ("满意度", "服务对象满意度指标", "参保人员满意度", "satisfaction of members"),
+}
+
+
+def line_label(key: str, lang: str = "en") -> str:
+    """A budget line's label (sub-lines indented by two spaces)."""
+    return LINE_WORDS[key][lang]
+
+
+def target_text(t: dict[str, Any]) -> str:
+    """The target as the report writes it: a sign and a value ("≥95%"), or the band."""
+    if t["band"] is not None:
+        return f"{100 * t['band'][0]:g}%–{100 * t['band'][1]:g}%"
+    if t["target_value"] is None:
+        return ""
+    sign = {"at_least": "≥", "at_most": "≤"}.get(t["target_bound"], "=")
+    return f"{sign}{t['target_value']:g}{t['target_unit']}"
+
+
+def target_rows(b: Budget) -> list[dict[str, Any]]:
+    """``targets.csv``: the performance-target table in the report's form."""
+    out = []
+    for t in b.targets:
+        level1, level2, zh, en = TARGET_WORDS[t["indicator"]]
+        out.append({"fund": t["fund"], "level1": level1, "level2": level2, "indicator_zh": zh,
+                    "indicator_en": en, "unit": t["unit"], "target": target_text(t),
+                    "projected": t["projected"], "note": t["note"]})
+    return out
+
 
 def budget_rows(b: Budget, lang: str = "en") -> list[dict[str, Any]]:
     """``budget.csv``: one row per fund (and combined) × line."""
-    return [{"fund": x.fund, "line": x.key, "label": (x.zh if lang == "zh" else x.en).strip(),
+    return [{"fund": x.fund, "line": x.key, "label": line_label(x.key, lang).strip(),
              "budget": x.budget, "low_5pct_given_scenario": x.low, "high_95pct_given_scenario": x.high,
              "band_probability": x.band_probability, "best_budget_for_band": x.best_budget,
              "flag": "unlikely" if x.flagged else ""} for x in b.lines]
@@ -36,7 +101,7 @@ def format_budget(b: Budget, lang: str = "zh") -> str:
         for x in (x for x in b.lines if x.fund == fund):
             digits = 0 if x.kind == "people" else 2
             # + 0.0 turns a negative zero into zero
-            rows.append(((x.zh if zh else x.en), f"{x.budget + 0.0:,.{digits}f}", f"{x.low + 0.0:,.{digits}f}",
+            rows.append((line_label(x.key, lang), f"{x.budget + 0.0:,.{digits}f}", f"{x.low + 0.0:,.{digits}f}",
                          f"{x.high + 0.0:,.{digits}f}",
                          "" if x.band_probability is None else f"{100 * x.band_probability:.1f}%",
                          "" if x.best_budget is None else f"{x.best_budget:,.2f}",
@@ -44,7 +109,7 @@ def format_budget(b: Budget, lang: str = "zh") -> str:
         lines += aligned(rows, left=(0, 6), indent="  ")
     lines.append("")
     lines.append("绩效目标" if zh else "Performance targets")
-    for t in b.targets:
+    for t in target_rows(b):
         proj = "" if t["projected"] is None else (f"{t['projected']:,.0f}" if t["unit"] == "人"
                                                  else f"{t['projected']:.1f}")
         label = t["indicator_zh"] if zh else t["indicator_en"]

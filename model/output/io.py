@@ -574,14 +574,15 @@ def _chart_tornado(bars, title, xlabel, lang) -> Callable[[Path], None]:
 def write_budget(b, out_dir: str | Path, lang: str = "zh",
                     force: bool = False) -> list[Path]:
     """budget.csv, targets.csv and budget.xlsx (a sheet of lines per fund, one of targets)."""
-    from model.output.budget_tables import budget_rows
+    from model.output.budget_tables import budget_rows, target_rows
 
     rows = budget_rows(b, lang)
+    targets = target_rows(b)
     sheets = {fund: [r for r in rows if r["fund"] == fund] for fund in dict.fromkeys(r["fund"] for r in rows)}
-    sheets["targets"] = b.targets
+    sheets["targets"] = targets
     return write_folder(out_dir, {
         "budget.csv": _csv_writer(rows),
-        "targets.csv": _csv_writer(b.targets),
+        "targets.csv": _csv_writer(targets),
         "budget.xlsx": _sheet_writer(sheets),
     }, force=force)
 

@@ -34,3 +34,12 @@ def test_every_valuation_line_has_words():
 
     assert [name for name, _ in OPEN_LINES] == list(LINE_WORDS)
     assert all(w["zh"] and w["en"] for w in LINE_WORDS.values())
+
+
+def test_every_budget_line_and_target_has_words(qitai):
+    from model.analysis.budget import LINES, make_budget
+    from model.output.budget_tables import LINE_WORDS, TARGET_WORDS
+
+    assert [key for key, _ in LINES] == list(LINE_WORDS)
+    budget = make_budget(qitai, 2022, paths=50, seed=0)
+    assert {t["indicator"] for t in budget.targets} == set(TARGET_WORDS)
