@@ -36,8 +36,8 @@ def readable(x: float, decimals: int = 2) -> str:
     """A number for a message: thousands separators and ``decimals`` places in the usual range,
     significant digits where fixed places would show nothing or hundreds of digits.
 
-    >>> readable(30150.48), readable(4.167e-06, 0), readable(1e300)
-    ('30,150.48', '4.17e-06', '1e+300')
+    >>> readable(12345.67), readable(4.167e-06, 0), readable(1e300)
+    ('12,345.67', '4.17e-06', '1e+300')
     """
     if x != 0 and not 10.0 ** -decimals <= abs(x) < 1e15:
         return f"{x:.3g}"
