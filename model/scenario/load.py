@@ -762,19 +762,27 @@ def _is_model_tag(tag: str) -> bool:
     return tag[:1].isupper() or tag.startswith("function-")
 
 
+_ABSENT = object()
+
+
+def _child(node: Any, key: Any) -> Any:
+    """``node[key]`` where the file has it (a mapping's key, a list's index), else ``_ABSENT``."""
+    if isinstance(node, dict) and key in node:
+        return node[key]
+    if isinstance(node, list) and isinstance(key, int) and 0 <= key < len(node):
+        return node[key]
+    return _ABSENT
+
+
 def _clean_loc(raw: Any, data: Any) -> tuple[Any, ...]:
     """``loc`` without union branch names; a key present in the file is never taken for one."""
     out: list[Any] = []
     cur = data
     for p in raw:
-        if isinstance(cur, dict) and p in cur:
-            cur = cur[p]
-        elif isinstance(cur, list) and isinstance(p, int) and 0 <= p < len(cur):
-            cur = cur[p]
-        elif _is_branch_tag(p):
+        nxt = _child(cur, p)
+        if nxt is _ABSENT and _is_branch_tag(p):
             continue
-        else:
-            cur = None
+        cur = None if nxt is _ABSENT else nxt
         out.append(p)
     return tuple(out)
 
@@ -782,11 +790,8 @@ def _clean_loc(raw: Any, data: Any) -> tuple[Any, ...]:
 def _value_at(data: Any, loc: tuple[Any, ...]) -> Any:
     cur = data
     for p in loc:
-        if isinstance(cur, dict) and p in cur:
-            cur = cur[p]
-        elif isinstance(cur, list) and isinstance(p, int) and 0 <= p < len(cur):
-            cur = cur[p]
-        else:
+        cur = _child(cur, p)
+        if cur is _ABSENT:
             return None
     return cur
 
