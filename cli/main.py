@@ -32,8 +32,10 @@ from cli.common import (  # noqa: E402  (shared options, spelled once)
     OutOpt,
     ScenarioArg,
     YearsOpt,
+    _named,
     check_out,
     fail,
+    run_report,
 )
 from cli.evaluate import evaluate  # noqa: E402
 
@@ -44,7 +46,10 @@ def project(
     years: YearsOpt = None,
     out: OutOpt = None,
     fmt: Annotated[
-        Format, typer.Option("--format", help="what to print: table, csv or json; xlsx also writes a workbook")
+        Format,
+        typer.Option(
+            "--format", help="what to print: table, csv or json; xlsx also writes a workbook"
+        ),
     ] = Format.table,
     force: ForceOpt = False,
     debug: DebugOpt = False,
@@ -56,8 +61,8 @@ def project(
         sc = load_scenario(scenario)
         check_out(out, force)
         # The engine is imported only once the scenario is known to be valid.
-        from model.output.io import write_projection
         from model.engine.project import project as run_projection
+        from model.output.io import write_projection
         from model.output.report import (
             format_calibration,
             format_headline,
@@ -68,8 +73,9 @@ def project(
 
         result = run_projection(sc, years=years)
         if out is not None:
-            written = write_projection(result, out, xlsx=fmt is Format.xlsx, json=fmt is Format.json,
-                                       force=force)
+            written = write_projection(
+                result, out, xlsx=fmt is Format.xlsx, json=fmt is Format.json, force=force
+            )
         if fmt is Format.csv:
             sys.stdout.write(projection_csv_text(result))
         elif fmt is Format.json:
@@ -86,12 +92,17 @@ def project(
 
 @app.command()
 def compare(
-    scenarios: Annotated[list[Path], typer.Argument(help="scenario files; the first is the reference")],
+    scenarios: Annotated[
+        list[Path], typer.Argument(help="scenario files; the first is the reference")
+    ],
     years: YearsOpt = None,
     at: Annotated[
         str | None,
-        typer.Option("--at", help="comma-separated years for reserves, ratios and cost rates "
-                     "(default: 5, 10 and 20 years after the base year)"),
+        typer.Option(
+            "--at",
+            help="comma-separated years for reserves, ratios and cost rates "
+            "(default: 5, 10 and 20 years after the base year)",
+        ),
     ] = None,
     out: OutOpt = None,
     lang: LangOpt = Lang.zh,
@@ -99,63 +110,81 @@ def compare(
     debug: DebugOpt = False,
 ) -> None:
     """Headline metrics of several scenarios side by side, with differences from the first."""
-    from model.scenario.load import load_scenario
-
-    try:
-        at_years = _parse_years(at)
-        loaded = [load_scenario(p) for p in scenarios]
-        check_out(out, force)
-        from model.analysis.compare import compare as run_compare
-        from model.output.comparison_tables import format_comparison
-
-        result = run_compare(loaded, years=years, at_years=at_years)
-        from model.output.io import write_comparison
-
-        _show(result, format_comparison, write_comparison, out, lang, force)
-    except YanglaoError as err:
-        fail(err, debug)
+    run_report(
+        scenarios,
+        "model.analysis.compare:compare",
+        "model.output.comparison_tables:format_comparison",
+        "model.output.io:write_comparison",
+        out=out,
+        lang=lang,
+        force=force,
+        debug=debug,
+        options=lambda: {"years": years, "at_years": _parse_years(at)},
+    )
 
 
 @app.command()
 def budget(
     scenario: ScenarioArg,
-    year: Annotated[int | None, typer.Option("--year", help="budget year (default: the year after the base year)")] = None,
-    paths: Annotated[int, typer.Option("--paths", min=100, max=100_000, help="simulated outturns for the intervals")] = 2000,
-    seed: Annotated[int, typer.Option("--seed", min=0, help="random seed of the simulated outturns (0 or more)")] = 0,
-    intervals: Annotated[str, typer.Option(
-        "--intervals", help="'budget': drivers, counts, arrears and back-test error (see docs/budget.md); "
-        "'simulation': the Monte Carlo of `yanglao simulate`")] = "budget",
+    year: Annotated[
+        int | None,
+        typer.Option("--year", help="budget year (default: the year after the base year)"),
+    ] = None,
+    paths: Annotated[
+        int,
+        typer.Option("--paths", min=100, max=100_000, help="simulated outturns for the intervals"),
+    ] = 2000,
+    seed: Annotated[
+        int, typer.Option("--seed", min=0, help="random seed of the simulated outturns (0 or more)")
+    ] = 0,
+    intervals: Annotated[
+        str,
+        typer.Option(
+            "--intervals",
+            help="'budget': drivers, counts, arrears and back-test error (see docs/budget.md); "
+            "'simulation': the Monte Carlo of `yanglao simulate`",
+        ),
+    ] = "budget",
     out: OutOpt = None,
     lang: LangOpt = Lang.zh,
     force: ForceOpt = False,
     debug: DebugOpt = False,
 ) -> None:
     """Next year's budget lines, intervals, band probabilities and performance targets."""
-    from model.scenario.load import load_scenario
-
-    try:
-        sc = load_scenario(scenario)
-        check_out(out, force)
-        from model.analysis.budget import make_budget
-        from model.output.budget_tables import format_budget
-
-        result = make_budget(sc, year if year is not None else sc.meta.base_year + 1, paths, seed, intervals)
-        from model.output.io import write_budget
-
-        _show(result, format_budget, write_budget, out, lang, force)
-    except YanglaoError as err:
-        fail(err, debug)
+    run_report(
+        scenario,
+        "model.analysis.budget:make_budget",
+        "model.output.budget_tables:format_budget",
+        "model.output.io:write_budget",
+        out=out,
+        lang=lang,
+        force=force,
+        debug=debug,
+        options=lambda: {"year": year, "paths": paths, "seed": seed, "intervals": intervals},
+    )
 
 
 @app.command()
 def simulate(
     scenario: ScenarioArg,
-    paths: Annotated[int, typer.Option("--paths", min=1, max=100_000, help="number of simulated paths")] = 1000,
-    seed: Annotated[int, typer.Option("--seed", min=0, help="random seed (0 or more): the same seed gives the same numbers")] = 0,
+    paths: Annotated[
+        int, typer.Option("--paths", min=1, max=100_000, help="number of simulated paths")
+    ] = 1000,
+    seed: Annotated[
+        int,
+        typer.Option(
+            "--seed", min=0, help="random seed (0 or more): the same seed gives the same numbers"
+        ),
+    ] = 0,
     years: YearsOpt = None,
-    parameter_uncertainty: Annotated[bool, typer.Option(
-        "--parameter-uncertainty", help="draw each path's VAR coefficients and mortality drift from their "
-        "estimated covariance (explosive draws are redrawn)")] = False,
+    parameter_uncertainty: Annotated[
+        bool,
+        typer.Option(
+            "--parameter-uncertainty",
+            help="draw each path's VAR coefficients and mortality drift from their "
+            "estimated covariance (explosive draws are redrawn)",
+        ),
+    ] = False,
     out: OutOpt = None,
     lang: LangOpt = Lang.zh,
     force: ForceOpt = False,
@@ -163,31 +192,39 @@ def simulate(
 ) -> None:
     """Monte Carlo: simulated ranges (conditional on the scenario's assumptions) of reserve,
     subsidy need and heads; depletion probabilities."""
-    from model.scenario.load import load_scenario
-
-    try:
-        sc = load_scenario(scenario)
-        check_out(out, force)
-        from model.output.simulation_tables import format_simulation
-        from model.analysis.simulate import simulate as run_simulation
-
-        result = run_simulation(sc, paths=paths, seed=seed, years=years,
-                                parameter_uncertainty=parameter_uncertainty)
-        from model.output.io import write_simulation
-
-        _show(result, format_simulation, write_simulation, out, lang, force)
-    except YanglaoError as err:
-        fail(err, debug)
+    run_report(
+        scenario,
+        "model.analysis.simulate:simulate",
+        "model.output.simulation_tables:format_simulation",
+        "model.output.io:write_simulation",
+        out=out,
+        lang=lang,
+        force=force,
+        debug=debug,
+        options=lambda: {
+            "paths": paths,
+            "seed": seed,
+            "years": years,
+            "parameter_uncertainty": parameter_uncertainty,
+        },
+    )
 
 
 @app.command()
 def rebase(
     scenario: ScenarioArg,
     outturn: Annotated[Path, typer.Argument(help="outturn .yaml of the year after the base year")],
-    out: Annotated[Path, typer.Option("--out", help="the new scenario file to write (an existing "
-                                      "file is replaced only if `yanglao rebase` wrote it)")],
-    force: Annotated[bool, typer.Option("--force", help="replace --out even if yanglao did not "
-                                        "write it")] = False,
+    out: Annotated[
+        Path,
+        typer.Option(
+            "--out",
+            help="the new scenario file to write (an existing "
+            "file is replaced only if `yanglao rebase` wrote it)",
+        ),
+    ],
+    force: Annotated[
+        bool, typer.Option("--force", help="replace --out even if yanglao did not write it")
+    ] = False,
     debug: DebugOpt = False,
 ) -> None:
     """Roll a scenario forward one year to a new base year from an outturn, recalibrating."""
@@ -195,13 +232,17 @@ def rebase(
 
     try:
         sc = load_scenario(scenario)
-        from model.scenario.outturn import load_outturn
         from model.output.scenario_file import write_rebased
+        from model.scenario.outturn import load_outturn
 
-        new = write_rebased(sc, load_outturn(outturn), out, str(scenario), str(outturn), force=force)
+        new = write_rebased(
+            sc, load_outturn(outturn), out, str(scenario), str(outturn), force=force
+        )
     except YanglaoError as err:
         fail(err, debug)
-    typer.echo(f"wrote {out}: {new.meta.id}, base year {new.meta.base_year}, horizon {new.meta.horizon}")
+    typer.echo(
+        f"wrote {out}: {new.meta.id}, base year {new.meta.base_year}, horizon {new.meta.horizon}"
+    )
 
 
 @app.command()
@@ -214,58 +255,51 @@ def sensitivity(
     debug: DebugOpt = False,
 ) -> None:
     """One-at-a-time shocks, sorted by effect, and break-even values."""
-    from model.scenario.load import load_scenario
-
-    try:
-        sc = load_scenario(scenario)
-        check_out(out, force)
-        from model.output.sensitivity_tables import format_sensitivity
-        from model.analysis.sensitivity import sensitivity as run_sensitivity
-
-        result = run_sensitivity(sc, years=years)
-        from model.output.io import write_sensitivity
-
-        _show(result, format_sensitivity, write_sensitivity, out, lang, force)
-    except YanglaoError as err:
-        fail(err, debug)
+    run_report(
+        scenario,
+        "model.analysis.sensitivity:sensitivity",
+        "model.output.sensitivity_tables:format_sensitivity",
+        "model.output.io:write_sensitivity",
+        out=out,
+        lang=lang,
+        force=force,
+        debug=debug,
+        options=lambda: {"years": years},
+    )
 
 
 @app.command()
 def valuation(
     scenario: ScenarioArg,
     years: YearsOpt = None,
-    discount: Annotated[str, typer.Option(
-        "--discount", help="'fund': each fund's own interest-rate path; a flat nominal rate such as "
-        "0.03; or 'real:0.02', a real rate plus the scenario's price inflation")] = "fund",
+    discount: Annotated[
+        str,
+        typer.Option(
+            "--discount",
+            help="'fund': each fund's own interest-rate path; a flat nominal rate such as "
+            "0.03; or 'real:0.02', a real rate plus the scenario's price inflation",
+        ),
+    ] = "fund",
     out: OutOpt = None,
     lang: LangOpt = Lang.zh,
     force: ForceOpt = False,
     debug: DebugOpt = False,
 ) -> None:
     """Actuarial balance: present values (open group) and accrued liability (closed group)."""
-    from model.scenario.load import load_scenario
-
-    try:
-        sc = load_scenario(scenario)
-        check_out(out, force)
-        from model.analysis.valuation import parse_discount
-        from model.output.valuation_tables import format_valuation
-        from model.analysis.valuation import valuation as run_valuation
-
-        result = run_valuation(sc, years=years, discount=parse_discount(discount))
-        from model.output.io import write_valuation
-
-        _show(result, format_valuation, write_valuation, out, lang, force)
-    except YanglaoError as err:
-        fail(err, debug)
-
-
-def _show(result, format_fn, write_fn, out: Path | None, lang: Lang, force: bool = False) -> None:
-    """Write the files (all or nothing) before printing, so a failed write prints no table."""
-    written = write_fn(result, out, lang=lang.value, force=force) if out is not None else []
-    typer.echo(format_fn(result, lang=lang.value))
-    if written:
-        typer.echo("wrote " + ", ".join(str(p) for p in written), err=True)
+    run_report(
+        scenario,
+        "model.analysis.valuation:valuation",
+        "model.output.valuation_tables:format_valuation",
+        "model.output.io:write_valuation",
+        out=out,
+        lang=lang,
+        force=force,
+        debug=debug,
+        options=lambda: {
+            "years": years,
+            "discount": _named("model.analysis.valuation:parse_discount")(discount),
+        },
+    )
 
 
 def _parse_years(text: str | None) -> tuple[int, ...] | None:
@@ -276,7 +310,9 @@ def _parse_years(text: str | None) -> tuple[int, ...] | None:
     except ValueError:
         years = ()
     if not years:
-        raise YanglaoError(f"--at: expected years separated by commas (e.g. 2030,2040), got {text!r}")
+        raise YanglaoError(
+            f"--at: expected years separated by commas (e.g. 2030,2040), got {text!r}"
+        )
     return years
 
 

@@ -371,13 +371,16 @@ def simulation_budget_year(scenario: Scenario, year: int, paths: int, seed: int)
     return _with_combined(out)
 
 
-def make_budget(scenario: Scenario, year: int, paths: int = 2000, seed: int = 0,
+def make_budget(scenario: Scenario, year: int | None = None, paths: int = 2000, seed: int = 0,
                 intervals: str = "budget") -> Budget:
     """Budget lines with intervals and band probabilities, and the performance-target table.
 
     ``intervals="budget"`` draws the outturn as described in this module; ``"simulation"`` takes
     it from the Monte Carlo of ``model.analysis.simulate`` (``yanglao budget --intervals simulation``).
+    ``year`` defaults to the year after the base year.
     """
+    if year is None:
+        year = scenario.meta.base_year + 1
     point = budget_lines(scenario, year)
     if intervals == "simulation":
         samples = simulation_budget_year(scenario, year, paths, seed)
