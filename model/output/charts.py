@@ -178,6 +178,21 @@ def _save(fig, path: Path) -> Path:
     return Path(path)
 
 
+def _draw(style: dict[str, Any], size: tuple[float, float], path: Path, draw) -> Path:
+    """Draw a chart on a new figure of ``size`` under the rcParams ``style`` and save it at
+    ``path``; ``draw(ax)`` draws on the figure's one axes. The figure is cleared afterwards,
+    whether or not drawing or saving failed."""
+    import matplotlib
+
+    with matplotlib.rc_context(style):
+        fig, ax = _new_figure(size)
+        try:
+            draw(ax)
+            return _save(fig, path)
+        finally:
+            _close(fig)
+
+
 def _year_axes(ax, title: str, ylabel: str, lang: str, legend_loc: str) -> None:
     """Title, labels, integer years on x, thousands separators on y, grid and legend."""
     from matplotlib.ticker import FuncFormatter, MaxNLocator
@@ -249,25 +264,18 @@ def plot_paths(
     for name, values in series.items():
         y = np.asarray(values, dtype=float)
         if y.shape != x.shape:
-            raise OutputError(
-                f"{path}: series {name!r} has {y.size} values for {x.size} years"
-            )
+            raise OutputError(f"{path}: series {name!r} has {y.size} values for {x.size} years")
         ys[str(name)] = y
 
-    import matplotlib
+    def draw(ax) -> None:
+        for name, y in ys.items():
+            ax.plot(x, y, label=name, linewidth=1.8)
+        finite = np.concatenate([y[np.isfinite(y)] for y in ys.values()])
+        if finite.size and finite.min() < 0 < finite.max():
+            ax.axhline(0, color="0.35", linewidth=0.9, zorder=1)
+        _year_axes(ax, title, ylabel, lang, legend_loc="best")
 
-    with matplotlib.rc_context(_style(lang)):
-        fig, ax = _new_figure((9, 5.2))
-        try:
-            for name, y in ys.items():
-                ax.plot(x, y, label=name, linewidth=1.8)
-            finite = np.concatenate([y[np.isfinite(y)] for y in ys.values()])
-            if finite.size and finite.min() < 0 < finite.max():
-                ax.axhline(0, color="0.35", linewidth=0.9, zorder=1)
-            _year_axes(ax, title, ylabel, lang, legend_loc="best")
-            return _save(fig, path)
-        finally:
-            _close(fig)
+    return _draw(_style(lang), (9, 5.2), path, draw)
 
 
 def sort_sensitivities(rows: Sequence[tuple[str, float, float]]) -> list[tuple[str, float, float]]:
@@ -355,7 +363,6 @@ def plot_tornado(
         raise OutputError(f"{path}: no sensitivities to plot")
     clean = sort_sensitivities(rows)
 
-    import matplotlib
     import numpy as np
 
     style = _style(lang)
@@ -369,35 +376,38 @@ def plot_tornado(
     span = float(max(np.abs(downs).max(), np.abs(ups).max())) or 1.0
     decimals = 0 if span >= 100 else _decimals(span / 100)
 
-    with matplotlib.rc_context(style):
-        fig, ax = _new_figure((9, 2.0 + 0.55 * n))
-        try:
-            ax.barh(ypos + half / 2, downs, height=half, color="#4C72B0", label=down_label)
-            ax.barh(ypos - half / 2, ups, height=half, color="#DD8452", label=up_label)
-            pad = 0.01 * span
-            for y, values in ((ypos + half / 2, downs), (ypos - half / 2, ups)):
-                for yy, v in zip(y, values, strict=True):
-                    ax.text(
-                        v + (pad if v >= 0 else -pad), yy, _format_number(v, decimals),
-                        va="center", ha="left" if v >= 0 else "right", fontsize=9,
-                    )
-            ax.axvline(0, color="0.2", linewidth=1.0)
-            ax.set_yticks(ypos, [r[0] for r in clean])
-            ax.set_ylim(-0.6, n - 0.4)
-            left = min(0.0, float(downs.min()), float(ups.min()))
-            right = max(0.0, float(downs.max()), float(ups.max()))
-            margin = 0.18 * span
-            ax.set_xlim(left - (margin if left < 0 else 0.05 * span),
-                        right + (margin if right > 0 else 0.05 * span))
-            ax.xaxis.set_major_formatter(_thousands_formatter(ax.xaxis))
-            ax.set_title(title)
-            ax.set_xlabel(xlabel)
-            ax.grid(True, axis="x", color="0.88", linewidth=0.8)
-            ax.set_axisbelow(True)
-            ax.legend(loc="best", frameon=True, framealpha=0.9)
-            return _save(fig, path)
-        finally:
-            _close(fig)
+    def draw(ax) -> None:
+        ax.barh(ypos + half / 2, downs, height=half, color="#4C72B0", label=down_label)
+        ax.barh(ypos - half / 2, ups, height=half, color="#DD8452", label=up_label)
+        pad = 0.01 * span
+        for y, values in ((ypos + half / 2, downs), (ypos - half / 2, ups)):
+            for yy, v in zip(y, values, strict=True):
+                ax.text(
+                    v + (pad if v >= 0 else -pad),
+                    yy,
+                    _format_number(v, decimals),
+                    va="center",
+                    ha="left" if v >= 0 else "right",
+                    fontsize=9,
+                )
+        ax.axvline(0, color="0.2", linewidth=1.0)
+        ax.set_yticks(ypos, [r[0] for r in clean])
+        ax.set_ylim(-0.6, n - 0.4)
+        left = min(0.0, float(downs.min()), float(ups.min()))
+        right = max(0.0, float(downs.max()), float(ups.max()))
+        margin = 0.18 * span
+        ax.set_xlim(
+            left - (margin if left < 0 else 0.05 * span),
+            right + (margin if right > 0 else 0.05 * span),
+        )
+        ax.xaxis.set_major_formatter(_thousands_formatter(ax.xaxis))
+        ax.set_title(title)
+        ax.set_xlabel(xlabel)
+        ax.grid(True, axis="x", color="0.88", linewidth=0.8)
+        ax.set_axisbelow(True)
+        ax.legend(loc="best", frameon=True, framealpha=0.9)
+
+    return _draw(style, (9, 2.0 + 0.55 * n), path, draw)
 
 
 def plot_fan(
@@ -436,29 +446,50 @@ def plot_fan(
     pct = np.asarray(percentiles, dtype=float)
     levels = list(levels)
     if pct.shape != (len(levels), x.size):
-        raise OutputError(f"{path}: percentiles of shape {pct.shape}, expected {(len(levels), x.size)}")
-    import matplotlib
+        raise OutputError(
+            f"{path}: percentiles of shape {pct.shape}, expected {(len(levels), x.size)}"
+        )
+    words = {
+        "median": {"zh": "中位数", "en": "median"},
+        "band": {
+            "zh": "{lo}%–{hi}% 情景假设下的模拟区间",
+            "en": "{lo}th–{hi}th percentile, simulated (conditional on the scenario's assumptions)",
+        },
+        "det": {"zh": "确定性预测", "en": "deterministic projection"},
+    }
 
-    words = {"median": {"zh": "中位数", "en": "median"},
-             "band": {"zh": "{lo}%–{hi}% 情景假设下的模拟区间",
-                      "en": "{lo}th–{hi}th percentile, simulated (conditional on the scenario's assumptions)"},
-             "det": {"zh": "确定性预测", "en": "deterministic projection"}}
-    with matplotlib.rc_context(_style(lang)):
-        fig, ax = _new_figure((9, 5.2))
-        try:
-            n = len(levels)
-            for i in range(n // 2):
-                lo, hi = levels[i], levels[n - 1 - i]
-                ax.fill_between(x, pct[i], pct[n - 1 - i], color="tab:blue", alpha=0.18 + 0.17 * i,
-                                linewidth=0, label=words["band"][lang].format(lo=lo, hi=hi))
-            if 50 in levels:
-                ax.plot(x, pct[levels.index(50)], color="tab:blue", linewidth=1.8, label=words["median"][lang])
-            if deterministic is not None:
-                ax.plot(x, np.asarray(deterministic, dtype=float), color="0.2", linewidth=1.2,
-                        linestyle="--", label=words["det"][lang])
-            if np.nanmin(pct) < 0 < np.nanmax(pct):
-                ax.axhline(0, color="0.35", linewidth=0.9, zorder=1)
-            _year_axes(ax, title, ylabel, lang, legend_loc="upper left")
-            return _save(fig, path)
-        finally:
-            _close(fig)
+    def draw(ax) -> None:
+        n = len(levels)
+        for i in range(n // 2):
+            lo, hi = levels[i], levels[n - 1 - i]
+            ax.fill_between(
+                x,
+                pct[i],
+                pct[n - 1 - i],
+                color="tab:blue",
+                alpha=0.18 + 0.17 * i,
+                linewidth=0,
+                label=words["band"][lang].format(lo=lo, hi=hi),
+            )
+        if 50 in levels:
+            ax.plot(
+                x,
+                pct[levels.index(50)],
+                color="tab:blue",
+                linewidth=1.8,
+                label=words["median"][lang],
+            )
+        if deterministic is not None:
+            ax.plot(
+                x,
+                np.asarray(deterministic, dtype=float),
+                color="0.2",
+                linewidth=1.2,
+                linestyle="--",
+                label=words["det"][lang],
+            )
+        if np.nanmin(pct) < 0 < np.nanmax(pct):
+            ax.axhline(0, color="0.35", linewidth=0.9, zorder=1)
+        _year_axes(ax, title, ylabel, lang, legend_loc="upper left")
+
+    return _draw(_style(lang), (9, 5.2), path, draw)
