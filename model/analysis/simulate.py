@@ -15,15 +15,15 @@ factors, so that with every source of randomness switched off each path *is* the
 
 * **economic drivers** — deviations of wage growth, price inflation and the interest rate from
   the scenario's path, with mean zero, drawn from the statsmodels VAR(1) fitted to the national
-  history about a linear trend (``model.analysis.drivers``). A wage deviation ``d`` is a deviation of log
-  growth: the path's wage growth is ``(1 + g)·exp(d) − 1``, so the wage index (path / scenario)
-  is ``exp(Σ d)`` with median 1. Factors: the wage index on contributions (their base, floor and
-  cap move with wages) and on the pension each new cohort of retirees starts from (set from the
-  previous year's wage); indexation and the residents' pension amounts follow the simulated
-  wages and prices through the basis' links (``indexation_link``, ``central_pension_link``,
-  ``top_up_pension_link``, ``funeral_grant_link``): a year's growth on a path is the scenario's
-  plus ``link · (wage growth deviation, inflation deviation)``; the interest deviation moves the
-  return on reserves;
+  history about a linear trend (``model.analysis.drivers``). A wage deviation ``d`` is a
+  deviation of log growth: the path's wage growth is ``(1 + g)·exp(d) − 1``, so the wage index
+  (path / scenario) is ``exp(Σ d)`` with median 1. Factors: the wage index on contributions
+  (their base, floor and cap move with wages) and on the pension each new cohort of retirees
+  starts from (set from the previous year's wage); indexation and the residents' pension
+  amounts follow the simulated wages and prices through the basis' links (``indexation_link``,
+  ``central_pension_link``, ``top_up_pension_link``, ``funeral_grant_link``): a year's growth on
+  a path is the scenario's plus ``link · (wage growth deviation, inflation deviation)``; the
+  interest deviation moves the return on reserves;
 * **mortality trend** — deviations of the yearly rate at which death rates fall, from the
   Lee–Carter-style random walk fitted to life expectancy, compounding into every later year;
 * **a small population** — the yearly numbers of deaths, exits, retirements, new entrants of each
@@ -59,9 +59,9 @@ from typing import Any
 import numpy as np
 
 from model.engine.basis import Basis, build_basis
-from model.errors import YanglaoError
 from model.engine.project import fund_years, headcount_weights, new_hires, project_basis
 from model.engine.results import Projection
+from model.errors import YanglaoError
 from model.scenario.schedule import step_values
 from model.scenario.schema import Scenario
 
@@ -111,7 +111,11 @@ class Simulation:
         """The subsidy series that matters to the budget: the need under ``fill_gap``; what the
         rule pays otherwise (the residents' fund pays pensions as due, its need is nil)."""
         part = getattr(self.deterministic.basis, fund)
-        return "subsidy_need" if int(np.asarray(part.subsidy_rule).ravel()[0]) == 0 else "subsidy_income"
+        return (
+            "subsidy_need"
+            if int(np.asarray(part.subsidy_rule).ravel()[0]) == 0
+            else "subsidy_income"
+        )
 
     def depletion_probability(self, fund: str, without_subsidy: bool = False) -> np.ndarray:
         """Probability that the reserve has been below zero by the end of each year (T,)."""
@@ -153,15 +157,24 @@ def _driver_paths(paths: int, T: int, seed: int, scales: Scales, parameter_uncer
         coefficients, rejected = economic.draw_coefficients(paths, seed + 3)
         fits["rejected_explosive_draws"] = rejected
     # row 0 of the drivers' paths is the base year, where deviations are zero
-    dev = economic.simulate_deviations(paths, T, seed, scale=scales.economic, coefficients=coefficients)
-    imp = mortality.simulate_improvement(paths, T, seed + 1, scale=scales.mortality,
-                                         drift_uncertainty=parameter_uncertainty)
+    dev = economic.simulate_deviations(
+        paths, T, seed, scale=scales.economic, coefficients=coefficients
+    )
+    imp = mortality.simulate_improvement(
+        paths, T, seed + 1, scale=scales.mortality, drift_uncertainty=parameter_uncertainty
+    )
     return dev[..., 0], dev[..., 1], dev[..., 2], imp, fits
 
 
-def simulate(scenario: Scenario, paths: int = 1000, seed: int = 0, years: int | None = None,
-             scales: Scales = Scales(), deviations=None,
-             parameter_uncertainty: bool = False) -> Simulation:
+def simulate(
+    scenario: Scenario,
+    paths: int = 1000,
+    seed: int = 0,
+    years: int | None = None,
+    scales: Scales = Scales(),
+    deviations=None,
+    parameter_uncertainty: bool = False,
+) -> Simulation:
     """Simulate ``paths`` futures of every fund of ``scenario``, conditional on its assumptions.
 
     Parameters
@@ -189,21 +202,25 @@ def simulate(scenario: Scenario, paths: int = 1000, seed: int = 0, years: int | 
     det = project_basis(basis, scenario=scenario, keep_members=True, keep_vintages=True)
     T = basis.years.size
     if deviations is None:
-        wage, inflation, interest, improvement, fits = _driver_paths(paths, T, seed, scales,
-                                                                     parameter_uncertainty)
+        wage, inflation, interest, improvement, fits = _driver_paths(
+            paths, T, seed, scales, parameter_uncertainty
+        )
     else:
         wage, inflation, interest, improvement = (np.asarray(x, dtype=float) for x in deviations)
         fits = {}
     # Inside, paths are the last axis (T, P): every yearly step reads and writes contiguous
     # rows. The results are returned as (P, T) views.
-    wage, inflation, interest, improvement = (np.ascontiguousarray(np.broadcast_to(x, (paths, T)).T)
-                                              for x in (wage, inflation, interest, improvement))
+    wage, inflation, interest, improvement = (
+        np.ascontiguousarray(np.broadcast_to(x, (paths, T)).T)
+        for x in (wage, inflation, interest, improvement)
+    )
     eco = scenario.assumptions.economy
     wage_growth = step_values(eco.wage_growth, basis.years)[:, None]
     price_inflation = step_values(eco.price_inflation, basis.years)[:, None]
     # deviations of log growth → deviations of the growth rates the links multiply
-    rate_dev = np.stack([(1 + wage_growth) * np.expm1(wage), (1 + price_inflation) * np.expm1(inflation)],
-                        axis=-1)  # (T, P, 2)
+    rate_dev = np.stack(
+        [(1 + wage_growth) * np.expm1(wage), (1 + price_inflation) * np.expm1(inflation)], axis=-1
+    )  # (T, P, 2)
     factors = {
         "wage_index": np.exp(np.cumsum(wage, axis=0)),
         "price_index": np.exp(np.cumsum(inflation, axis=0)),
@@ -213,12 +230,23 @@ def simulate(scenario: Scenario, paths: int = 1000, seed: int = 0, years: int | 
     rng = np.random.default_rng(seed + 2)
     out: dict[str, dict[str, np.ndarray]] = {}
     if basis.civil_service is not None:
-        out["civil_service"] = _civil_service_paths(basis, det, factors, rate_dev, rng, scales.population)
+        out["civil_service"] = _civil_service_paths(
+            basis, det, factors, rate_dev, rng, scales.population
+        )
     if basis.residents is not None:
         out["residents"] = _residents_paths(basis, det, factors, rate_dev, rng, scales.population)
     funds = {fund: {k: v.T for k, v in series.items()} for fund, series in out.items()}
-    return Simulation(scenario, basis.years, paths, seed, funds, det, fits,
-                      {k: v.T for k, v in factors.items()}, parameter_uncertainty)
+    return Simulation(
+        scenario,
+        basis.years,
+        paths,
+        seed,
+        funds,
+        det,
+        fits,
+        {k: v.T for k, v in factors.items()},
+        parameter_uncertainty,
+    )
 
 
 def _growth_factor(amount: np.ndarray, link: np.ndarray, rate_dev: np.ndarray) -> np.ndarray:
@@ -231,12 +259,28 @@ def _growth_factor(amount: np.ndarray, link: np.ndarray, rate_dev: np.ndarray) -
     return _growth_factor_rates(g, link, rate_dev)
 
 
+def _fund_heads(
+    fund: str, heads, basis: Basis, det: Projection, factors, rng, pop_scale: float
+) -> tuple[Any, dict[str, np.ndarray], dict[str, np.ndarray]]:
+    """A fund's basis, its deterministic series and its heads along each path as ratios to the
+    scenario's (T, P): ``heads`` (the fund's :func:`_civil_service_heads` or
+    :func:`_residents_heads`) with the paths' mortality and noise, over the same count with
+    neither; the ratios scale the scenario's projected flows."""
+    b = getattr(basis, fund)
+    d = det.funds[fund]
+    mortality_factor = factors["mortality_factor"]
+    path = heads(b, d, mortality_factor, rng, pop_scale, noise=True)
+    ref = heads(b, d, np.ones((mortality_factor.shape[0], 1)), rng, pop_scale, noise=False)
+    return b, d, {k: _ratio(path[k], ref[k]) for k in path}
+
+
 # ------------------------------------------------------------------------------------------------
 # civil-service fund
 
 
-def _civil_service_heads(b, d, mortality_factor: np.ndarray, rng, pop_scale: float,
-                         noise: bool) -> dict[str, np.ndarray]:
+def _civil_service_heads(
+    b, d, mortality_factor: np.ndarray, rng, pop_scale: float, noise: bool
+) -> dict[str, np.ndarray]:
     """Group totals of actives and retirees along each path (T, P), and deaths (T, P).
 
     Rates of death, exit and retirement per group and year are those the deterministic members
@@ -291,16 +335,16 @@ def _civil_service_heads(b, d, mortality_factor: np.ndarray, rng, pop_scale: flo
     return {"actives": heads_a, "retirees": heads_r, "deaths": deaths}
 
 
-def _civil_service_paths(basis: Basis, det: Projection, factors, rate_dev, rng,
-                         pop_scale: float) -> dict[str, np.ndarray]:
-    b = basis.civil_service
-    d = det.funds["civil_service"]
+def _civil_service_paths(
+    basis: Basis, det: Projection, factors, rate_dev, rng, pop_scale: float
+) -> dict[str, np.ndarray]:
+    b, d, ratio = _fund_heads(
+        "civil_service", _civil_service_heads, basis, det, factors, rng, pop_scale
+    )
+    actives_ratio = ratio["actives"]
+    retirees_ratio = ratio["retirees"]
+    deaths_ratio = ratio["deaths"]
     T, P = factors["wage_index"].shape
-    path = _civil_service_heads(b, d, factors["mortality_factor"], rng, pop_scale, noise=True)
-    ref = _civil_service_heads(b, d, np.ones((T, 1)), rng, pop_scale, noise=False)
-    actives_ratio = _ratio(path["actives"], ref["actives"])
-    retirees_ratio = _ratio(path["retirees"], ref["retirees"])
-    deaths_ratio = _ratio(path["deaths"], ref["deaths"])
     wage_index = factors["wage_index"]
 
     # contributions: the scenario's, scaled by the path's actives and wages (the base's floor
@@ -314,7 +358,9 @@ def _civil_service_paths(basis: Basis, det: Projection, factors, rate_dev, rng,
     start = np.ones((T, P))
     start[1:] = wage_index[:-1]
     pensions = (vint.T @ (start / index_factor)) * index_factor * retirees_ratio
-    other_benefits = (d["benefit_expenditure"][0] - d["pension_expenditure"][0])[:, None] * deaths_ratio
+    other_benefits = (d["benefit_expenditure"][0] - d["pension_expenditure"][0])[
+        :, None
+    ] * deaths_ratio
     benefits = pensions + other_benefits
     cash = {
         "contribution_income": contributions,
@@ -344,8 +390,9 @@ def _growth_factor_rates(rate: np.ndarray, link: np.ndarray, rate_dev: np.ndarra
 # residents' fund
 
 
-def _residents_heads(b, d, mortality_factor: np.ndarray, rng, pop_scale: float,
-                     noise: bool) -> dict[str, np.ndarray]:
+def _residents_heads(
+    b, d, mortality_factor: np.ndarray, rng, pop_scale: float, noise: bool
+) -> dict[str, np.ndarray]:
     """County population, beneficiaries, their deaths and contributors along each path (T, P).
 
     The population's deaths are binomial at the year's crude death rate (times the path's
@@ -390,35 +437,44 @@ def _residents_heads(b, d, mortality_factor: np.ndarray, rng, pop_scale: float,
         db = _counts(Bn, p_death_b[t] * mf, z[1], scale)
         # survivors reaching the pension age on this path: the scenario's, in proportion to the
         # path's population, less the path's extra deaths
-        reaching = eligible[t] * share * _ratio(1 - p_death_pop[t] * mf, np.full(P, 1 - p_death_pop[t]))
+        reaching = (
+            eligible[t] * share * _ratio(1 - p_death_pop[t] * mf, np.full(P, 1 - p_death_pop[t]))
+        )
         nb = _counts(reaching, p_new[t], z[2], scale)
         N = N - dn + other_change[t] * share
         Bn = Bn - db + nb
         out["population"][t] = N
         out["beneficiaries"][t] = Bn
         out["deaths"][t] = db
-        out["contributors"][t] = _counts(at_ages[t] * N / pop_total[t] if pop_total[t] > 0 else
-                                            np.zeros(P), np.full(P, rate[t]), z[3], scale)
+        out["contributors"][t] = _counts(
+            at_ages[t] * N / pop_total[t] if pop_total[t] > 0 else np.zeros(P),
+            np.full(P, rate[t]),
+            z[3],
+            scale,
+        )
     return out
 
 
-def _residents_paths(basis: Basis, det: Projection, factors, rate_dev, rng,
-                     pop_scale: float) -> dict[str, np.ndarray]:
-    b = basis.residents
-    d = det.funds["residents"]
+def _residents_paths(
+    basis: Basis, det: Projection, factors, rate_dev, rng, pop_scale: float
+) -> dict[str, np.ndarray]:
+    b, d, ratio = _fund_heads("residents", _residents_heads, basis, det, factors, rng, pop_scale)
+    beneficiaries = ratio["beneficiaries"]
+    contributors = ratio["contributors"]
+    deaths = ratio["deaths"]
     T, P = factors["wage_index"].shape
-    path = _residents_heads(b, d, factors["mortality_factor"], rng, pop_scale, noise=True)
-    ref = _residents_heads(b, d, np.ones((T, 1)), rng, pop_scale, noise=False)
-    ratio = {k: _ratio(path[k], ref[k]) for k in path}
-    beneficiaries, contributors, deaths = ratio["beneficiaries"], ratio["contributors"], ratio["deaths"]
 
     def series(name: str) -> np.ndarray:
         """A deterministic series as a column (T, 1); zeros if the projection has none."""
         return (d[name][0] if name in d else np.zeros(T))[:, None]
 
     # pension increases along the path: the basis' links to the simulated wages and prices
-    central_factor = _growth_factor(b.central_pension_monthly_yuan[0], b.central_pension_link[0], rate_dev)
-    top_up_factor = _growth_factor(b.top_up_pension_monthly_yuan[0], b.top_up_pension_link[0], rate_dev)
+    central_factor = _growth_factor(
+        b.central_pension_monthly_yuan[0], b.central_pension_link[0], rate_dev
+    )
+    top_up_factor = _growth_factor(
+        b.top_up_pension_monthly_yuan[0], b.top_up_pension_link[0], rate_dev
+    )
     funeral_factor = _growth_factor(b.funeral_grant_yuan[0], b.funeral_grant_link[0], rate_dev)
 
     central = series("basic_pension_central") * beneficiaries * central_factor
@@ -426,11 +482,21 @@ def _residents_paths(basis: Basis, det: Projection, factors, rate_dev, rng,
     account = series("account_pension_expenditure") * beneficiaries
     funeral = series("funeral_grant_expenditure") * deaths * funeral_factor
     # the rest of the benefits is death-related (account refunds at death, …)
-    rest = (series("benefit_expenditure") - series("basic_pension_central") - series("basic_pension_top_up")
-            - series("account_pension_expenditure") - series("funeral_grant_expenditure")) * deaths
+    rest = (
+        series("benefit_expenditure")
+        - series("basic_pension_central")
+        - series("basic_pension_top_up")
+        - series("account_pension_expenditure")
+        - series("funeral_grant_expenditure")
+    ) * deaths
     contribution_subsidy = series("contribution_subsidy") * contributors
-    due_rest = (series("subsidy_due") - series("basic_pension_central") - series("basic_pension_top_up")
-                - series("contribution_subsidy") - series("funeral_grant_expenditure"))
+    due_rest = (
+        series("subsidy_due")
+        - series("basic_pension_central")
+        - series("basic_pension_top_up")
+        - series("contribution_subsidy")
+        - series("funeral_grant_expenditure")
+    )
     cash = {
         "contribution_income": series("contribution_income") * contributors,
         "other_income": series("other_income") * contributors,
@@ -452,8 +518,9 @@ def _residents_paths(basis: Basis, det: Projection, factors, rate_dev, rng,
 # the fund's year along every path
 
 
-def _roll(b, d, cash: dict[str, np.ndarray], due: np.ndarray, interest_dev: np.ndarray
-          ) -> dict[str, np.ndarray]:
+def _roll(
+    b, d, cash: dict[str, np.ndarray], due: np.ndarray, interest_dev: np.ndarray
+) -> dict[str, np.ndarray]:
     """The fund year by year along every path: the engine's own fund step with the scenario's
     subsidy rule, the path's cash flows and its interest rate (the scenario's plus the
     deviation; never below zero unless the scenario's is). Arrays (T, paths)."""
@@ -464,10 +531,18 @@ def _roll(b, d, cash: dict[str, np.ndarray], due: np.ndarray, interest_dev: np.n
     b_path = replace(b, interest_rate=path_rate)
     withheld = np.array([_withheld_fraction(b, d, t) for t in range(T)])[None, :]
     # (paths, T) views of the (T, paths) arrays: the fund step reads them year by year
-    money = fund_years(b_path, {k: v.T for k, v in cash.items()}, P, due=due.T,
-                        withheld_fraction=withheld)
-    names = ("reserve_end", "subsidy_need", "subsidy_income", "interest_income", "total_income",
-             "total_expenditure", "reserve_end_without_subsidy")
+    money = fund_years(
+        b_path, {k: v.T for k, v in cash.items()}, P, due=due.T, withheld_fraction=withheld
+    )
+    names = (
+        "reserve_end",
+        "subsidy_need",
+        "subsidy_income",
+        "interest_income",
+        "total_income",
+        "total_expenditure",
+        "reserve_end_without_subsidy",
+    )
     out = {k: money[k].T for k in names}
     out.update({k: np.asarray(v) for k, v in cash.items()})
     return out
@@ -499,7 +574,12 @@ def percentile_rows(sim: Simulation) -> list[dict[str, Any]]:
             det = sim.deterministic.funds[fund][name][0]
             for t, year in enumerate(sim.years):
                 row = {"fund": fund, "series": name, "year": int(year)}
-                row.update({PERCENTILE_COLUMN.format(p=p): float(pct[i, t]) for i, p in enumerate(PERCENTILES)})
+                row.update(
+                    {
+                        PERCENTILE_COLUMN.format(p=p): float(pct[i, t])
+                        for i, p in enumerate(PERCENTILES)
+                    }
+                )
                 row["deterministic"] = float(det[t])
                 rows.append(row)
     return rows
@@ -513,9 +593,14 @@ def depletion_rows(sim: Simulation) -> list[dict[str, Any]]:
         under_rule = sim.depletion_probability(fund)
         without = sim.depletion_probability(fund, without_subsidy=True)
         for t, year in enumerate(sim.years):
-            rows.append({"fund": fund, "year": int(year),
-                         "p_depleted_under_rule_given_scenario": float(under_rule[t]),
-                         "p_depleted_without_subsidy_given_scenario": float(without[t])})
+            rows.append(
+                {
+                    "fund": fund,
+                    "year": int(year),
+                    "p_depleted_under_rule_given_scenario": float(under_rule[t]),
+                    "p_depleted_without_subsidy_given_scenario": float(without[t]),
+                }
+            )
     return rows
 
 
@@ -528,6 +613,8 @@ def driver_rows(sim: Simulation) -> list[dict[str, Any]]:
         pct = np.percentile(values, PERCENTILES, axis=0)
         for t, year in enumerate(sim.years):
             row = {"factor": name, "year": int(year)}
-            row.update({PERCENTILE_COLUMN.format(p=p): float(pct[i, t]) for i, p in enumerate(PERCENTILES)})
+            row.update(
+                {PERCENTILE_COLUMN.format(p=p): float(pct[i, t]) for i, p in enumerate(PERCENTILES)}
+            )
             rows.append(row)
     return rows
