@@ -105,6 +105,38 @@ MEMBER_TOTALS = {
     "population": "population_total",
     "beneficiaries_by_age": "beneficiaries",
 }
+#: Each fund's head counts that roll forward from year to year: the identity in words, the
+#: closing series, the opening series and the flows added (+) or taken away (−), in that order.
+HEAD_FLOWS: dict[str, tuple[tuple[str, str, str, tuple[tuple[str, str], ...]], ...]] = {
+    "civil_service": (
+        (
+            "contributors = opening + entrants − deaths − exits − retirements",
+            "contributors",
+            "contributors_start",
+            (("+", "entrants"), ("-", "deaths_active"), ("-", "exits"), ("-", "retirements")),
+        ),
+        (
+            "retirees = opening + retirements − deaths",
+            "beneficiaries",
+            "beneficiaries_start",
+            (("+", "retirements"), ("-", "deaths_retired")),
+        ),
+    ),
+    "residents": (
+        (
+            "population = opening + births − deaths + net migration",
+            "population_total",
+            "population_start",
+            (("+", "births"), ("-", "deaths"), ("+", "net_migration")),
+        ),
+        (
+            "beneficiaries = opening + new beneficiaries − deaths",
+            "beneficiaries",
+            "beneficiaries_start",
+            (("+", "new_beneficiaries"), ("-", "deaths_beneficiaries")),
+        ),
+    ),
+}
 
 
 def _first_failure(fund, years, name, arr, bad, identity) -> IdentityFailure:
@@ -181,48 +213,11 @@ def identity_failures(
             d["total_expenditure"],
             out,
         )
-        if fund == "civil_service":
-            _compare(
-                fund,
-                years,
-                "contributors = opening + entrants − deaths − exits − retirements",
-                d["contributors_start"]
-                + d["entrants"]
-                - d["deaths_active"]
-                - d["exits"]
-                - d["retirements"],
-                d["contributors"],
-                out,
-                start=1,
-            )
-            _compare(
-                fund,
-                years,
-                "retirees = opening + retirements − deaths",
-                d["beneficiaries_start"] + d["retirements"] - d["deaths_retired"],
-                d["beneficiaries"],
-                out,
-                start=1,
-            )
-        if fund == "residents":
-            _compare(
-                fund,
-                years,
-                "population = opening + births − deaths + net migration",
-                d["population_start"] + d["births"] - d["deaths"] + d["net_migration"],
-                d["population_total"],
-                out,
-                start=1,
-            )
-            _compare(
-                fund,
-                years,
-                "beneficiaries = opening + new beneficiaries − deaths",
-                d["beneficiaries_start"] + d["new_beneficiaries"] - d["deaths_beneficiaries"],
-                d["beneficiaries"],
-                out,
-                start=1,
-            )
+        for identity, closing, opening, flows in HEAD_FLOWS.get(fund, ()):
+            expected = d[opening]
+            for sign, name in flows:
+                expected = expected + d[name] if sign == "+" else expected - d[name]
+            _compare(fund, years, identity, expected, d[closing], out, start=1)
         rules = (subsidy_rules or {}).get(fund)
         if rules is not None:
             fill = np.broadcast_to(rules == 0, d["subsidy_income"].shape[:1])
