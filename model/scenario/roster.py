@@ -710,7 +710,7 @@ def _fold(text: str) -> str:
 def _split_unit(header: str) -> tuple[str, str]:
     """(header, unit) of ``缴费基数(元/月)``; the unit is '' where there is none."""
     m = re.fullmatch(r"(.+?)[(\[]([^()\[\]]*)[)\]]", _fold(header))
-    return (m.group(1), m.group(2)) if m else (_fold(header), "")
+    return (m.group(1).rstrip("_"), m.group(2)) if m else (_fold(header), "")
 
 
 def _period_of_unit(unit: str) -> Period | None:
@@ -940,6 +940,7 @@ def _members(table: _Table, kind: Kind, ctx: _Context) -> list[_Member]:
 
         birth = _year_month(cell("birth"))
         age = 0
+        born: tuple[int, int] | None = None  # a birth in range: dates after it can be checked
         if birth is None:
             wrong(
                 "birth",
@@ -953,6 +954,8 @@ def _members(table: _Table, kind: Kind, ctx: _Context) -> list[_Member]:
                 wrong("birth", f"the birth is after the base year's end ({ctx.base_year}-12-31)")
             elif age > MAX_AGE:
                 wrong("birth", f"more than {MAX_AGE} years before the base year's end")
+            else:
+                born = birth
         group = _group_of(cell("group"), cell("sex"), "group" in columns, "sex" in columns, wrong)
         amount = _amount(cell(amount_column))
         what = "contribution base" if kind == "contributors" else "pension"
@@ -972,8 +975,8 @@ def _members(table: _Table, kind: Kind, ctx: _Context) -> list[_Member]:
                     if cell("service_start") not in (None, "")
                     else "missing; expected the start of service",
                 )
-            elif birth is not None:
-                months = (start[0] * 12 + start[1] - 1) - (birth[0] * 12 + birth[1] - 1)
+            elif born is not None:
+                months = (start[0] * 12 + start[1] - 1) - (born[0] * 12 + born[1] - 1)
                 if start[0] * 12 + start[1] - 1 > end:
                     wrong("service_start", f"after the base year's end ({ctx.base_year}-12-31)")
                 elif months < MIN_SERVICE_AGE * 12:
@@ -991,8 +994,8 @@ def _members(table: _Table, kind: Kind, ctx: _Context) -> list[_Member]:
                     if cell("retirement") not in (None, "")
                     else "missing; expected the retirement date",
                 )
-            elif birth is not None:
-                months = (retired[0] * 12 + retired[1] - 1) - (birth[0] * 12 + birth[1] - 1)
+            elif born is not None:
+                months = (retired[0] * 12 + retired[1] - 1) - (born[0] * 12 + born[1] - 1)
                 if months < 0:
                     wrong("retirement", "before the birth")
                 elif retired[0] * 12 + retired[1] - 1 > end:
