@@ -18,6 +18,7 @@ from model.scenario.roster import (
     AgeBands,
     RosterSummary,
     fragment_data,
+    plural,
     schema_fields,
 )
 
@@ -81,7 +82,7 @@ def format_summary(summary: RosterSummary) -> str:
     else:
         lines.append("pensioners: no roster given")
     if summary.dropped:
-        lines.append(f"left out (--drop-bad): {len(summary.dropped)} problems")
+        lines.append(f"left out (--drop-bad): {plural(len(summary.dropped), 'problem')}")
         lines += [f"  {problem}" for problem in summary.dropped[:5]]
         if len(summary.dropped) > 5:
             lines.append(f"  and {len(summary.dropped) - 5} more")
@@ -126,7 +127,7 @@ def header_lines(summary: RosterSummary) -> list[str]:
             "entry_age_profile and entrant_groups stay as the scenario has them"
         )
     if summary.dropped:
-        lines.append(f"  {len(summary.dropped)} problems in rows left out (--drop-bad)")
+        lines.append(f"  {plural(len(summary.dropped), 'problem')} in rows left out (--drop-bad)")
     return lines
 
 

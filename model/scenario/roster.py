@@ -1068,7 +1068,7 @@ def _summarise(
 
     def about(kind: Kind, file: str | None) -> str:
         dropped = ctx.dropped_rows.get(kind, 0)
-        left = f"; {dropped} rows with bad values left out" if dropped else ""
+        left = f"; {plural(dropped, 'row')} with bad values left out" if dropped else ""
         return f"roster {file}, as of {as_of}{left}"
 
     c_about = about("contributors", c_file)
@@ -1088,12 +1088,12 @@ def _summarise(
             _shares_by_band(entry_ages, 1),
             1,
             min(max(entry_ages), 100),
-            f"{c_about}: age at start of service of the {len(starters)} contributors who "
+            f"{c_about}: age at start of service of {plural(len(starters), 'contributor')} who "
             f"started in {window} (last {recent} years), single ages, shares",
         )
         entrant_groups = _group_shares(
             starters,
-            f"{c_about}: groups of the {len(starters)} contributors who started "
+            f"{c_about}: groups of {plural(len(starters), 'contributor')} who started "
             f"in {window} (last {recent} years)",
         )
     ages = [m.age for m in contributors]
@@ -1181,6 +1181,11 @@ def _summarise(
             "relative pensions in payment by age",
         ),
     )
+
+
+def plural(n: int, word: str) -> str:
+    """``1 row``, ``2 rows``."""
+    return f"{n} {word}{'' if n == 1 else 's'}"
 
 
 def _bands_words(bands: dict[int, float], width: int) -> str:

@@ -155,7 +155,7 @@ def test_entry_ages_from_recent_starters(tmp_path):
     assert e is not None and e.band_width == 1 and e.last_age == 25
     assert e.weights == pytest.approx({22: 1 / 3, 23: 0.0, 24: 1 / 3, 25: 1 / 3}, abs=5e-4)
     assert sum(e.weights.values()) == pytest.approx(1, abs=1e-9)
-    assert "3 contributors who started in 2017–2021 (last 5 years)" in e.source
+    assert "of 3 contributors who started in 2017–2021 (last 5 years)" in e.source
     eg = s.entrant_groups
     assert eg is not None
     assert (eg.male, eg.female_55, eg.female_50) == pytest.approx((1 / 3, 1 / 3, 1 / 3), abs=5e-4)
