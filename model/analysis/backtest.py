@@ -142,9 +142,10 @@ def previous_year_scenario(scenario: Scenario) -> Scenario:
         residents["funeral_grant_yuan"] = {
             "value": {base - 1: round(float(grant), 2)}, "unit": "元",
             "source": "derived: the grant implied by the following year's funeral budget"}
-    wage = data["assumptions"]["economy"]["average_wage_region_yuan"]
-    history = data["assumptions"]["economy"]["average_wage_region_history_yuan"]["value"]
-    if isinstance(wage["value"], dict) and isinstance(history, dict) and (base - 1) in history:
+    economy = data["assumptions"]["economy"]
+    wage = economy.get("average_wage_region_yuan")  # absent without a civil-service fund
+    history = (economy.get("average_wage_region_history_yuan") or {}).get("value")
+    if wage and isinstance(wage["value"], dict) and isinstance(history, dict) and (base - 1) in history:
         wage["value"] = {base - 1: history[base - 1], **wage["value"]}
     return Scenario.model_validate(data)
 

@@ -68,7 +68,8 @@ def _wage(d: Data, sign: int, base: int) -> None:
 
 def _interest(d: Data, sign: int, base: int) -> None:
     for fund in ("civil_service", "residents"):
-        _shift_schedule(_at(d, f"assumptions.economy.interest_rate_{fund}"), 0.01 * sign, 0.0, 1.0)
+        if d["policy"].get(fund):
+            _shift_schedule(_at(d, f"assumptions.economy.interest_rate_{fund}"), 0.01 * sign, 0.0, 1.0)
 
 
 def _indexation(d: Data, sign: int, base: int) -> None:

@@ -16,7 +16,7 @@ Every model forbids unknown keys (a misspelt key fails) and is frozen once loade
 from __future__ import annotations
 
 import math
-from typing import Annotated, Any, ClassVar, Literal
+from typing import Annotated, Any, ClassVar, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator, model_validator
 from pydantic_core import PydanticCustomError
@@ -41,8 +41,7 @@ Source = Annotated[
         "or 'judgment: <why>'",
     ),
 ]
-Unit = Literal["万元", "元", "元/月", "元/年", "人", "/1", "%", "岁", "月", "年"]
-
+Unit = Literal["万元", "亿元", "元", "元/月", "元/年", "人", "万人", "/1", "%", "岁", "月", "年"]
 
 def _is_number(x: Any) -> bool:
     return isinstance(x, int | float) and not isinstance(x, bool) and math.isfinite(float(x))
@@ -87,6 +86,54 @@ def at_key(key: Any, message: str) -> PydanticCustomError:
     return PydanticCustomError(AT_KEY, "{message}", {"key": key, "message": message})
 
 
+#: Units as yearbooks and reports publish them, by the unit the model keeps, with the factor
+#: that converts them, once, when a scenario is read (the model works in 万元, 人 and fractions,
+#: ``model.units``). A percentage is converted only for a rate or a growth rate.
+CONVERSIONS: dict[str, dict[str, float]] = {
+    "万元": {"亿元": 1e4, "元": 1e-4},
+    "人": {"万人": 1e4},
+    "/1": {"%": 0.01},
+}
+
+
+def _converted(value: Any, factor: float) -> Any:
+    """``value`` (a number, or a schedule's mapping of year: number) times ``factor``; anything
+    else is returned as it is, for the field's own validation to refuse."""
+    if _is_number(value):
+        return value * factor
+    if isinstance(value, dict):
+        return {k: _converted(x, factor) for k, x in value.items()}
+    return value
+
+
+def _to_model_units(data: Any, model_unit: str | None) -> Any:
+    """A figure's mapping with its unit converted to ``model_unit`` (亿元 and 元 to 万元, 万人
+    to 人, % to a fraction), the unit as written kept in ``published_unit``; a unit that does not
+    fit the field is refused with the units it accepts."""
+    if not isinstance(data, dict) or model_unit is None or "published_unit" in data:
+        return data
+    unit = data.get("unit")
+    factors = CONVERSIONS.get(model_unit, {})
+    if unit is None or unit == model_unit:
+        return data
+    if unit not in factors:
+        accepted = ", ".join([model_unit, *factors])
+        raise at_key("unit", f"expected the unit {accepted}, got {unit!r}")
+    factor = factors[unit]
+    out = dict(data)
+    out["value"] = _converted(data.get("value"), factor)
+    if "increment_per_year" in data:
+        out["increment_per_year"] = _converted(data["increment_per_year"], factor)
+    if isinstance(data.get("restated"), list):
+        out["restated"] = [
+            {**r, "value": _converted(r.get("value"), factor)} if isinstance(r, dict) else r
+            for r in data["restated"]
+        ]
+    out["unit"] = model_unit
+    out["published_unit"] = unit
+    return out
+
+
 class Bilingual(StrictModel):
     zh: str = Field(min_length=1)
     en: str = Field(min_length=1)
@@ -98,11 +145,22 @@ class Quantity(StrictModel):
     lo: ClassVar[float | None] = None
     hi: ClassVar[float | None] = None
     kind: ClassVar[str] = "amount"
+    #: The unit the model keeps the value in; a figure written in another unit of the same
+    #: kind is converted when read (CONVERSIONS). None: no unit is checked or converted.
+    model_unit: ClassVar[str | None] = None
 
     value: float
     source: Source
     unit: Unit | None = None
+    published_unit: Unit | None = Field(
+        default=None, description="the unit the figure was written in, before conversion"
+    )
     note: str | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _published(cls, data: Any) -> Any:
+        return _to_model_units(data, cls.model_unit)
 
     @field_validator("value", mode="before")
     @classmethod
@@ -123,14 +181,17 @@ MAX_YUAN_PER_HEAD = 1e8
 
 class Rate(Quantity):
     lo, hi, kind = 0.0, 1.0, "rate"
+    model_unit = "/1"
 
 
 class Growth(Quantity):
     lo, hi, kind = -0.5, 0.5, "growth"
+    model_unit = "/1"
 
 
 class Count(Quantity):
     lo, hi, kind = 0.0, MAX_PERSONS, "count"
+    model_unit = "人"
 
 
 class Months(Quantity):
@@ -171,15 +232,25 @@ class Schedule(StrictModel):
     lo: ClassVar[float | None] = None
     hi: ClassVar[float | None] = None
     kind: ClassVar[str] = "amount"
+    #: The unit the model keeps the values in (see Quantity.model_unit).
+    model_unit: ClassVar[str | None] = None
     #: True for levers whose base-year value is calibrated: they may start after the base year.
     applies_after_base_year: ClassVar[bool] = False
 
     value: Any
     source: Source
     unit: Unit | None = None
+    published_unit: Unit | None = Field(
+        default=None, description="the unit the values were written in, before conversion"
+    )
     uprate: Literal["wage_growth", "price_inflation"] | None = None
     increment_per_year: float | None = Field(default=None, ge=-MAX_YUAN_PER_HEAD, le=MAX_YUAN_PER_HEAD)
     note: str | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _published(cls, data: Any) -> Any:
+        return _to_model_units(data, cls.model_unit)
 
     @model_validator(mode="after")
     def _one_way_to_extend(self) -> Schedule:
@@ -228,10 +299,12 @@ class Schedule(StrictModel):
 
 class RateSchedule(Schedule):
     lo, hi, kind = 0.0, 1.0, "rate"
+    model_unit = "/1"
 
 
 class GrowthSchedule(Schedule):
     lo, hi, kind = -0.5, 0.5, "growth"
+    model_unit = "/1"
 
 
 class AmountSchedule(Schedule):
@@ -244,10 +317,12 @@ class WanSchedule(Schedule):
     """Money of a fund or a budget in 万元."""
 
     lo, hi, kind = 0.0, MAX_WAN, "amount"
+    model_unit = "万元"
 
 
 class PersonsSchedule(Schedule):
     lo, hi, kind = 0.0, MAX_PERSONS, "persons"
+    model_unit = "人"
 
 
 class FertilitySchedule(Schedule):
@@ -263,6 +338,7 @@ class ImprovementSchedule(Schedule):
     −5% it would collapse."""
 
     lo, hi, kind = -0.05, 0.1, "growth"
+    model_unit = "/1"
 
 
 class RatioSchedule(Schedule):
@@ -395,12 +471,35 @@ class Stated(StrictModel):
     ``restated`` lists other places the report gives the same figure, possibly differently.
     """
 
+    #: The unit the model keeps the figure in (see Quantity.model_unit); for a plain Stated
+    #: figure, 亿元 becomes 万元 and 万人 becomes 人, other units stay as they are.
+    model_unit: ClassVar[str | None] = None
+
     value: float
     unit: Unit
     source: Source
     bound: Literal["exact", "at_least", "at_most"] = "exact"
     restated: list[Restatement] = Field(default_factory=list)
+    published_unit: Unit | None = Field(
+        default=None, description="the unit the figure was written in, before conversion"
+    )
     note: str | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _published(cls, data: Any) -> Any:
+        model_unit = cls.model_unit
+        if model_unit is None and isinstance(data, dict):
+            model_unit = {"亿元": "万元", "万人": "人"}.get(data.get("unit"))  # type: ignore[arg-type]
+        return _to_model_units(data, model_unit)
+
+    @property
+    def published_factor(self) -> float:
+        """What the value as written was multiplied by (1 when it was not converted): the
+        rounding of a figure written as 1.36 亿元 is that of 13,600 万元 to the nearest 50."""
+        if self.published_unit is None or self.unit is None:
+            return 1.0
+        return CONVERSIONS[self.unit][self.published_unit]
 
     @field_validator("value", mode="before")
     @classmethod
@@ -420,6 +519,8 @@ class Stated(StrictModel):
 
 
 class StatedCount(Stated):
+    model_unit = "人"
+
     @field_validator("value")
     @classmethod
     def _non_negative(cls, v: float) -> float:
@@ -430,6 +531,8 @@ class StatedCount(Stated):
 
 class StatedAmount(Stated):
     """Income and expenditure lines: never negative (a balance may be, and is a plain Stated)."""
+
+    model_unit = "万元"
 
     @field_validator("value")
     @classmethod
@@ -509,19 +612,24 @@ class BaseYear(StrictModel):
 class Economy(StrictModel):
     wage_growth: GrowthSchedule
     price_inflation: GrowthSchedule
-    average_wage_region_yuan: AmountSchedule = Field(
+    # The civil-service fund's economy: absent from a scenario without that fund.
+    average_wage_region_yuan: AmountSchedule | None = Field(
+        default=None,
         description="provincial average wage 元/年: base of the contribution floor and cap, and "
-        "the 计发基数 of the benefit formula"
+        "the 计发基数 of the benefit formula (civil-service fund)",
     )
-    average_wage_region_history_yuan: AmountSchedule = Field(
+    average_wage_region_history_yuan: AmountSchedule | None = Field(
+        default=None,
         description="the same wage in the years before the base year (for pensions already in "
-        "payment and individual-account histories); back-cast with wage_growth where not stated"
+        "payment and individual-account histories); back-cast with wage_growth where not stated",
     )
-    interest_rate_civil_service: RateSchedule
-    interest_rate_residents: RateSchedule
-    account_crediting_rate: RateSchedule = Field(description="职工个人账户记账利率")
-    pension_indexation_history: GrowthSchedule = Field(
-        description="indexation of pensions in payment before the base year"
+    interest_rate_civil_service: RateSchedule | None = None
+    interest_rate_residents: RateSchedule | None = None
+    account_crediting_rate: RateSchedule | None = Field(
+        default=None, description="职工个人账户记账利率 (civil-service fund)"
+    )
+    pension_indexation_history: GrowthSchedule | None = Field(
+        default=None, description="indexation of pensions in payment before the base year"
     )
     general_budget_revenue: WanSchedule | None = Field(
         default=None,
@@ -544,12 +652,14 @@ class SexMultipliers(StrictModel):
 
 
 class Mortality(StrictModel):
-    civil_service_table: Literal["cl2010_2013_pension", "wpp2024_2020_2025"]
-    civil_service_table_year: int = Field(ge=1990, le=2100)
-    civil_service_multiplier: MortalityGroupMultipliers
-    residents_table: Literal["wpp2024_2020_2025", "wpp2024_2015_2020", "cl2010_2013_pension"]
-    residents_table_year: int = Field(ge=1990, le=2100)
-    residents_multiplier: SexMultipliers
+    """Life tables of each fund's members; a fund's three fields are absent without that fund."""
+
+    civil_service_table: Literal["cl2010_2013_pension", "wpp2024_2020_2025"] | None = None
+    civil_service_table_year: int | None = Field(default=None, ge=1990, le=2100)
+    civil_service_multiplier: MortalityGroupMultipliers | None = None
+    residents_table: Literal["wpp2024_2020_2025", "wpp2024_2015_2020", "cl2010_2013_pension"] | None = None
+    residents_table_year: int | None = Field(default=None, ge=1990, le=2100)
+    residents_multiplier: SexMultipliers | None = None
     improvement_rate: ImprovementSchedule = Field(description="yearly fall of every qx")
     source: Source
 
@@ -951,6 +1061,32 @@ class Policy(StrictModel):
 # --------------------------------------------------------------------------------------------
 # the scenario
 
+T = TypeVar("T")
+
+
+def needed(value: T | None, name: str) -> T:
+    """A fund's own input, which validation has made sure is there wherever the fund is."""
+    if value is None:
+        raise ValueError(f"{name} is needed by a fund of this scenario")
+    return value
+
+
+#: The inputs of assumptions.economy and assumptions.mortality that only one fund uses: needed
+#: where that fund is, and never asked of a scenario without it.
+FUND_INPUTS: dict[str, dict[str, tuple[str, ...]]] = {
+    "civil_service": {
+        "economy": ("average_wage_region_yuan", "average_wage_region_history_yuan",
+                    "interest_rate_civil_service", "account_crediting_rate",
+                    "pension_indexation_history"),
+        "mortality": ("civil_service_table", "civil_service_table_year",
+                      "civil_service_multiplier"),
+    },
+    "residents": {
+        "economy": ("interest_rate_residents",),
+        "mortality": ("residents_table", "residents_table_year", "residents_multiplier"),
+    },
+}
+
 
 class Scenario(StrictModel):
     schema_version: Literal[1]
@@ -988,8 +1124,19 @@ class Scenario(StrictModel):
 
     @model_validator(mode="after")
     def _funds_complete(self) -> Scenario:
-        """A fund present in the base year needs its assumptions and policy, and vice versa."""
+        """A fund present in the base year needs its assumptions and policy, and vice versa;
+        the economy and mortality inputs of a fund are needed only where the fund is."""
         problems = []
+        present = [f for f in FUND_INPUTS if getattr(self.base_year, f) is not None]
+        for fund in present:
+            for block, names in FUND_INPUTS[fund].items():
+                holder = getattr(self.assumptions, block)
+                missing = [n for n in names if getattr(holder, n) is None]
+                if missing:
+                    problems.append(
+                        f"fund '{fund}' needs assumptions.{block}."
+                        + f", assumptions.{block}.".join(missing)
+                    )
         for fund in ("civil_service", "residents"):
             parts = {
                 "base_year": getattr(self.base_year, fund),

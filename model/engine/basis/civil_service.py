@@ -17,7 +17,7 @@ from model.engine.basis.years import Years, history_first
 from model.engine.calibrate import Calibrated
 from model.engine.retirement import retirement_hazard
 from model.scenario.schedule import step_values
-from model.scenario.schema import Scenario
+from model.scenario.schema import Scenario, needed
 from model.units import YUAN_PER_WAN
 
 
@@ -43,7 +43,10 @@ def civil_service_basis(
     wages = civil_service_wages(stated, pol, pol0, a, y, actives0, wage_all, calibration)
 
     # pensions: the stock in payment calibrated on its own; new awards by the formula
-    crediting = step_values(scenario.assumptions.economy.account_crediting_rate, calendar)
+    crediting = step_values(
+        needed(scenario.assumptions.economy.account_crediting_rate, "account_crediting_rate"),
+        calendar,
+    )
     grant = history_first(y.values(pol.funeral_grant_yuan), y.values(pol0.funeral_grant_yuan))
     lump_months = history_first(
         np.full(T, pol.survivors_lump_sum_months.value if pol.survivors_lump_sum_months else 0.0),
@@ -78,7 +81,9 @@ def civil_service_basis(
     fund = fund_arrays(
         stated,
         "civil_service",
-        scenario.assumptions.economy.interest_rate_civil_service,
+        needed(
+            scenario.assumptions.economy.interest_rate_civil_service, "interest_rate_civil_service"
+        ),
         pol.subsidy,
         y,
         calibration,

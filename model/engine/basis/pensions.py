@@ -19,6 +19,7 @@ from model.engine.benefits import (
 from model.engine.calibrate import Calibrated
 from model.errors import CalibrationError
 from model.scenario.schedule import last_stated_year, step_values
+from model.scenario.schema import needed
 from model.units import MONTHS_PER_YEAR, YUAN_PER_WAN, readable
 
 
@@ -120,7 +121,14 @@ def civil_service_awards(
     benefit0, benefit = pol0.benefit, pol.benefit
     hist_years = np.arange(HISTORY_START, base_year + 1)
     cum_index = np.cumprod(
-        1 + step_values(y.scenario.assumptions.economy.pension_indexation_history, hist_years)
+        1
+        + step_values(
+            needed(
+                y.scenario.assumptions.economy.pension_indexation_history,
+                "pension_indexation_history",
+            ),
+            hist_years,
+        )
     )
     # Final pay relative to the previous year's provincial wage, as in the base year (judgment:
     # the relation held in the past): the base of a member in their last year of service.

@@ -13,7 +13,7 @@ from model.engine.basis.pensions import residents_pensions
 from model.engine.basis.wages import residents_contributions
 from model.engine.basis.years import Years
 from model.engine.calibrate import Calibrated
-from model.scenario.schema import Scenario
+from model.scenario.schema import Scenario, needed
 
 
 def residents_basis(
@@ -48,7 +48,7 @@ def residents_basis(
     fund = fund_arrays(
         stated,
         "residents",
-        scenario.assumptions.economy.interest_rate_residents,
+        needed(scenario.assumptions.economy.interest_rate_residents, "interest_rate_residents"),
         pol.subsidy,
         y,
         calibration,

@@ -12,7 +12,7 @@ from model.engine.basis.years import Years, history_first
 from model.engine.calibrate import Calibrated
 from model.engine.tables import age_levels
 from model.scenario.schedule import geometric_values
-from model.scenario.schema import Scenario
+from model.scenario.schema import Scenario, needed
 from model.units import YUAN_PER_WAN
 
 #: First calendar year of the wage and account histories behind pensions already in payment.
@@ -27,9 +27,11 @@ def regional_wages(scenario: Scenario, y: Years) -> tuple[IntArray, FloatArray]:
     the horizon: the history before the base year, the projection from it."""
     eco = scenario.assumptions.economy
     base = scenario.meta.base_year
-    wage_proj = y.values(eco.average_wage_region_yuan)
+    wage_proj = y.values(needed(eco.average_wage_region_yuan, "average_wage_region_yuan"))
     calendar = np.arange(HISTORY_START, y.years[-1] + 2 + WAGE_MARGIN_YEARS)
-    wage_hist = geometric_values(eco.average_wage_region_history_yuan, calendar)
+    wage_hist = geometric_values(
+        needed(eco.average_wage_region_history_yuan, "average_wage_region_history_yuan"), calendar
+    )
     # Years past the horizon, for a formula that looks at the previous year or at a reference
     # year after a short run, growing at the last year's wage growth.
     growth = y.drivers["wage_growth"]
