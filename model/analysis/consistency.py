@@ -8,7 +8,10 @@ add up to the combined figures, and a figure stated in two sections should be st
 scenario's ``base_year`` and returns one :class:`Finding` per check, agreeing or not, each naming
 where the stated figure and the figures it is recomputed from were stated; :func:`check_stated`
 runs the same checks on any block of that shape (a year's outturn, ``model.scenario.outturn``).
-:func:`model.output.check_report.format_findings` turns them into the plain-text report of
+A finding is data: the kind of identity (:class:`Identity`), the figures with their keys, values
+and sources (:class:`Figure`) and how it agrees (:class:`Agreement`);
+:mod:`model.output.finding_words` says it in words, and
+:func:`model.output.check_report.format_findings` turns the findings into the plain-text report of
 ``yanglao check``.
 
 When figures agree
@@ -17,10 +20,11 @@ Money (万元) agrees when the stated and the recomputed value differ by at most
 :data:`MONEY_TOLERANCE_WAN` plus half a unit of the last stated decimal of every input (each
 input was rounded before the report added it up). A percentage or a ratio agrees when rounding
 (half up) *or* truncating the recomputed value to the decimals the figure is stated with gives
-the stated value; truncation alone is reported in the finding's note ("agrees by truncation").
-Failing that, it still agrees if some value within the rounding of its inputs rounds (or
-truncates) to it, again with a note. A head count agrees only when equal. A figure stated with a
-bound (``at_least``: 1700余, ≥ 99%) agrees when the recomputed value is on the right side of it.
+the stated value; truncation alone is recorded in the finding's :class:`Agreement`
+(:attr:`How.BY_TRUNCATION`). Failing that, it still agrees if some value within the rounding of
+its inputs rounds (or truncates) to it (:attr:`How.WITHIN_INPUT_ROUNDING`). A head count agrees
+only when equal. A figure stated with a bound (``at_least``: 1700余, ≥ 99%) agrees when the
+recomputed value is on the right side of it.
 
 What is not checked
 -------------------
@@ -41,11 +45,12 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
+from enum import Enum
 from itertools import product
 from typing import TYPE_CHECKING, Any
 
 from model.scenario.names import COMBINED, FUNDS
-from model.units import YUAN_PER_WAN, decimals_of, plain_number, quantize
+from model.units import YUAN_PER_WAN, decimals_of, quantize
 
 if TYPE_CHECKING:
     from model.scenario.schema import Scenario
@@ -68,11 +73,115 @@ MONEY_UNITS = ("万元", "元")
 COUNT_UNIT = "人"
 PERCENT_UNIT = "%"
 
-RESTATED = "restated"
-
 
 # --------------------------------------------------------------------------------------------
 # the result of one check
+
+
+class Identity(Enum):
+    """The kind of identity a :class:`Finding` checks; its figures say with which keys."""
+
+    #: A total (``total_income``, ``total_expenditure``) against the sum of its lines; a line
+    #: that is not stated counts as 0 (:attr:`Finding.unstated`).
+    LINES = "lines"
+    #: An expenditure budget against the sum of its two budget lines (pensions, funeral grants).
+    BUDGET_LINES = "budget_lines"
+    #: An expenditure budget against the one budget line stated, which may not exceed it.
+    BUDGET_HOLDS_LINE = "budget_holds_line"
+    #: The balance of the year against total income less total expenditure.
+    BALANCE = "balance"
+    #: The dependency ratio against contributors over beneficiaries.
+    DEPENDENCY = "dependency"
+    #: A growth rate against increase / (total - increase).
+    GROWTH = "growth"
+    #: A budget completion against total / budget.
+    COMPLETION = "completion"
+    #: A combined figure against the sum of the two funds' figures.
+    SUM_OF_FUNDS = "sum_of_funds"
+    #: A restatement against the primary figure.
+    RESTATEMENT = "restatement"
+
+
+class How(Enum):
+    """How a :class:`Finding` agrees."""
+
+    #: As it stands: equal, rounding (half up) the recomputed value gives the stated one, or it
+    #: is on the right side of the stated bound.
+    PLAINLY = "plainly"
+    #: Money that differs by no more than :attr:`Agreement.tolerance`.
+    WITHIN_TOLERANCE = "within_tolerance"
+    #: A percentage or ratio: truncating, not rounding, the recomputed value
+    #: (:attr:`Agreement.value`) to :attr:`Agreement.decimals` gives the stated one.
+    BY_TRUNCATION = "by_truncation"
+    #: A percentage or ratio: some value within the rounding of the inputs rounds (or, with
+    #: :attr:`Agreement.rounding` ``ROUND_DOWN``, truncates) to the stated one.
+    WITHIN_INPUT_ROUNDING = "within_input_rounding"
+    #: A restatement written with fewer or more decimals: the finer of the two figures rounded
+    #: (or truncated) to the :attr:`Agreement.decimals` of the coarser gives the coarser.
+    AT_COARSER_DECIMALS = "at_coarser_decimals"
+
+
+@dataclass(frozen=True)
+class Agreement:
+    """How a finding agrees, with the numbers that show it.
+
+    Attributes
+    ----------
+    how : How
+        The way it agrees.
+    rounding : str
+        The rounding that makes it agree: ``decimal.ROUND_HALF_UP``, or ``decimal.ROUND_DOWN``
+        (truncation).
+    decimals : int | None
+        The decimals compared at (for a percentage or ratio, and a restatement).
+    tolerance : float | None
+        For money, the tolerance in 万元 (:data:`MONEY_TOLERANCE_WAN` plus the inputs' rounding).
+    value : float | None
+        For :attr:`How.BY_TRUNCATION`, the recomputed value before rounding.
+    """
+
+    how: How = How.PLAINLY
+    rounding: str = ROUND_HALF_UP
+    decimals: int | None = None
+    tolerance: float | None = None
+    value: float | None = None
+
+
+@dataclass(frozen=True)
+class Figure:
+    """A stated figure, or one of its restatements, as a check uses it.
+
+    Attributes
+    ----------
+    key : str
+        Its key in its block (``total_income``, ``targets.satisfaction``).
+    fund : str
+        The block that states it: ``civil_service``, ``residents`` or ``combined``.
+    restated : bool
+        A restatement (the figure as stated again elsewhere), not the primary figure.
+    value : float
+        Money in 万元 (a figure written in 元 converted), anything else as stated.
+    decimals : int
+        The decimals it is written with (money: at least :data:`MONEY_MIN_DECIMALS`, in 万元).
+    half_unit : float
+        Its rounding as written, in the unit of ``value`` (0 for a head count).
+    unit : str
+        ``万元`` for money, anything else as stated.
+    bound : str
+        ``exact``, ``at_least`` or ``at_most``, as checked.
+    source : str
+        Where it is stated (report section and sentence).
+    """
+
+    key: str
+    fund: str
+    restated: bool
+    value: float
+    decimals: int
+    half_unit: float
+    unit: str
+    bound: str
+    source: str
 
 
 @dataclass(frozen=True)
@@ -81,115 +190,138 @@ class Finding:
 
     Attributes
     ----------
-    name : str
-        The identity, e.g. ``"balance = total_income - total_expenditure"``; a restatement is
-        ``"<field> restated"``; a figure taken from its restatement is marked ``(restated)``.
+    identity : Identity
+        The kind of identity.
     fund : str
         ``"civil_service"``, ``"residents"`` or ``"combined"`` (both funds together, including
         the checks of the funds' figures against the combined ones).
-    stated : float
-        The figure as stated (money in 万元, percentages in %).
+    figure : Figure
+        The stated figure checked (for a restatement: the restated figure).
+    inputs : tuple[Figure, ...]
+        The figures the computed value came from, in the order of the identity (for a
+        restatement: the primary figure).
     computed : float
-        The value recomputed from other stated figures (for a restatement: the primary figure).
+        The value recomputed from ``inputs``.
     difference : float
         ``stated - computed``.
-    agrees : bool
-        Whether the two agree within the tolerances of this module.
-    where_stated : str
-        The source (report section and sentence) of the stated figure.
-    computed_from : str
-        The figures the computed value came from, each with its value and source.
-    note : str
-        How it agrees when not plainly (by truncation, within rounding), or a hint.
+    agreement : Agreement | None
+        How the two agree within the tolerances of this module; None when they do not.
+    unstated : tuple[str, ...]
+        For :attr:`Identity.LINES`, the keys of the lines not stated, taken as 0.
+    restatement_note : str
+        For a restatement that does not agree, the note the scenario file gives it.
+    equal_figures : tuple[str, ...]
+        For a restatement that does not agree, the keys of the other figures of its block (in the
+        same unit) whose value it equals.
+    agreeing_alternatives : tuple[Finding, ...]
+        For a check with primary figures only that does not agree, the recomputations of it with
+        restated figures that do.
+    agrees_as_restated : tuple[Finding, ...]
+        For a restatement that does not agree, the checks that agree in which it is the stated
+        figure or an input.
     """
 
-    name: str
+    identity: Identity
     fund: str
-    stated: float
+    figure: Figure
+    inputs: tuple[Figure, ...]
     computed: float
     difference: float
-    agrees: bool
-    where_stated: str
-    computed_from: str
-    note: str = ""
+    agreement: Agreement | None
+    unstated: tuple[str, ...] = ()
+    restatement_note: str = ""
+    equal_figures: tuple[str, ...] = ()
+    agreeing_alternatives: tuple[Finding, ...] = ()
+    agrees_as_restated: tuple[Finding, ...] = ()
+
+    @property
+    def agrees(self) -> bool:
+        """Whether the stated and the computed value agree within the tolerances."""
+        return self.agreement is not None
+
+    @property
+    def stated(self) -> float:
+        """The figure as stated (money in 万元, percentages in %)."""
+        return self.figure.value
+
+    @property
+    def where_stated(self) -> str:
+        """The source (report section and sentence) of the stated figure."""
+        return self.figure.source
+
+
+PLAINLY = Agreement()
 
 
 # --------------------------------------------------------------------------------------------
 # stated figures, flattened
 
 
-@dataclass(frozen=True)
-class _Figure:
-    """A stated figure (or one of its restatements) ready for arithmetic."""
-
-    label: str  # "total_income", "residents.expenditure_budget (restated)"
-    value: float  # money in 万元, anything else as stated
-    half_unit: float  # rounding of the value as written, in the unit of ``value``
-    decimals: int  # decimals the figure is written with
-    unit: str
-    bound: str
-    source: str
-
-    def describe(self) -> str:
-        return f"{self.label} {plain_number(self.value, self.decimals)} [{self.source}]"
-
-
-def _figure(stated: Any, label: str, value: float | None = None, source: str | None = None,
-            restated: bool = False) -> _Figure:
+def _figure(
+    stated: Any,
+    key: str,
+    fund: str,
+    value: float | None = None,
+    source: str | None = None,
+    restated: bool = False,
+) -> Figure:
     """Flatten a ``Stated`` (or, with ``value`` and ``source``, one of its restatements)."""
     raw = float(stated.value if value is None else value)
     decimals = decimals_of(raw)
     if stated.unit in MONEY_UNITS:
         decimals = max(decimals, MONEY_MIN_DECIMALS)
-    half_unit = 0.0 if stated.unit == COUNT_UNIT else 0.5 * 10.0 ** -decimals
+    half_unit = 0.0 if stated.unit == COUNT_UNIT else 0.5 * 10.0**-decimals
     # money is compared in 万元: a figure in 元 moves four decimals
     in_yuan = stated.unit == "元"
     scale = 1.0 / YUAN_PER_WAN if in_yuan else 1.0
-    return _Figure(
-        label=f"{label} ({RESTATED})" if restated else label,
+    return Figure(
+        key=key,
+        fund=fund,
+        restated=restated,
         value=raw * scale,
-        half_unit=half_unit * scale,
         decimals=decimals + 4 if in_yuan else decimals,
+        half_unit=half_unit * scale,
         unit="万元" if stated.unit in MONEY_UNITS else stated.unit,
         bound=stated.bound,
         source=stated.source if source is None else source,
     )
 
 
-def _get(block: Any, key: str, prefix: str = "") -> _Figure | None:
+def _get(block: Any, key: str, fund: str) -> Figure | None:
     """The primary figure ``key`` of a block, or None when the block or figure is absent."""
     stated = getattr(block, key, None) if block is not None else None
-    return None if stated is None else _figure(stated, prefix + key)
+    return None if stated is None else _figure(stated, key, fund)
 
 
-def _primary_only(block: Any, key: str, prefix: str = "") -> list[_Figure]:
+def _primary_only(block: Any, key: str, fund: str) -> list[Figure]:
     """The primary figure ``key`` as a one-item list (empty when absent)."""
-    figure = _get(block, key, prefix)
+    figure = _get(block, key, fund)
     return [] if figure is None else [figure]
 
 
-def _versions(block: Any, key: str, prefix: str = "") -> list[_Figure]:
+def _versions(block: Any, key: str, fund: str) -> list[Figure]:
     """The primary figure and each restatement with a different value (empty when absent)."""
     stated = getattr(block, key, None) if block is not None else None
     if stated is None:
         return []
-    out = [_figure(stated, prefix + key)]
+    out = [_figure(stated, key, fund)]
     for r in stated.restated:
         if all(abs(r.value - f.value) > FLOAT_SLACK for f in out):
-            out.append(_figure(stated, prefix + key, r.value, r.source, restated=True))
+            out.append(_figure(stated, key, fund, r.value, r.source, restated=True))
     return out
-
-
-# --------------------------------------------------------------------------------------------
-# formatting numbers
 
 
 # --------------------------------------------------------------------------------------------
 # comparing
 
 
-def _money_finding(name: str, fund: str, stated: _Figure, terms: Sequence[tuple[int, _Figure]],
-                   extra_from: str = "") -> Finding:
+def _money_finding(
+    identity: Identity,
+    fund: str,
+    stated: Figure,
+    terms: Sequence[tuple[int, Figure]],
+    unstated: tuple[str, ...] = (),
+) -> Finding:
     """Compare a stated amount with a signed sum of stated amounts."""
     computed = sum(sign * f.value for sign, f in terms)
     tolerance = MONEY_TOLERANCE_WAN + sum(f.half_unit for _, f in terms)
@@ -200,18 +332,24 @@ def _money_finding(name: str, fund: str, stated: _Figure, terms: Sequence[tuple[
         agrees = computed <= stated.value + tolerance + FLOAT_SLACK
     else:
         agrees = abs(difference) <= tolerance + FLOAT_SLACK
-    note = ""
-    if agrees and stated.bound == "exact" and abs(difference) > FLOAT_SLACK:
-        note = f"agrees within rounding (tolerance {plain_number(tolerance, 4)} 万元)"
-    parts = []
-    for i, (sign, f) in enumerate(terms):
-        op = ("- " if sign < 0 else "") if i == 0 else (" - " if sign < 0 else " + ")
-        parts.append(op + f.describe())
-    computed_from = "".join(parts) + (f"; {extra_from}" if extra_from else "")
+    agreement = None
+    if agrees:
+        agreement = (
+            Agreement(How.WITHIN_TOLERANCE, tolerance=tolerance)
+            if stated.bound == "exact" and abs(difference) > FLOAT_SLACK
+            else PLAINLY
+        )
     decimals = max(stated.decimals, *(f.decimals for _, f in terms))
-    return Finding(name, fund, stated.value, _round_float(computed, decimals + 2),
-                   _round_float(difference, decimals + 2), agrees, stated.source, computed_from,
-                   note)
+    return Finding(
+        identity,
+        fund,
+        stated,
+        tuple(f for _, f in terms),
+        _round_float(computed, decimals + 2),
+        _round_float(difference, decimals + 2),
+        agreement,
+        unstated=unstated,
+    )
 
 
 def _round_float(x: float, decimals: int) -> float:
@@ -219,8 +357,13 @@ def _round_float(x: float, decimals: int) -> float:
     return round(x, decimals) + 0.0
 
 
-def _share_finding(name: str, fund: str, stated: _Figure, inputs: Sequence[_Figure],
-                   formula: Callable[..., float], computed_from: str) -> Finding | None:
+def _share_finding(
+    identity: Identity,
+    fund: str,
+    stated: Figure,
+    inputs: Sequence[Figure],
+    formula: Callable[..., float],
+) -> Finding | None:
     """Compare a stated percentage or ratio with ``formula(*inputs)``.
 
     ``formula`` gives a fraction; it is scaled to % when the stated figure is in %. Returns None
@@ -234,15 +377,22 @@ def _share_finding(name: str, fund: str, stated: _Figure, inputs: Sequence[_Figu
         return None
     low, high = _range_within_rounding(formula, inputs, computed / scale)
     low, high = low * scale, high * scale
-    agrees, note = _share_agrees(stated, computed, low, high)
+    agreement = _share_agrees(stated, computed, low, high)
     decimals = stated.decimals + 2
-    return Finding(name, fund, stated.value, _round_float(computed, decimals),
-                   _round_float(stated.value - computed, decimals), agrees, stated.source,
-                   computed_from, note)
+    return Finding(
+        identity,
+        fund,
+        stated,
+        tuple(inputs),
+        _round_float(computed, decimals),
+        _round_float(stated.value - computed, decimals),
+        agreement,
+    )
 
 
-def _range_within_rounding(formula: Callable[..., float], inputs: Sequence[_Figure],
-                           central: float) -> tuple[float, float]:
+def _range_within_rounding(
+    formula: Callable[..., float], inputs: Sequence[Figure], central: float
+) -> tuple[float, float]:
     """Lowest and highest value of ``formula`` with each input anywhere within its rounding.
 
     The formulas here (a / b, a / (b - a)) are monotone in each input where defined, so the
@@ -260,45 +410,43 @@ def _range_within_rounding(formula: Callable[..., float], inputs: Sequence[_Figu
     return min(results), max(results)
 
 
-def _share_agrees(stated: _Figure, computed: float, low: float, high: float) -> tuple[bool, str]:
+def _share_agrees(stated: Figure, computed: float, low: float, high: float) -> Agreement | None:
     """Whether a percentage or ratio agrees, and how (see the module docstring)."""
     decimals = stated.decimals
     target = Decimal(repr(stated.value))
-    rounded = quantize(computed, decimals, ROUND_HALF_UP)
     if stated.bound == "at_least":
-        return quantize(high, decimals, ROUND_HALF_UP) >= target, ""
+        return PLAINLY if quantize(high, decimals, ROUND_HALF_UP) >= target else None
     if stated.bound == "at_most":
-        return quantize(low, decimals, ROUND_HALF_UP) <= target, ""
-    if rounded == target:
-        return True, ""
+        return PLAINLY if quantize(low, decimals, ROUND_HALF_UP) <= target else None
+    if quantize(computed, decimals, ROUND_HALF_UP) == target:
+        return PLAINLY
     if quantize(computed, decimals, ROUND_DOWN) == target:
-        return True, f"agrees by truncation ({plain_number(computed, decimals + 4)} rounds to {rounded})"
-    step = 10.0 ** -decimals
+        return Agreement(How.BY_TRUNCATION, ROUND_DOWN, decimals, value=computed)
+    step = 10.0**-decimals
     s = stated.value
     if low <= s + step / 2 + FLOAT_SLACK and high >= s - step / 2 - FLOAT_SLACK:
-        return True, "agrees within the rounding of its inputs"
+        return Agreement(How.WITHIN_INPUT_ROUNDING, ROUND_HALF_UP, decimals)
     # truncation toward zero maps [s, s + step) to s for s >= 0, (s - step, s] for s < 0
     lo_trunc, hi_trunc = (s, s + step) if s >= 0 else (s - step, s)
     if low < hi_trunc and high > lo_trunc:
-        return True, "agrees by truncation, within the rounding of its inputs"
-    return False, ""
+        return Agreement(How.WITHIN_INPUT_ROUNDING, ROUND_DOWN, decimals)
+    return None
 
 
-def _restated_agrees(primary: _Figure, restated: _Figure) -> tuple[bool, str]:
+def _restated_agrees(primary: Figure, restated: Figure) -> Agreement | None:
     """Whether a restatement gives the same figure, at the precision of the coarser of the two."""
     if abs(primary.value - restated.value) <= FLOAT_SLACK:
-        return True, ""
+        return PLAINLY
     if primary.unit == COUNT_UNIT:
-        return False, ""
+        return None
     fine, coarse = sorted((primary, restated), key=lambda f: -f.decimals)
     if fine.decimals == coarse.decimals:
-        return False, ""
+        return None
     target = Decimal(repr(coarse.value))
-    if quantize(fine.value, coarse.decimals, ROUND_HALF_UP) == target:
-        return True, f"agrees at the {coarse.decimals} decimals of the coarser figure"
-    if quantize(fine.value, coarse.decimals, ROUND_DOWN) == target:
-        return True, f"agrees by truncation to the {coarse.decimals} decimals of the coarser figure"
-    return False, ""
+    for rounding in (ROUND_HALF_UP, ROUND_DOWN):
+        if quantize(fine.value, coarse.decimals, rounding) == target:
+            return Agreement(How.AT_COARSER_DECIMALS, rounding, coarse.decimals)
+    return None
 
 
 # --------------------------------------------------------------------------------------------
@@ -382,19 +530,18 @@ def _line_checks(block: Any, fund: str) -> Iterator[Finding]:
     (``other_income``, ``other_expenditure``) counts as 0 and the sum must equal the total.
     """
     for total_key, line_keys in (
-        ("total_income", ("contribution_income", "interest_income", "subsidy_income",
-                          "other_income")),
+        (
+            "total_income",
+            ("contribution_income", "interest_income", "subsidy_income", "other_income"),
+        ),
         ("total_expenditure", ("benefit_expenditure", "other_expenditure")),
     ):
-        total = _get(block, total_key)
-        lines = [f for f in (_get(block, key) for key in line_keys) if f is not None]
+        total = _get(block, total_key, fund)
+        lines = [f for f in (_get(block, key, fund) for key in line_keys) if f is not None]
         if total is None or not lines:
             continue
-        missing = [key for key in line_keys if _get(block, key) is None]
-        extra = f"{', '.join(missing)} not stated: taken as 0" if missing else ""
-        kind = total_key.removeprefix("total_")
-        yield _money_finding(f"{total_key} = sum of {kind} lines", fund, total,
-                             [(1, f) for f in lines], extra)
+        missing = tuple(key for key in line_keys if _get(block, key, fund) is None)
+        yield _money_finding(Identity.LINES, fund, total, [(1, f) for f in lines], missing)
 
 
 def _budget_line_checks(block: Any, fund: str) -> Iterator[Finding]:
@@ -403,56 +550,60 @@ def _budget_line_checks(block: Any, fund: str) -> Iterator[Finding]:
     With both lines stated they must add up to the budget; with one, it must not exceed it (a
     report's "其中" lists a part, and an unstated funeral line may be anything).
     """
-    lines = [f for f in (_get(block, "expenditure_budget_pensions"),
-                         _get(block, "expenditure_budget_funeral")) if f is not None]
+    lines = [
+        f
+        for f in (
+            _get(block, "expenditure_budget_pensions", fund),
+            _get(block, "expenditure_budget_funeral", fund),
+        )
+        if f is not None
+    ]
     if not lines:
         return
     complete = len(lines) == 2
     results = []
-    for budget in _versions(block, "expenditure_budget"):
+    for budget in _versions(block, "expenditure_budget", fund):
         if complete:
-            name, extra = f"{budget.label} = sum of budget lines", ""
+            identity = Identity.BUDGET_LINES
         else:
             # the budget holds at least its stated lines: they may not exceed it
-            budget = replace(budget, bound="at_most")
-            name = f"{budget.label} >= stated budget lines"
-            extra = "the other budget line is not stated: checked lines <= budget"
-        results.append(_money_finding(name, fund, budget, [(1, f) for f in lines], extra))
+            identity, budget = Identity.BUDGET_HOLDS_LINE, replace(budget, bound="at_most")
+        results.append(_money_finding(identity, fund, budget, [(1, f) for f in lines]))
     yield from _with_alternatives(results)
 
 
 def _balance_checks(block: Any, fund: str) -> Iterator[Finding]:
     """Income minus expenditure against the stated balance of the year."""
-    income, expenditure, balance = (_get(block, key) for key in
-                                    ("total_income", "total_expenditure", "balance"))
+    income, expenditure, balance = (
+        _get(block, key, fund) for key in ("total_income", "total_expenditure", "balance")
+    )
     if income is not None and expenditure is not None and balance is not None:
-        yield _money_finding("balance = total_income - total_expenditure", fund, balance,
-                             [(1, income), (-1, expenditure)])
+        yield _money_finding(Identity.BALANCE, fund, balance, [(1, income), (-1, expenditure)])
 
 
 def _dependency_checks(block: Any, fund: str) -> Iterator[Finding]:
     """Contributors per beneficiary against the stated dependency ratio (抚养比)."""
-    contributors, beneficiaries, ratio = (_get(block, key) for key in
-                                          ("contributors", "beneficiaries", "dependency_ratio"))
+    contributors, beneficiaries, ratio = (
+        _get(block, key, fund) for key in ("contributors", "beneficiaries", "dependency_ratio")
+    )
     if contributors is None or beneficiaries is None or ratio is None:
         return
-    finding = _share_finding("dependency_ratio = contributors / beneficiaries", fund, ratio,
-                             [contributors, beneficiaries], lambda c, b: c / b,
-                             f"{contributors.describe()} / {beneficiaries.describe()}")
+    finding = _share_finding(
+        Identity.DEPENDENCY, fund, ratio, [contributors, beneficiaries], lambda c, b: c / b
+    )
     if finding is not None:
         yield finding
 
 
 def _growth_checks(block: Any, fund: str, kind: str) -> Iterator[Finding]:
     """Stated growth against the stated increase: growth = increase / (total - increase)."""
-    total, increase, growth = (_get(block, key) for key in
-                               (f"total_{kind}", f"{kind}_increase", f"{kind}_growth"))
+    total, increase, growth = (
+        _get(block, key, fund) for key in (f"total_{kind}", f"{kind}_increase", f"{kind}_growth")
+    )
     if total is None or increase is None or growth is None:
         return
     finding = _share_finding(
-        f"{kind}_growth = {kind}_increase / (total_{kind} - {kind}_increase)", fund, growth,
-        [increase, total], lambda inc, tot: inc / (tot - inc),
-        f"{increase.describe()} / ({total.describe()} - {increase.label})",
+        Identity.GROWTH, fund, growth, [increase, total], lambda inc, tot: inc / (tot - inc)
     )
     if finding is not None:
         yield finding
@@ -466,9 +617,9 @@ def _completion_checks(block: Any, fund: str, kind: str) -> Iterator[Finding]:
     completion that differ from the primary one, since those may have been computed against it;
     when there are none, against the primary completion.
     """
-    total = _get(block, f"total_{kind}")
-    budgets = _versions(block, f"{kind}_budget")
-    completions = _versions(block, f"{kind}_budget_completion")
+    total = _get(block, f"total_{kind}", fund)
+    budgets = _versions(block, f"{kind}_budget", fund)
+    completions = _versions(block, f"{kind}_budget_completion", fund)
     if total is None or not budgets or not completions:
         return
     pairs = [(completions[0], budgets[0])]
@@ -477,16 +628,24 @@ def _completion_checks(block: Any, fund: str, kind: str) -> Iterator[Finding]:
     results = []
     for completion, budget in pairs:
         finding = _share_finding(
-            f"{completion.label} = total_{kind} / {budget.label}", fund, completion,
-            [total, budget], lambda t, b: t / b, f"{total.describe()} / {budget.describe()}")
+            Identity.COMPLETION, fund, completion, [total, budget], lambda t, b: t / b
+        )
         if finding is not None:
             results.append(finding)
     yield from _with_alternatives(results)
 
 
 #: Figures that both funds and the combined block state, and that add up across the funds.
-_SUMMED_KEYS = ("total_income", "income_increase", "income_budget", "total_expenditure",
-                "expenditure_increase", "expenditure_budget", "balance", "reserve_end")
+_SUMMED_KEYS = (
+    "total_income",
+    "income_increase",
+    "income_budget",
+    "total_expenditure",
+    "expenditure_increase",
+    "expenditure_budget",
+    "balance",
+    "reserve_end",
+)
 _BUDGET_KEYS = ("income_budget", "expenditure_budget")
 
 
@@ -498,34 +657,28 @@ def _sum_of_funds_checks(base: Any) -> Iterator[Finding]:
     """
     for key in _SUMMED_KEYS:
         # only budgets are carried in their restated versions (see the module docstring)
-        if key in _BUDGET_KEYS:
-            targets = _versions(base.combined, key)
-            per_fund = [_versions(getattr(base, fund), key, f"{fund}.") for fund in FUNDS]
-        else:
-            targets = _primary_only(base.combined, key)
-            per_fund = [_primary_only(getattr(base, fund), key, f"{fund}.") for fund in FUNDS]
+        versions = _versions if key in _BUDGET_KEYS else _primary_only
+        targets = versions(base.combined, key, COMBINED)
+        per_fund = [versions(getattr(base, fund), key, fund) for fund in FUNDS]
         if not targets or not all(per_fund):
             continue
-        results = []
-        for target, *terms in product(targets, *per_fund):
-            labels = " + ".join(f.label for f in terms)
-            results.append(_money_finding(f"{target.label} = {labels}", COMBINED, target,
-                                          [(1, f) for f in terms]))
+        results = [
+            _money_finding(Identity.SUM_OF_FUNDS, COMBINED, target, [(1, f) for f in terms])
+            for target, *terms in product(targets, *per_fund)
+        ]
         yield from _with_alternatives(results)
 
 
 def _with_alternatives(results: list[Finding]) -> list[Finding]:
-    """Note on the first (all-primary) finding which recomputations with restated figures agree.
+    """Record on the first (all-primary) finding which recomputations with restated figures agree.
 
     ``results[0]`` uses the primary figures only; the rest use at least one restatement.
     """
     if len(results) < 2 or results[0].agrees:
         return results
-    agreeing = [f.name for f in results[1:] if f.agrees]
+    agreeing = tuple(f for f in results[1:] if f.agrees)
     if agreeing:
-        hint = "recomputed with restated figures it agrees: " + "; ".join(agreeing)
-        first = results[0]
-        results[0] = replace(first, note=f"{first.note}; {hint}" if first.note else hint)
+        results[0] = replace(results[0], agreeing_alternatives=agreeing)
     return results
 
 
@@ -545,27 +698,38 @@ def _restatement_checks(block: Any, fund: str) -> Iterator[Finding]:
     """Every restatement against the primary figure; a differing one names any figure it equals."""
     fields = list(_stated_fields(block))
     for key, stated in fields:
-        primary = _figure(stated, key)
+        primary = _figure(stated, key, fund)
         for r in stated.restated:
-            restated = _figure(stated, key, r.value, r.source, restated=True)
-            agrees, note = _restated_agrees(primary, restated)
-            if not agrees:
-                same = [other for other, s in fields if other != key and s.unit == stated.unit
-                        and abs(s.value - r.value) <= FLOAT_SLACK]
-                hints = [r.note] if r.note else []
-                if same:
-                    hints.append(f"the restated value equals this block's {', '.join(same)}")
-                note = "; ".join(hints)
+            restated = _figure(stated, key, fund, r.value, r.source, restated=True)
+            agreement = _restated_agrees(primary, restated)
+            note: str = ""
+            same: tuple[str, ...] = ()
+            if agreement is None:
+                note = r.note or ""
+                same = tuple(
+                    other
+                    for other, s in fields
+                    if other != key
+                    and s.unit == stated.unit
+                    and abs(s.value - r.value) <= FLOAT_SLACK
+                )
             yield Finding(
-                f"{key} {RESTATED}", fund, restated.value, primary.value,
-                _round_float(restated.value - primary.value, max(restated.decimals,
-                                                                  primary.decimals) + 2),
-                agrees, r.source, f"the primary figure {primary.describe()}", note,
+                Identity.RESTATEMENT,
+                fund,
+                restated,
+                (primary,),
+                primary.value,
+                _round_float(
+                    restated.value - primary.value, max(restated.decimals, primary.decimals) + 2
+                ),
+                agreement,
+                restatement_note=note,
+                equal_figures=same,
             )
 
 
 def _note_restatements_that_agree_elsewhere(findings: list[Finding]) -> list[Finding]:
-    """Note on a differing restatement the recomputations in which it does agree.
+    """Record on a differing restatement the other checks in which it does agree.
 
     A restated budget or completion that differs from the primary one is often the version
     another identity was computed from (三(二)'s 97.97% is the outturn over 一(二)'s budget);
@@ -573,23 +737,22 @@ def _note_restatements_that_agree_elsewhere(findings: list[Finding]) -> list[Fin
     """
     out = []
     for f in findings:
-        if not f.agrees and f.name.endswith(f" {RESTATED}"):
-            key = f.name.removesuffix(f" {RESTATED}")
-            label = f"{key} ({RESTATED})"
-            agreeing = [
-                g.name for g in findings if g.agrees and (
-                    # used as the stated figure, or as an input, of another check
-                    (g.fund == f.fund and g.where_stated == f.where_stated
-                     and g.name.startswith(label + " "))
-                    or (f"{label} " in g.computed_from and f"[{f.where_stated}]" in g.computed_from)
+        if not f.agrees and f.identity is Identity.RESTATEMENT:
+            agreeing = tuple(
+                g
+                for g in findings
+                if g.agrees
+                and g.identity is not Identity.RESTATEMENT
+                # used as the stated figure, or as an input, of another check
+                and any(
+                    x.restated
+                    and x.key == f.figure.key
+                    and x.fund == f.figure.fund
+                    and x.source == f.figure.source
+                    for x in (g.figure, *g.inputs)
                 )
-            ]
+            )
             if agreeing:
-                hint = "as restated it agrees with: " + "; ".join(agreeing)
-                f = replace(f, note=f"{f.note}; {hint}" if f.note else hint)
+                f = replace(f, agrees_as_restated=agreeing)
         out.append(f)
     return out
-
-
-# --------------------------------------------------------------------------------------------
-# the report

@@ -39,7 +39,13 @@ from dataclasses import dataclass, field, replace
 from decimal import ROUND_DOWN, ROUND_HALF_UP
 from typing import TYPE_CHECKING, Any
 
-from model.analysis.consistency import FLOAT_SLACK, MONEY_TOLERANCE_WAN, Finding, check_stated
+from model.analysis.consistency import (
+    FLOAT_SLACK,
+    MONEY_TOLERANCE_WAN,
+    Finding,
+    Identity,
+    check_stated,
+)
 from model.scenario.names import COMBINED, FUNDS
 from model.units import decimals_of, plain_number, quantize, yuan_to_wan
 
@@ -232,29 +238,27 @@ class Disagreement:
         The line it concerns (``total_income``, ``balance``, ``targets.satisfaction``, …).
     aspect : str
         Which figure of the line: ``outturn``, ``budget``, ``completion``, ``change``, ``growth``.
-    identity : str
-        The identity, as :class:`model.analysis.consistency.Finding` names it.
+    finding : Finding
+        The consistency check that does not hold: the kind of identity, the figures it was
+        computed from (keys, values, sources) and what else it found
+        (:class:`model.analysis.consistency.Finding`).
     stated, stated_source
         The report's figure and where it is stated.
-    computed, computed_from
-        The value the identity gives from the other stated figures, and which ones.
+    computed : float
+        The value the identity gives from the other stated figures.
     used, used_source
         The figure the evaluation uses (money in 万元, percentages in %), and where it comes from.
-    note : str
-        The consistency check's note (e.g. which restated figure would agree).
     """
 
     fund: str
     line: str
     aspect: str
-    identity: str
+    finding: Finding
     stated: float
     stated_source: str
     computed: float
-    computed_from: str
     used: float | None
     used_source: str
-    note: str = ""
 
 
 @dataclass(frozen=True)
@@ -806,10 +810,10 @@ _ASPECTS = {
 def line_and_aspect(finding: Finding) -> tuple[str, str]:
     """The line and the aspect (outturn, budget, completion, change, growth) a finding is about.
 
-    The stated figure of a finding is the first word of its name (``"balance = …"``,
-    ``"expenditure_budget (restated) = …"``, ``"total_expenditure restated"``).
+    The line is that of the finding's stated figure (the balance of ``balance = total_income -
+    total_expenditure``, the expenditure budget of a restated budget).
     """
-    key = finding.name.split(" ", 1)[0]
+    key = finding.figure.key
     return _ASPECTS.get(key, (key, "outturn"))
 
 
@@ -820,7 +824,7 @@ def _disagreement(finding: Finding, lines: dict[str, dict[str, Line]]) -> Disagr
     if ln is None:
         # a figure the evaluation has no line for (a target restated): the primary one stands
         used, used_source = (finding.computed, "the primary figure") \
-            if finding.name.endswith(" restated") else (None, "")
+            if finding.identity is Identity.RESTATEMENT else (None, "")
     elif aspect == "outturn":
         used, used_source = ln.outturn, ln.outturn_source
     elif aspect == "budget":
@@ -833,10 +837,9 @@ def _disagreement(finding: Finding, lines: dict[str, dict[str, Line]]) -> Disagr
     else:
         used, used_source = ln.growth_pct, "computed: change / previous"
     return Disagreement(
-        fund=finding.fund, line=line_key, aspect=aspect, identity=finding.name,
+        fund=finding.fund, line=line_key, aspect=aspect, finding=finding,
         stated=finding.stated, stated_source=finding.where_stated, computed=finding.computed,
-        computed_from=finding.computed_from, used=used, used_source=used_source,
-        note=finding.note,
+        used=used, used_source=used_source,
     )
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from model.analysis.consistency import Finding
+from model.output.finding_words import computed_from_text, finding_note, identity_text
 from model.units import decimals_of, plain_number, signed_number
 
 
@@ -26,24 +27,29 @@ def format_findings(findings: Sequence[Finding]) -> str:
         line ``"N checks: K agree, M disagree"``.
     """
     disagreements = [f for f in findings if not f.agrees]
-    noted = [f for f in findings if f.agrees and f.note]
+    noted = [(f, note) for f in findings if f.agrees and (note := finding_note(f))]
     out: list[str] = []
     if disagreements:
         out.append(f"Disagreements ({len(disagreements)}):")
         for f in disagreements:
             decimals = decimals_of(f.stated) + 2
-            line = (f"  [{f.fund}] {f.name}: stated {plain_number(f.stated, decimals)}, computed "
-                    f"{plain_number(f.computed, decimals)} (difference "
-                    f"{signed_number(f.difference, decimals)})")
-            out.append(line + (f"; {f.note}" if f.note else ""))
-            out.append(f"      stated in {f.where_stated}; computed from {f.computed_from}")
+            note = finding_note(f)
+            line = (
+                f"  [{f.fund}] {identity_text(f)}: stated {plain_number(f.stated, decimals)}, "
+                f"computed {plain_number(f.computed, decimals)} (difference "
+                f"{signed_number(f.difference, decimals)})"
+            )
+            out.append(line + (f"; {note}" if note else ""))
+            out.append(f"      stated in {f.where_stated}; computed from {computed_from_text(f)}")
         out.append("")
     if noted:
         out.append(f"Agreements with a note ({len(noted)}):")
-        for f in noted:
+        for f, note in noted:
             decimals = decimals_of(f.stated) + 2
-            out.append(f"  [{f.fund}] {f.name}: stated {plain_number(f.stated, decimals)}, computed "
-                       f"{plain_number(f.computed, decimals)}; {f.note}")
+            out.append(
+                f"  [{f.fund}] {identity_text(f)}: stated {plain_number(f.stated, decimals)}, "
+                f"computed {plain_number(f.computed, decimals)}; {note}"
+            )
         out.append("")
     agree = len(findings) - len(disagreements)
     out.append(f"{len(findings)} checks: {agree} agree, {len(disagreements)} disagree")

@@ -18,6 +18,8 @@ import io
 from collections.abc import Callable
 from pathlib import Path
 
+from model.analysis.consistency import Identity
+from model.output.finding_words import computed_from_text, finding_note, identity_text
 from model.output.self_evaluation import deviation_text, levels, note_text
 from model.output.labels import FUND_LABELS
 from model.output.text import aligned
@@ -217,9 +219,9 @@ def format_evaluation(ev: Evaluation, lang: str = "zh") -> str:
     out.append(str(_w("disagreements", lang)).format(n=len(ev.disagreements)) + ":")
     for d in ev.disagreements:
         used = "" if d.used is None else f"; uses {figure_text(d.line, d.used)}"
-        out.append(f"  [{d.fund}] {d.identity}: stated {figure_text(d.line, d.stated)}, "
+        out.append(f"  [{d.fund}] {identity_text(d.finding)}: stated {figure_text(d.line, d.stated)}, "
                    f"computed {figure_text(d.line, d.computed)}{used}")
-        out.append(f"      stated in {d.stated_source}; computed from {d.computed_from}")
+        out.append(f"      stated in {d.stated_source}; computed from {computed_from_text(d.finding)}")
     out.append("")
     out.append(str(_w("headline", lang)) + ":")
     out.extend("  " + h for h in headline(ev, lang))
@@ -316,11 +318,11 @@ def disagreement_rows(ev: Evaluation) -> list[dict[str, object]]:
     """The report's disagreements, each with both numbers, both sources and the figure used."""
     return [{
         "基金 fund": FUND_NAMES[d.fund]["zh"], "项目 line": d.line, "方面 aspect": d.aspect,
-        "勾稽关系 identity": d.identity, "报告所列 stated": d.stated,
+        "勾稽关系 identity": identity_text(d.finding), "报告所列 stated": d.stated,
         "出处 stated in": d.stated_source, "按其他数字计算 computed": d.computed,
-        "计算依据 computed from": d.computed_from,
+        "计算依据 computed from": computed_from_text(d.finding),
         "评价采用 used": None if d.used is None else round_half_up(d.used, 4),
-        "采用依据 used from": d.used_source, "说明 note": d.note,
+        "采用依据 used from": d.used_source, "说明 note": finding_note(d.finding),
     } for d in ev.disagreements]
 
 
@@ -504,7 +506,7 @@ def _restatement_notes(ev: Evaluation, fund: str, keys: tuple[str, ...]) -> list
     out = []
     for d in ev.disagreements:
         if d.fund != fund or d.line not in keys or d.aspect != "outturn" \
-                or not d.identity.endswith(" restated") or d.used is None:
+                or d.finding.identity is not Identity.RESTATEMENT or d.used is None:
             continue
         if round_half_up(d.stated) == round_half_up(d.used):
             continue
@@ -674,9 +676,9 @@ def draft_markdown(ev: Evaluation) -> str:
         out += [f"## 附：报告数字不一致之处（{len(ev.disagreements)}处）", ""]
         for d in ev.disagreements:
             used = "" if d.used is None else f"；本稿采用{figure_text(d.line, d.used)}"
-            out.append(f"- {FUND_NAMES[d.fund]['zh']}，`{d.identity}`：报告所列"
+            out.append(f"- {FUND_NAMES[d.fund]['zh']}，`{identity_text(d.finding)}`：报告所列"
                        f"{figure_text(d.line, d.stated)}（{_md(d.stated_source)}），按其他数字计算为"
-                       f"{figure_text(d.line, d.computed)}（{_md(d.computed_from)}）{used}。")
+                       f"{figure_text(d.line, d.computed)}（{_md(computed_from_text(d.finding))}）{used}。")
         out.append("")
     return "\n".join(out)
 

@@ -22,7 +22,7 @@ from cli.evaluate import evaluate as evaluate_command
 from cli.main import app
 from model.analysis import evaluate as evaluate_module
 from model.output import evaluation_report
-from model.analysis.consistency import check_base_year, check_stated
+from model.analysis.consistency import Identity, check_base_year, check_stated
 from model.errors import ScenarioError
 from model.analysis.evaluate import Evaluation, evaluate, round_half_up, truncate
 from model.output.evaluation_report import draft_markdown, figure_text, write_evaluation
@@ -310,31 +310,37 @@ def test_budgets_from_budget_lines_after_the_base_year(scenario, monkeypatch):
 
 def test_every_disagreement_is_recorded_with_the_figure_used(ev, scenario):
     assert len(ev.disagreements) == sum(not f.agrees for f in check_base_year(scenario)) == 15
-    by = {(d.fund, d.identity): d for d in ev.disagreements}
+    # each disagreement carries its finding: the kind of identity and the stated figure's key
+    by = {(d.fund, d.finding.identity, d.finding.figure.key): d for d in ev.disagreements
+          if not d.finding.figure.restated}
     expect = {
-        (CS, "balance = total_income - total_expenditure"): (-174.28, -441.47),
-        (CS, "dependency_ratio = contributors / beneficiaries"): (1.73, 6816 / 4167),
-        (CS, "income_growth = income_increase / (total_income - income_increase)"):
-            (30.87, 3801.491 / (29709.01 - 3801.491) * 100),
-        (RES, "balance = total_income - total_expenditure"): (909.68, 713.96),
-        (RES, "expenditure_budget = sum of budget lines"): (5740.63, 5736.43),
-        (BOTH, "total_income = civil_service.total_income + residents.total_income"):
-            (37857.27, 36042.78),
-        (BOTH, "income_increase = civil_service.income_increase + residents.income_increase"):
-            (4525.55, 3993.401),
-        (BOTH, "balance = civil_service.balance + residents.balance"):
+        (CS, Identity.BALANCE, "balance"): (-174.28, -441.47),
+        (CS, Identity.DEPENDENCY, "dependency_ratio"): (1.73, 6816 / 4167),
+        (CS, Identity.GROWTH, "income_growth"): (30.87, 3801.491 / (29709.01 - 3801.491) * 100),
+        (RES, Identity.BALANCE, "balance"): (909.68, 713.96),
+        (RES, Identity.BUDGET_LINES, "expenditure_budget"): (5740.63, 5736.43),
+        (BOTH, Identity.SUM_OF_FUNDS, "total_income"): (37857.27, 36042.78),
+        (BOTH, Identity.SUM_OF_FUNDS, "income_increase"): (4525.55, 3993.401),
+        (BOTH, Identity.SUM_OF_FUNDS, "balance"):
             (2086.98, 36042.78 - 35770.29),  # the funds' consistent balances: 272.49
-        (BOTH, "income_budget_completion = total_income / income_budget"):
+        (BOTH, Identity.COMPLETION, "income_budget_completion"):
             (96.43, 36042.78 / 37757.27 * 100),
-        (CS, "total_expenditure restated"): (29359.26, 30150.48),
     }
     for key, (stated, used) in expect.items():
         d = by[key]
-        assert d.stated == stated, key
+        assert d.stated == stated == d.finding.stated, key
         assert d.used == pytest.approx(used), key
-        assert d.stated_source and d.computed_from, key
-    balance = by[(CS, "balance = total_income - total_expenditure")]
-    assert balance.stated_source.startswith("二(一)") and "30150.48" in balance.computed_from
+        assert d.stated_source == d.finding.where_stated and d.finding.inputs, key
+        assert all(x.source for x in d.finding.inputs), key
+    restated = [d for d in ev.disagreements if d.fund == CS
+                and d.finding.identity is Identity.RESTATEMENT
+                and d.finding.figure.key == "total_expenditure"]
+    assert [(d.stated, d.used, d.line, d.aspect) for d in restated] == [
+        (29359.26, 30150.48, "total_expenditure", "outturn")]
+    balance = by[(CS, Identity.BALANCE, "balance")]
+    assert balance.stated_source.startswith("二(一)")
+    assert [(x.key, x.value) for x in balance.finding.inputs] == [
+        ("total_income", 29709.01), ("total_expenditure", 30150.48)]
     assert ev.line(CS, "balance").outturn == pytest.approx(-441.47)
     assert ev.line(CS, "balance").stated.value == -174.28
 
@@ -462,8 +468,8 @@ def test_draft_notes_each_disagreement(ev, draft):
     for d in ev.disagreements:
         if d.used is None or figure_text(d.line, d.stated) == figure_text(d.line, d.used):
             continue
-        assert figure_text(d.line, d.stated) in body, d.identity
-        assert figure_text(d.line, d.used) in body, d.identity
+        assert figure_text(d.line, d.stated) in body, d.finding
+        assert figure_text(d.line, d.used) in body, d.finding
     appendix = draft.split("## 附")[1]
     assert len([x for x in appendix.splitlines() if x.startswith("- ")]) == 15
     assert "二(一): 当年收支结余-174.28万元" in appendix  # with the sources
