@@ -774,7 +774,9 @@ def _identifying_value(value: Any) -> str | None:
 def _privacy_problems(table: _Table) -> list[Problem]:
     """One problem per column that identifies a person, by header or by a value in it."""
     problems = []
-    for col, header in enumerate(table.headers):
+    width = max([len(table.headers), *(len(cells) for _, cells in table.rows)])
+    headers = [*table.headers, *[""] * (width - len(table.headers))]  # cells past the header too
+    for col, header in enumerate(headers):
         label = f"column {col + 1} '{header}'" if header.strip() else f"column {col + 1}"
         what = _identifying(header)
         if what is not None:

@@ -287,6 +287,16 @@ def test_identifying_values_are_refused_whatever_the_header(tmp_path, value, wha
     assert value not in str(err.value)
 
 
+def test_identifying_values_past_the_header_are_refused(tmp_path):
+    rows = [list(r) for r in CONTRIBUTORS]
+    rows[5] = [*rows[5], "", FAKE_ID]  # two cells more than the header names
+    path = write_csv(tmp_path / "r.csv", C_HEADER, rows)
+    with pytest.raises(ScenarioError) as err:
+        read_roster(path, BASE_YEAR, min_band_members=1)
+    assert problems_of(err)[0].startswith(f"{path}: column 8: row 7 holds what looks like an ID")
+    assert FAKE_ID not in str(err.value)
+
+
 def test_identifying_numbers_in_a_workbook_are_refused(tmp_path):
     wb = Workbook()
     ws = wb.active
@@ -440,3 +450,37 @@ def test_the_fragment_leaves_out_what_the_roster_cannot_give(tmp_path):
     assert "retiree_groups" not in cs and "entry_age_profile" not in cs
     assert list(fragment_data(s)["base_year"]["civil_service"]) == ["contributors"]
     assert "no pensioners' roster" in fragment_text(s)
+
+
+def test_a_projection_runs_on_a_larger_made_up_roster(tmp_path):
+    """Two hundred made-up contributors and a hundred pensioners (seeded): the roster's
+    assumptions merged into the shipped scenario calibrate and project."""
+    import random
+
+    from model.engine.project import project
+
+    rng = random.Random(7)
+    groups = {"男": 59, "女干部": 54, "女工人": 49}
+    contributors = []
+    for _ in range(200):
+        group = rng.choice(["男", "女干部", "男", "女干部", "女工人"])
+        age = rng.randint(22, groups[group])
+        start = rng.randint(20, min(28, age))
+        base = round(4000 + age * 80 + rng.random() * 1000)
+        contributors.append([f"{2021 - age}-06", group, f"{2021 - age + start}-06", base])
+    pensioners = []
+    for _ in range(100):
+        group = rng.choice(list(groups))
+        retired = groups[group] + 1
+        age = rng.randint(retired, 95)
+        pensioners.append([f"{2021 - age}-03", group, f"{2021 - age + retired}-03", 5500])
+    c = write_csv(
+        tmp_path / "c.csv", ["出生年月", "人员类别", "参加工作时间", "缴费基数"], contributors
+    )
+    p = write_csv(tmp_path / "p.csv", ["出生年月", "人员类别", "退休时间", "月养老金"], pensioners)
+    fragment = fragment_data(read_roster(c, BASE_YEAR, p), only_schema_fields=True)
+    data, lines = read_yaml(QITAI)
+    data = copy.deepcopy(data)
+    data["assumptions"]["civil_service"].update(fragment["assumptions"]["civil_service"])
+    result = project(validate_data(data, lines, str(QITAI)), years=5)
+    assert len(result.to_frame()) > 0
