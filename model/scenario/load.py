@@ -49,7 +49,8 @@ MAX_NESTING = 32
 
 
 def load_scenario(path: str | Path) -> Scenario:
-    """Load, check and return the scenario in ``path``.
+    """Load, check and return the scenario in ``path``: a YAML file, or a workbook (.xlsx,
+    :mod:`model.scenario.workbook`) whose problems name the sheet and cell.
 
     Raises
     ------
@@ -57,12 +58,22 @@ def load_scenario(path: str | Path) -> Scenario:
         With one :class:`~model.errors.Problem` per mistake found.
     """
     name = str(path)
+    if Path(name).suffix.lower() in WORKBOOK_SUFFIXES:
+        # a workbook's rows give the same data, validated the same way, located by sheet and cell
+        from model.scenario.workbook import load_workbook_scenario
+
+        return load_workbook_scenario(path)
     data, lines = read_yaml(path)
     if "extends" in data:
         from model.scenario.variants import resolve_extends
 
         return resolve_extends(data, lines, Path(path), read_yaml, validate_data)
     return validate_data(data, lines, name)
+
+
+#: Suffixes read as a workbook (:mod:`model.scenario.workbook`, which refuses all but .xlsx
+#: with a reason); any other file is read as YAML.
+WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls")
 
 
 class _LinesOnDemand(Mapping):
