@@ -12,22 +12,23 @@ sub-lines) with
 * the **year before**: the outturn less the stated increase, else the scenario's base-year figure
   when the outturn is for the year after it; the change and the growth in %;
 * the report's **own consistency**: the identities of :mod:`model.analysis.consistency` run on the
-  outturn's figures (:func:`model.analysis.consistency.check_stated`), each disagreement recorded with both
-  numbers, both sources and the figure the evaluation uses instead;
+  outturn's figures (:func:`model.analysis.consistency.check_stated`), each disagreement recorded
+  with its finding (both numbers, both sources) and the figure the evaluation uses instead;
 * the **self-evaluation table** (社会保险支出绩效自评表) of each fund: targets, what was
   achieved (computed where the figures allow), whether each target was met and why not.
 
 Which figure is used
 --------------------
 A stated figure is used where it agrees with every identity it takes part in (money within
-:data:`model.analysis.consistency.MONEY_TOLERANCE_WAN` plus half a cent per term added, since the report
-rounds each figure). Otherwise the figure the identities give is used: a total is the sum of its
-lines, the balance is income less expenditure, a combined figure is the sum of the two funds', and
-a budget is the stated version that agrees with its budget lines (or the funds' budgets), else the
-sum of those. Percentages and ratios (completion, growth, dependency ratio) are always computed,
-never copied; shown with 2 decimals rounded half up (:func:`round_half_up`), and the band is judged
-on the rounded rate, as a report states it. The report's own figure is kept beside the one used
-(``Line.stated``, ``Line.stated_growth_pct``, …) so that renderings can say where they differ.
+:data:`model.analysis.consistency.MONEY_TOLERANCE_WAN` plus half a cent per term added, since the
+report rounds each figure). Otherwise the figure the identities give is used: a total is the sum of
+its lines, the balance is income less expenditure, a combined figure is the sum of the two funds',
+and a budget is the stated version that agrees with its budget lines (or the funds' budgets), else
+the sum of those. Percentages and ratios (completion, growth, dependency ratio) are always
+computed, never copied; shown with 2 decimals rounded half up (:func:`round_half_up`), and the band
+is judged on the rounded rate, as a report states it. The report's own figure is kept beside the
+one used (``Line.stated``, ``Line.stated_growth_pct``, …) so that renderings can say where they
+differ.
 
 Formatting (terminal table, CSV, workbook, draft) lives in :mod:`model.output.evaluation_report`.
 """
@@ -56,10 +57,21 @@ if TYPE_CHECKING:
 
 #: The lines of an evaluation, in the order they are shown.
 LINE_KEYS = (
-    "contribution_income", "interest_income", "subsidy_income", "other_income", "total_income",
-    "benefit_expenditure", "pension_expenditure", "funeral_grant_expenditure",
-    "other_expenditure", "total_expenditure", "balance", "reserve_end", "contributors",
-    "beneficiaries", "dependency_ratio",
+    "contribution_income",
+    "interest_income",
+    "subsidy_income",
+    "other_income",
+    "total_income",
+    "benefit_expenditure",
+    "pension_expenditure",
+    "funeral_grant_expenditure",
+    "other_expenditure",
+    "total_expenditure",
+    "balance",
+    "reserve_end",
+    "contributors",
+    "beneficiaries",
+    "dependency_ratio",
 )
 INCOME_LINES = ("contribution_income", "interest_income", "subsidy_income", "other_income")
 EXPENDITURE_LINES = ("benefit_expenditure", "other_expenditure")
@@ -334,7 +346,8 @@ class Evaluation:
     lines : dict[str, dict[str, Line]]
         ``{fund: {line key: Line}}`` in :data:`LINE_KEYS` order.
     findings : tuple[Finding, ...]
-        Every identity among the outturn's figures (:func:`model.analysis.consistency.check_stated`).
+        Every identity among the outturn's figures
+        (:func:`model.analysis.consistency.check_stated`).
     disagreements : tuple[Disagreement, ...]
         The findings that disagree, with the figure used instead.
     self_evaluation : dict[str, tuple[SelfEvaluationRow, ...]]
@@ -436,8 +449,12 @@ def _resolve_fund(block: Any) -> dict[str, _Fig]:
         figs[total] = _settle(getattr(block, total), computed, how, len(parts))
     income, expenditure = figs["total_income"].value, figs["total_expenditure"].value
     figs["balance"] = _settle(
-        block.balance, income - expenditure,
-        f"computed: total_income {plain_number(income)} − total_expenditure {plain_number(expenditure)}", 2)
+        block.balance,
+        income - expenditure,
+        f"computed: total_income {plain_number(income)} − "
+        f"total_expenditure {plain_number(expenditure)}",
+        2,
+    )
     figs["dependency_ratio"] = _ratio(figs, _stated_ref(block.dependency_ratio))
     for kind in ("income", "expenditure"):
         ref = _stated_ref(getattr(block, f"{kind}_increase"))
@@ -450,9 +467,12 @@ def _ratio(figs: dict[str, _Fig], stated: StatedRef | None) -> _Fig:
     contributors, beneficiaries = figs["contributors"].value, figs["beneficiaries"].value
     if contributors is None or not beneficiaries:
         return _Fig(None, "not computable: contributors or beneficiaries not stated", stated)
-    return _Fig(contributors / beneficiaries,
-                f"computed: contributors {plain_number(contributors)} / beneficiaries "
-                f"{plain_number(beneficiaries)}", stated)
+    return _Fig(
+        contributors / beneficiaries,
+        f"computed: contributors {plain_number(contributors)} / beneficiaries "
+        f"{plain_number(beneficiaries)}",
+        stated,
+    )
 
 
 def _resolve_combined(block: Any, funds: dict[str, dict[str, _Fig]]) -> dict[str, _Fig]:
@@ -464,13 +484,22 @@ def _resolve_combined(block: Any, funds: dict[str, dict[str, _Fig]]) -> dict[str
     """
     both = all(f in funds for f in FUNDS)
     figs: dict[str, _Fig] = {}
-    for key in (*INCOME_LINES, *EXPENDITURE_LINES, "total_income", "total_expenditure",
-                "reserve_end", *HEAD_LINES, "income_increase", "expenditure_increase"):
+    for key in (
+        *INCOME_LINES,
+        *EXPENDITURE_LINES,
+        "total_income",
+        "total_expenditure",
+        "reserve_end",
+        *HEAD_LINES,
+        "income_increase",
+        "expenditure_increase",
+    ):
         stated = getattr(block, key, None) if block is not None else None
         values = [funds[f][key].value for f in FUNDS] if both else [None]
         if both and all(v is not None for v in values):
-            how = "computed: " + " + ".join(f"{f}.{key} {plain_number(v)}"
-                                            for f, v in zip(FUNDS, values, strict=True))
+            how = "computed: " + " + ".join(
+                f"{f}.{key} {plain_number(v)}" for f, v in zip(FUNDS, values, strict=True)
+            )
             figs[key] = _settle(stated, sum(values), how, len(values))
         else:
             figs[key] = _settle(stated, None, "", 0)
@@ -478,8 +507,12 @@ def _resolve_combined(block: Any, funds: dict[str, dict[str, _Fig]]) -> dict[str
     balance_stated = block.balance if block is not None else None
     if income is not None and expenditure is not None:
         figs["balance"] = _settle(
-            balance_stated, income - expenditure,
-            f"computed: total_income {plain_number(income)} − total_expenditure {plain_number(expenditure)}", 2)
+            balance_stated,
+            income - expenditure,
+            f"computed: total_income {plain_number(income)} − "
+            f"total_expenditure {plain_number(expenditure)}",
+            2,
+        )
     else:
         figs["balance"] = _settle(balance_stated, None, "", 0)
     figs["dependency_ratio"] = _ratio(figs, None)
@@ -502,8 +535,9 @@ def _versions(stated: Any) -> list[StatedRef]:
     return out
 
 
-def _choose_budget(stated: list[StatedRef], check: tuple[float, str, int, str] | None,
-                   outturn: float | None) -> tuple[BudgetVersion, ...]:
+def _choose_budget(
+    stated: list[StatedRef], check: tuple[float, str, int, str] | None, outturn: float | None
+) -> tuple[BudgetVersion, ...]:
     """Every version of a budget, the one to use marked.
 
     ``check`` is ``(value, description, terms, kind)``: what the budget should be by its
@@ -511,6 +545,7 @@ def _choose_budget(stated: list[StatedRef], check: tuple[float, str, int, str] |
     which only some lines are stated). The first stated version that passes is used; when none
     does, the checked value itself for a sum (it is the consistent figure), else the first stated.
     """
+
     def completion(value: float) -> float | None:
         return None if outturn is None or not value else outturn / value * 100.0
 
@@ -524,8 +559,10 @@ def _choose_budget(stated: list[StatedRef], check: tuple[float, str, int, str] |
 
     verdicts = [passes(v.value) for v in stated]
     chosen = next((i for i, ok in enumerate(verdicts) if ok is not False), None)
-    versions = [BudgetVersion(v.value, v.source, completion(v.value), ok, i == chosen)
-                for i, (v, ok) in enumerate(zip(stated, verdicts, strict=True))]
+    versions = [
+        BudgetVersion(v.value, v.source, completion(v.value), ok, i == chosen)
+        for i, (v, ok) in enumerate(zip(stated, verdicts, strict=True))
+    ]
     if check is not None and check[3] == "sum":
         value, how, _, _ = check
         if not any(_money_agrees(v.value, value, check[2]) for v in stated):
@@ -538,16 +575,21 @@ def _choose_budget(stated: list[StatedRef], check: tuple[float, str, int, str] |
 def _fund_budgets(block: Any, figs: dict[str, _Fig]) -> dict[str, tuple[BudgetVersion, ...]]:
     """The stated budgets of one fund, per line."""
     out: dict[str, tuple[BudgetVersion, ...]] = {}
-    out["total_income"] = _choose_budget(_versions(block.income_budget), None,
-                                         figs["total_income"].value)
+    out["total_income"] = _choose_budget(
+        _versions(block.income_budget), None, figs["total_income"].value
+    )
     pensions = _stated_ref(block.expenditure_budget_pensions)
     funeral = _stated_ref(block.expenditure_budget_funeral)
     parts = [p for p in (pensions, funeral) if p is not None]
     check = None
     if len(parts) == 2:
-        check = (_clean(pensions.value + funeral.value),
-                 f"computed: expenditure_budget_pensions {plain_number(pensions.value)} + "
-                 f"expenditure_budget_funeral {plain_number(funeral.value)}", 2, "sum")
+        check = (
+            _clean(pensions.value + funeral.value),
+            f"computed: expenditure_budget_pensions {plain_number(pensions.value)} + "
+            f"expenditure_budget_funeral {plain_number(funeral.value)}",
+            2,
+            "sum",
+        )
     elif parts:
         check = (parts[0].value, "", 1, "at_least")
     stated = _versions(block.expenditure_budget)
@@ -556,33 +598,46 @@ def _fund_budgets(block: Any, figs: dict[str, _Fig]) -> dict[str, tuple[BudgetVe
     # The report states pensions paid as one line (养老保险待遇支出): it stands for the pensions
     # of the budget; funeral grants paid are not stated apart (their budget has no outturn).
     if pensions is not None:
-        out["pension_expenditure"] = _choose_budget([pensions], None,
-                                                    figs["benefit_expenditure"].value)
+        out["pension_expenditure"] = _choose_budget(
+            [pensions], None, figs["benefit_expenditure"].value
+        )
     if funeral is not None:
         out["funeral_grant_expenditure"] = _choose_budget([funeral], None, None)
     return out
 
 
-def _combined_budgets(block: Any, budgets: dict[str, dict[str, tuple[BudgetVersion, ...]]],
-                      figs: dict[str, _Fig]) -> dict[str, tuple[BudgetVersion, ...]]:
+def _combined_budgets(
+    block: Any, budgets: dict[str, dict[str, tuple[BudgetVersion, ...]]], figs: dict[str, _Fig]
+) -> dict[str, tuple[BudgetVersion, ...]]:
     """Budgets for both funds together: stated where they agree with the sum of the funds'."""
     out: dict[str, tuple[BudgetVersion, ...]] = {}
     both = all(f in budgets for f in FUNDS)
-    for key, field_name in (("total_income", "income_budget"),
-                            ("total_expenditure", "expenditure_budget"),
-                            ("pension_expenditure", None), ("funeral_grant_expenditure", None)):
-        stated = _versions(getattr(block, field_name, None)) if block is not None and field_name \
-            else []
+    for key, field_name in (
+        ("total_income", "income_budget"),
+        ("total_expenditure", "expenditure_budget"),
+        ("pension_expenditure", None),
+        ("funeral_grant_expenditure", None),
+    ):
+        stated = (
+            _versions(getattr(block, field_name, None)) if block is not None and field_name else []
+        )
         used = [_used_budget(budgets[f].get(key, ())) for f in FUNDS] if both else [None]
         check = None
         if both and all(u is not None for u in used):
-            how = "computed: " + " + ".join(f"{f} budget {plain_number(u.value)}"
-                                            for f, u in zip(FUNDS, used, strict=True))
+            how = "computed: " + " + ".join(
+                f"{f} budget {plain_number(u.value)}" for f, u in zip(FUNDS, used, strict=True)
+            )
             check = (_clean(sum(u.value for u in used)), how, len(used), "sum")
         if stated or check is not None:
-            out[key] = _choose_budget(stated, check, figs[key].value if key in figs else
-                                      figs["benefit_expenditure"].value
-                                      if key == "pension_expenditure" else None)
+            out[key] = _choose_budget(
+                stated,
+                check,
+                figs[key].value
+                if key in figs
+                else figs["benefit_expenditure"].value
+                if key == "pension_expenditure"
+                else None,
+            )
     return out
 
 
@@ -593,8 +648,9 @@ def _used_budget(versions: Iterable[BudgetVersion]) -> BudgetVersion | None:
 def _projected_budgets(scenario: Scenario, year: int) -> dict[str, dict[str, float]]:
     """Budgets the scenario projects for ``year`` (万元), or {} when there are none.
 
-    ``model.analysis.budget.budget_lines`` is imported only here and only for a year after the scenario's
-    base year: it runs a projection, and a project without it still evaluates stated budgets.
+    ``model.analysis.budget.budget_lines`` is imported only here and only for a year after the
+    scenario's base year: it runs a projection, and a project without it still evaluates stated
+    budgets.
     """
     if year <= scenario.meta.base_year:
         return {}
@@ -614,8 +670,9 @@ def _projected_budgets(scenario: Scenario, year: int) -> dict[str, dict[str, flo
 # targets and the band
 
 
-def _targets(outturn_block: Any, base_block: Any, base_year: int, kind: str
-             ) -> dict[str, Indicator]:
+def _targets(
+    outturn_block: Any, base_block: Any, base_year: int, kind: str
+) -> dict[str, Indicator]:
     """``targets`` (or ``achieved``) of a fund: the outturn's, else the scenario base year's.
 
     A key the outturn does not state is taken from the scenario's base year, with the source
@@ -624,8 +681,9 @@ def _targets(outturn_block: Any, base_block: Any, base_year: int, kind: str
     out: dict[str, Indicator] = {}
     if base_block is not None and kind == "targets":
         for key, s in getattr(base_block, kind).items():
-            out[key] = Indicator(float(s.value), s.unit, s.bound,
-                                 f"scenario base year {base_year}: {s.source}")
+            out[key] = Indicator(
+                float(s.value), s.unit, s.bound, f"scenario base year {base_year}: {s.source}"
+            )
     if outturn_block is not None:
         for key, s in getattr(outturn_block, kind).items():
             out[key] = Indicator(float(s.value), s.unit, s.bound, s.source)
@@ -659,8 +717,8 @@ def evaluate(scenario: Scenario, outturn: Outturn) -> Evaluation:
     ----------
     scenario : Scenario
         Gives the year before when the outturn is for the year after its base year, targets the
-        outturn does not state, and (through ``model.analysis.budget.budget_lines``, when installed) the
-        budgets of a year after its base year that the outturn does not state.
+        outturn does not state, and (through ``model.analysis.budget.budget_lines``, when
+        installed) the budgets of a year after its base year that the outturn does not state.
     outturn : Outturn
         The year's stated figures (``model.scenario.outturn.load_outturn``).
 
@@ -673,9 +731,11 @@ def evaluate(scenario: Scenario, outturn: Outturn) -> Evaluation:
     base_year = scenario.meta.base_year
     warnings = []
     if outturn.outturn.county.zh != scenario.meta.county.zh:
-        warnings.append(f"the outturn is for {outturn.outturn.county.zh} "
-                        f"({outturn.outturn.county.en}), the scenario for "
-                        f"{scenario.meta.county.zh} ({scenario.meta.county.en})")
+        warnings.append(
+            f"the outturn is for {outturn.outturn.county.zh} "
+            f"({outturn.outturn.county.en}), the scenario for "
+            f"{scenario.meta.county.zh} ({scenario.meta.county.en})"
+        )
     funds = outturn.funds
     figs = {f: _resolve_fund(getattr(outturn, f)) for f in funds}
     budgets = {f: _fund_budgets(getattr(outturn, f), figs[f]) for f in funds}
@@ -692,21 +752,36 @@ def evaluate(scenario: Scenario, outturn: Outturn) -> Evaluation:
         previous[COMBINED] = _resolve_combined(base.combined, previous)
     projected = _projected_budgets(scenario, year)
 
-    targets = {f: _targets(getattr(outturn, f), getattr(scenario.base_year, f), base_year,
-                           "targets") for f in funds}
+    targets = {
+        f: _targets(getattr(outturn, f), getattr(scenario.base_year, f), base_year, "targets")
+        for f in funds
+    }
     bands = {f: _band(targets[f]) for f in funds}
     # both funds together: the funds' band when they share one
     fund_bands = {bands[f][0] for f in funds}
-    bands[COMBINED] = ((fund_bands.pop(), bands[funds[0]][1]) if len(fund_bands) == 1
-                       else (DEFAULT_BAND_PCT, DEFAULT_BAND_SOURCE))
+    bands[COMBINED] = (
+        (fund_bands.pop(), bands[funds[0]][1])
+        if len(fund_bands) == 1
+        else (DEFAULT_BAND_PCT, DEFAULT_BAND_SOURCE)
+    )
 
     lines: dict[str, dict[str, Line]] = {}
     for fund in (*funds, COMBINED):
         block = outturn.combined if fund == COMBINED else getattr(outturn, fund)
         fund_lines = {}
         for key in LINE_KEYS:
-            ln = _line(fund, key, block, figs[fund], budgets[fund], previous.get(fund),
-                       projected.get(fund, {}), bands[fund], scenario, year)
+            ln = _line(
+                fund,
+                key,
+                block,
+                figs[fund],
+                budgets[fund],
+                previous.get(fund),
+                projected.get(fund, {}),
+                bands[fund],
+                scenario,
+                year,
+            )
             if ln is not None:
                 fund_lines[key] = ln
         if fund != COMBINED or any(ln.outturn is not None for ln in fund_lines.values()):
@@ -715,40 +790,78 @@ def evaluate(scenario: Scenario, outturn: Outturn) -> Evaluation:
     findings = tuple(check_stated(outturn))
     disagreements = tuple(_disagreement(f, lines) for f in findings if not f.agrees)
     achieved = {f: _targets(getattr(outturn, f), None, base_year, "achieved") for f in funds}
-    arrears = {f: Indicator(_in_wan(s, s.value), "万元", s.bound, s.source) for f in funds
-               if (s := getattr(outturn, f).subsidy_arrears) is not None}
-    self_evaluation = {f: tuple(_self_evaluation(lines[f], targets[f], achieved[f],
-                                                 arrears.get(f))) for f in funds}
+    arrears = {
+        f: Indicator(_in_wan(s, s.value), "万元", s.bound, s.source)
+        for f in funds
+        if (s := getattr(outturn, f).subsidy_arrears) is not None
+    }
+    self_evaluation = {
+        f: tuple(_self_evaluation(lines[f], targets[f], achieved[f], arrears.get(f))) for f in funds
+    }
     return Evaluation(
-        year=year, county_zh=outturn.outturn.county.zh, county_en=outturn.outturn.county.en,
-        report=outturn.outturn.report or "", scenario_id=scenario.meta.id,
-        scenario_base_year=base_year, funds=tuple(lines), lines=lines, findings=findings,
-        disagreements=disagreements, self_evaluation=self_evaluation, subsidy_arrears=arrears,
+        year=year,
+        county_zh=outturn.outturn.county.zh,
+        county_en=outturn.outturn.county.en,
+        report=outturn.outturn.report or "",
+        scenario_id=scenario.meta.id,
+        scenario_base_year=base_year,
+        funds=tuple(lines),
+        lines=lines,
+        findings=findings,
+        disagreements=disagreements,
+        self_evaluation=self_evaluation,
+        subsidy_arrears=arrears,
         warnings=tuple(warnings),
     )
 
 
-def _line(fund: str, key: str, block: Any, figs: dict[str, _Fig],
-          budgets: dict[str, tuple[BudgetVersion, ...]], previous: dict[str, _Fig] | None,
-          projected: dict[str, float], band: tuple[tuple[float, float], str],
-          scenario: Scenario, year: int) -> Line | None:
+def _line(
+    fund: str,
+    key: str,
+    block: Any,
+    figs: dict[str, _Fig],
+    budgets: dict[str, tuple[BudgetVersion, ...]],
+    previous: dict[str, _Fig] | None,
+    projected: dict[str, float],
+    band: tuple[tuple[float, float], str],
+    scenario: Scenario,
+    year: int,
+) -> Line | None:
     """One line, or None for a budget sub-line without a budget."""
     notes: list[str] = []
     if key in BUDGET_SUB_LINES:
-        fig = (_Fig(figs["benefit_expenditure"].value,
-                    f"benefit_expenditure: {figs['benefit_expenditure'].source}")
-               if key == "pension_expenditure" else _Fig(None, "not stated apart"))
-        notes.append("the report states benefits paid as one line (benefit_expenditure), which "
-                     "stands for pensions; funeral grants paid are not stated apart")
+        fig = (
+            _Fig(
+                figs["benefit_expenditure"].value,
+                f"benefit_expenditure: {figs['benefit_expenditure'].source}",
+            )
+            if key == "pension_expenditure"
+            else _Fig(None, "not stated apart")
+        )
+        notes.append(
+            "the report states benefits paid as one line (benefit_expenditure), which "
+            "stands for pensions; funeral grants paid are not stated apart"
+        )
     else:
         fig = figs.get(key, _Fig(None))
     versions = budgets.get(key, ())
     if not versions and key in projected:
         value = float(projected[key])
-        completion = (fig.value / value * 100.0 if fig.value is not None and value
-                      and key not in NO_COMPLETION_LINES else None)
-        versions = (BudgetVersion(value, f"projected budget {year} (model.analysis.budget.budget_lines, "
-                                  f"scenario {scenario.meta.id})", completion, None, True),)
+        completion = (
+            fig.value / value * 100.0
+            if fig.value is not None and value and key not in NO_COMPLETION_LINES
+            else None
+        )
+        versions = (
+            BudgetVersion(
+                value,
+                f"projected budget {year} (model.analysis.budget.budget_lines, "
+                f"scenario {scenario.meta.id})",
+                completion,
+                None,
+                True,
+            ),
+        )
     if key in BUDGET_SUB_LINES and not versions:
         return None
     used = _used_budget(versions)
@@ -760,8 +873,10 @@ def _line(fund: str, key: str, block: Any, figs: dict[str, _Fig],
     prev_value, prev_source = None, ""
     if increase is not None and increase.value is not None and fig.value is not None:
         prev_value = _clean(fig.value - increase.value)
-        prev_source = (f"computed: {key} {plain_number(fig.value)} − {kind}_increase "
-                       f"{plain_number(increase.value)} ({increase.source})")
+        prev_source = (
+            f"computed: {key} {plain_number(fig.value)} − {kind}_increase "
+            f"{plain_number(increase.value)} ({increase.source})"
+        )
     elif previous is not None and key in previous and previous[key].value is not None:
         prev_value = previous[key].value
         prev_source = f"scenario base year {year - 1}: {previous[key].source}"
@@ -778,13 +893,27 @@ def _line(fund: str, key: str, block: Any, figs: dict[str, _Fig],
         if increase is not None:
             stated_change = increase.stated
     return Line(
-        fund=fund, key=key, unit=unit_of(key), outturn=fig.value, outturn_source=fig.source,
-        stated=fig.stated, budget=used.value if used else None,
-        budget_source=used.source if used else "", budget_versions=versions,
-        completion_pct=completion_pct, stated_completion_pct=stated_completion,
-        band_pct=band[0], band_source=band[1], flag=_flag(completion_pct, band[0]),
-        previous=prev_value, previous_source=prev_source, change=change, growth_pct=growth,
-        stated_change=stated_change, stated_growth_pct=stated_growth, notes=tuple(notes),
+        fund=fund,
+        key=key,
+        unit=unit_of(key),
+        outturn=fig.value,
+        outturn_source=fig.source,
+        stated=fig.stated,
+        budget=used.value if used else None,
+        budget_source=used.source if used else "",
+        budget_versions=versions,
+        completion_pct=completion_pct,
+        stated_completion_pct=stated_completion,
+        band_pct=band[0],
+        band_source=band[1],
+        flag=_flag(completion_pct, band[0]),
+        previous=prev_value,
+        previous_source=prev_source,
+        change=change,
+        growth_pct=growth,
+        stated_change=stated_change,
+        stated_growth_pct=stated_growth,
+        notes=tuple(notes),
     )
 
 
@@ -823,23 +952,37 @@ def _disagreement(finding: Finding, lines: dict[str, dict[str, Line]]) -> Disagr
     used: float | None
     if ln is None:
         # a figure the evaluation has no line for (a target restated): the primary one stands
-        used, used_source = (finding.computed, "the primary figure") \
-            if finding.identity is Identity.RESTATEMENT else (None, "")
+        used, used_source = (
+            (finding.computed, "the primary figure")
+            if finding.identity is Identity.RESTATEMENT
+            else (None, "")
+        )
     elif aspect == "outturn":
         used, used_source = ln.outturn, ln.outturn_source
     elif aspect == "budget":
         used, used_source = ln.budget, ln.budget_source
     elif aspect == "completion":
-        used, used_source = ln.completion_pct, (
-            f"computed: {line_key} / budget ({plain_number(ln.outturn or 0)} / {plain_number(ln.budget or 0)})")
+        used, used_source = (
+            ln.completion_pct,
+            (
+                f"computed: {line_key} / budget "
+                f"({plain_number(ln.outturn or 0)} / {plain_number(ln.budget or 0)})"
+            ),
+        )
     elif aspect == "change":
         used, used_source = ln.change, ln.previous_source
     else:
         used, used_source = ln.growth_pct, "computed: change / previous"
     return Disagreement(
-        fund=finding.fund, line=line_key, aspect=aspect, finding=finding,
-        stated=finding.stated, stated_source=finding.where_stated, computed=finding.computed,
-        used=used, used_source=used_source,
+        fund=finding.fund,
+        line=line_key,
+        aspect=aspect,
+        finding=finding,
+        stated=finding.stated,
+        stated_source=finding.where_stated,
+        computed=finding.computed,
+        used=used,
+        used_source=used_source,
     )
 
 
@@ -868,15 +1011,19 @@ def _meets(key: str, target: Indicator, actual: float, actual_bound: str) -> boo
     """Whether ``actual`` meets ``target`` (None when a bound leaves it open)."""
     at_most = target.bound == "at_most" or (target.bound == "exact" and key in _LOWER_IS_BETTER)
     if at_most:
-        return actual <= target.value if actual_bound != "at_least" or actual > target.value \
-            else None
+        return (
+            actual <= target.value if actual_bound != "at_least" or actual > target.value else None
+        )
     # "≥ target", and an exact target such as 100% compliant use, is met from the target up
     return actual >= target.value if actual_bound != "at_most" or actual < target.value else None
 
 
-def _self_evaluation(lines: dict[str, Line], targets: dict[str, Indicator],
-                     achieved: dict[str, Indicator], arrears: Indicator | None
-                     ) -> Iterable[SelfEvaluationRow]:
+def _self_evaluation(
+    lines: dict[str, Line],
+    targets: dict[str, Indicator],
+    achieved: dict[str, Indicator],
+    arrears: Indicator | None,
+) -> Iterable[SelfEvaluationRow]:
     """The rows of one fund's self-evaluation table, in the table's order."""
     low, high = targets.get(_BAND_KEYS[0]), targets.get(_BAND_KEYS[1])
     named = [k for k in INDICATORS]
@@ -888,8 +1035,11 @@ def _self_evaluation(lines: dict[str, Line], targets: dict[str, Indicator],
             continue
         target = targets.get(key)
         actual, bound, source, from_achieved = None, "exact", "", False
-        if key == "beneficiaries" and lines.get("beneficiaries") is not None \
-                and lines["beneficiaries"].outturn is not None:
+        if (
+            key == "beneficiaries"
+            and lines.get("beneficiaries") is not None
+            and lines["beneficiaries"].outturn is not None
+        ):
             actual, source = lines["beneficiaries"].outturn, lines["beneficiaries"].outturn_source
         elif key in achieved:
             a = achieved[key]
@@ -900,8 +1050,13 @@ def _self_evaluation(lines: dict[str, Line], targets: dict[str, Indicator],
         yield SelfEvaluationRow(key, unit, target, None, actual, bound, source, met, from_achieved)
 
 
-def _completion_row(key: str, lines: dict[str, Line], low: Indicator | None,
-                    high: Indicator | None, arrears: Indicator | None) -> SelfEvaluationRow:
+def _completion_row(
+    key: str,
+    lines: dict[str, Line],
+    low: Indicator | None,
+    high: Indicator | None,
+    arrears: Indicator | None,
+) -> SelfEvaluationRow:
     """Budget completion: computed from the outturn and the budget, judged against the band."""
     unit = INDICATORS[key]
     total = "total_expenditure" if key == "expenditure_completion" else "total_income"
@@ -911,7 +1066,19 @@ def _completion_row(key: str, lines: dict[str, Line], low: Indicator | None,
     shown = round_half_up(ln.completion_pct)
     band_low, band_high = ln.band_pct
     met = band_low <= shown <= band_high
-    source = (f"computed: {total} {plain_number(ln.outturn or 0)} / budget {plain_number(ln.budget or 0)} "
-              f"({ln.budget_source})")
-    return SelfEvaluationRow(key, unit, low, high, ln.completion_pct, "exact", source, met,
-                             completion=ln, arrears=arrears if total == "total_income" else None)
+    source = (
+        f"computed: {total} {plain_number(ln.outturn or 0)} / "
+        f"budget {plain_number(ln.budget or 0)} ({ln.budget_source})"
+    )
+    return SelfEvaluationRow(
+        key,
+        unit,
+        low,
+        high,
+        ln.completion_pct,
+        "exact",
+        source,
+        met,
+        completion=ln,
+        arrears=arrears if total == "total_income" else None,
+    )

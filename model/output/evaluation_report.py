@@ -1,4 +1,5 @@
-"""Renderings of an :class:`~model.analysis.evaluate.Evaluation`: terminal table, CSV, workbook, draft.
+"""Renderings of an :class:`~model.analysis.evaluate.Evaluation`: terminal table, CSV, workbook,
+draft.
 
 Formatting only: every number shown is an attribute of the evaluation, rounded for display
 (money in 万元 with 2 decimals and percentages with 2 decimals, both rounded half up; heads
@@ -7,8 +8,10 @@ without decimals; the dependency ratio with 2 decimals). :func:`write_evaluation
 
 The draft (``draft.md``) follows the report's paragraphs (一 both funds, 二 each fund, 三 targets)
 in Chinese. Where the report disagrees with itself it uses the evaluation's consistent figure and
-says so in a note (``（注：报告所列增幅30.87%与收入及增加额不一致，按增加额计算为14.67%）``); where the
-report's percentage is its truncation, a note says that too.
+says so in a note
+(``（注：报告所列增幅30.87%与收入及增加额不一致，按增加额计算为14.67%）``); where
+the report's percentage is its truncation, a note says that too. The words of a disagreement (its
+identity, what it was computed from, its note) are those of :mod:`model.output.finding_words`.
 """
 
 from __future__ import annotations
@@ -19,12 +22,6 @@ from collections.abc import Callable
 from pathlib import Path
 
 from model.analysis.consistency import Identity
-from model.output.finding_words import computed_from_text, finding_note, identity_text
-from model.output.self_evaluation import deviation_text, levels, note_text
-from model.output.labels import FUND_LABELS
-from model.output.text import aligned
-from model.output.safe_text import safe_cell, safe_markdown_text
-from model.scenario.names import COMBINED, FUNDS
 from model.analysis.evaluate import (
     HEAD_LINES,
     INCOME_LINES,
@@ -38,6 +35,12 @@ from model.analysis.evaluate import (
     section_of,
     truncate,
 )
+from model.output.finding_words import computed_from_text, finding_note, identity_text
+from model.output.labels import FUND_LABELS
+from model.output.safe_text import safe_cell, safe_markdown_text
+from model.output.self_evaluation import deviation_text, levels, note_text
+from model.output.text import aligned
+from model.scenario.names import COMBINED, FUNDS
 
 #: Labels of the lines in the words of a report (Chinese) and in English.
 LINE_LABELS: dict[str, dict[str, str]] = {
@@ -48,8 +51,10 @@ LINE_LABELS: dict[str, dict[str, str]] = {
     "total_income": {"zh": "总收入", "en": "total income"},
     "benefit_expenditure": {"zh": "养老保险待遇支出", "en": "benefit expenditure"},
     "pension_expenditure": {"zh": "其中：基本养老金支出", "en": "of which pensions (budget line)"},
-    "funeral_grant_expenditure": {"zh": "其中：丧葬补助金支出",
-                                  "en": "of which funeral grants (budget line)"},
+    "funeral_grant_expenditure": {
+        "zh": "其中：丧葬补助金支出",
+        "en": "of which funeral grants (budget line)",
+    },
     "other_expenditure": {"zh": "其他支出", "en": "other expenditure"},
     "total_expenditure": {"zh": "总支出", "en": "total expenditure"},
     "balance": {"zh": "当年收支结余", "en": "balance of the year"},
@@ -59,10 +64,16 @@ LINE_LABELS: dict[str, dict[str, str]] = {
     "dependency_ratio": {"zh": "抚养比", "en": "dependency ratio"},
 }
 #: The same for both funds together, as section 一(一) of a report words them.
-COMBINED_LABELS = {"total_income": "收入合计", "total_expenditure": "支出合计",
-                   "balance": "本年收支结余", "reserve_end": "年末滚存结余"}
-FUND_NAMES = {**{f: FUND_LABELS[f] for f in FUNDS},
-              COMBINED: {"zh": "两项基金合计", "en": "both funds together"}}
+COMBINED_LABELS = {
+    "total_income": "收入合计",
+    "total_expenditure": "支出合计",
+    "balance": "本年收支结余",
+    "reserve_end": "年末滚存结余",
+}
+FUND_NAMES = {
+    **{f: FUND_LABELS[f] for f in FUNDS},
+    COMBINED: {"zh": "两项基金合计", "en": "both funds together"},
+}
 #: Short fund names for sheet names (at most 31 characters, no brackets).
 SHEET_NAMES = {"civil_service": "自评表-机关事业单位", "residents": "自评表-城乡居民"}
 
@@ -119,8 +130,7 @@ def _stated_text(ref: StatedRef | None) -> str:
     return f"{ref.value:.{max(ref.decimals, 2)}f}"
 
 
-def _shown_differs(ref: StatedRef | None, value: float | None, decimals: int | None = None
-                   ) -> bool:
+def _shown_differs(ref: StatedRef | None, value: float | None, decimals: int | None = None) -> bool:
     """Whether the stated figure differs from ``value`` shown at the stated decimals (or 2)."""
     if ref is None or value is None:
         return False
@@ -138,17 +148,42 @@ def _truncated(ref: StatedRef, value: float) -> bool:
 
 
 _WORDS = {
-    "title": {"zh": "{county}{year}年度基金结算评价（情景 {scenario}）：金额单位万元，人数单位人，比率单位%",
-              "en": "{county} {year} outturn evaluation (scenario {scenario}): money in 万元, "
-                    "heads in persons, rates in %"},
-    "columns": {"zh": ("项目", "结算数", "预算数", "完成率%", "区间", "上年数", "增减", "增幅%", "报告所列"),
-                "en": ("line", "outturn", "budget", "compl. %", "band", "year before", "change",
-                       "growth %", "report states")},
+    "title": {
+        "zh": "{county}{year}年度基金结算评价（情景 {scenario}）："
+        "金额单位万元，人数单位人，比率单位%",
+        "en": "{county} {year} outturn evaluation (scenario {scenario}): money in 万元, "
+        "heads in persons, rates in %",
+    },
+    "columns": {
+        "zh": (
+            "项目",
+            "结算数",
+            "预算数",
+            "完成率%",
+            "区间",
+            "上年数",
+            "增减",
+            "增幅%",
+            "报告所列",
+        ),
+        "en": (
+            "line",
+            "outturn",
+            "budget",
+            "compl. %",
+            "band",
+            "year before",
+            "change",
+            "growth %",
+            "report states",
+        ),
+    },
     "flags": {"zh": "完成率超出绩效区间的项目", "en": "Completion outside the performance band"},
     "none": {"zh": "无", "en": "none"},
-    "disagreements": {"zh": "报告自相矛盾之处（{n}处；评价采用一致的数字）",
-                      "en": "The report's disagreements ({n}; the evaluation uses the consistent "
-                            "figure)"},
+    "disagreements": {
+        "zh": "报告自相矛盾之处（{n}处；评价采用一致的数字）",
+        "en": "The report's disagreements ({n}; the evaluation uses the consistent figure)",
+    },
     "headline": {"zh": "要点", "en": "Headline"},
     "below": {"zh": "低于区间", "en": "below the band"},
     "short_below": {"zh": "偏低", "en": "(low)"},
@@ -164,9 +199,11 @@ def _w(key: str, lang: str) -> str | tuple[str, ...]:
 def _report_states(ln: Line, lang: str = "zh") -> str:
     """The report's own figures for a line where they differ from the ones used."""
     out = []
-    if ln.stated is not None and (_shown_differs(ln.stated, ln.outturn)
-                                  if ln.key not in RATIO_LINES
-                                  else _shown_differs(ln.stated, ln.outturn, ln.stated.decimals)):
+    if ln.stated is not None and (
+        _shown_differs(ln.stated, ln.outturn)
+        if ln.key not in RATIO_LINES
+        else _shown_differs(ln.stated, ln.outturn, ln.stated.decimals)
+    ):
         out.append(_stated_text(ln.stated))
     if _shown_differs(ln.stated_change, ln.change):
         out.append(f"Δ {_stated_text(ln.stated_change)}")
@@ -175,16 +212,24 @@ def _report_states(ln: Line, lang: str = "zh") -> str:
     primary = _primary_completion(ln)
     if ln.stated_completion_pct is not None and _shown_differs(ln.stated_completion_pct, primary):
         word = "完成预算" if lang == "zh" else "of budget"
-        out.append(f"{word} {_stated_text(ln.stated_completion_pct)}%" if lang == "zh"
-                   else f"{_stated_text(ln.stated_completion_pct)}% {word}")
+        out.append(
+            f"{word} {_stated_text(ln.stated_completion_pct)}%"
+            if lang == "zh"
+            else f"{_stated_text(ln.stated_completion_pct)}% {word}"
+        )
     return "; ".join(out)
 
 
 def _primary_completion(ln: Line) -> float | None:
     """Completion against the budget as first stated (what the report's rate is computed on)."""
     stated = [v for v in ln.budget_versions if not v.source.startswith("computed")]
-    return (stated[0] if stated else next((v for v in ln.budget_versions if v.used), None)
-            ).completion_pct if ln.budget_versions else None
+    return (
+        (
+            stated[0] if stated else next((v for v in ln.budget_versions if v.used), None)
+        ).completion_pct
+        if ln.budget_versions
+        else None
+    )
 
 
 def format_evaluation(ev: Evaluation, lang: str = "zh") -> str:
@@ -200,10 +245,19 @@ def format_evaluation(ev: Evaluation, lang: str = "zh") -> str:
             flag = f" {_w('short_' + ln.flag, lang)}" if ln.flag else ""
             growth = pct(ln.growth_pct) if ln.key not in RATIO_LINES else ""
             change = value_text(ln.key, ln.change) if ln.key not in RATIO_LINES else ""
-            rows.append((LINE_LABELS[ln.key][lang], value_text(ln.key, ln.outturn),
-                         value_text(ln.key, ln.budget), pct(ln.completion_pct) + flag, band,
-                         value_text(ln.key, ln.previous), change, growth,
-                         _report_states(ln, lang)))
+            rows.append(
+                (
+                    LINE_LABELS[ln.key][lang],
+                    value_text(ln.key, ln.outturn),
+                    value_text(ln.key, ln.budget),
+                    pct(ln.completion_pct) + flag,
+                    band,
+                    value_text(ln.key, ln.previous),
+                    change,
+                    growth,
+                    _report_states(ln, lang),
+                )
+            )
         out.append("")
         out.append(f"{FUND_NAMES[fund]['zh']} ({FUND_NAMES[fund]['en']})")
         out += aligned([headers, *rows], left=(0, 8), strip=True)
@@ -211,17 +265,23 @@ def format_evaluation(ev: Evaluation, lang: str = "zh") -> str:
     out.append(str(_w("flags", lang)) + ":")
     flagged = ev.flagged
     for ln in flagged:
-        out.append(f"  [{ln.fund}] {LINE_LABELS[ln.key][lang]}: {pct(ln.completion_pct)}% "
-                   f"({_w(ln.flag, lang)} {ln.band_pct[0]:g}%–{ln.band_pct[1]:g}%)")
+        out.append(
+            f"  [{ln.fund}] {LINE_LABELS[ln.key][lang]}: {pct(ln.completion_pct)}% "
+            f"({_w(ln.flag, lang)} {ln.band_pct[0]:g}%–{ln.band_pct[1]:g}%)"
+        )
     if not flagged:
         out.append(f"  {_w('none', lang)}")
     out.append("")
     out.append(str(_w("disagreements", lang)).format(n=len(ev.disagreements)) + ":")
     for d in ev.disagreements:
         used = "" if d.used is None else f"; uses {figure_text(d.line, d.used)}"
-        out.append(f"  [{d.fund}] {identity_text(d.finding)}: stated {figure_text(d.line, d.stated)}, "
-                   f"computed {figure_text(d.line, d.computed)}{used}")
-        out.append(f"      stated in {d.stated_source}; computed from {computed_from_text(d.finding)}")
+        out.append(
+            f"  [{d.fund}] {identity_text(d.finding)}: stated {figure_text(d.line, d.stated)}, "
+            f"computed {figure_text(d.line, d.computed)}{used}"
+        )
+        out.append(
+            f"      stated in {d.stated_source}; computed from {computed_from_text(d.finding)}"
+        )
     out.append("")
     out.append(str(_w("headline", lang)) + ":")
     out.extend("  " + h for h in headline(ev, lang))
@@ -238,20 +298,29 @@ def headline(ev: Evaluation, lang: str = "zh") -> list[str]:
             if ln is None or ln.completion_pct is None:
                 continue
             word = LINE_LABELS[key][lang]
-            text = f"{word} {pct(ln.completion_pct)}% of {money(ln.budget)}" if lang == "en" \
+            text = (
+                f"{word} {pct(ln.completion_pct)}% of {money(ln.budget)}"
+                if lang == "en"
                 else f"{word}完成预算{money(ln.budget)}万元的{pct(ln.completion_pct)}%"
+            )
             if ln.flag:
                 text += f" ({_w(ln.flag, lang)})" if lang == "en" else f"（{_w(ln.flag, lang)}）"
             others = [v for v in ln.budget_versions if not v.used and v.completion_pct is not None]
             for v in others:
-                text += (f"; {pct(v.completion_pct)}% of {money(v.value)}" if lang == "en"
-                         else f"，按{money(v.value)}万元计{pct(v.completion_pct)}%")
+                text += (
+                    f"; {pct(v.completion_pct)}% of {money(v.value)}"
+                    if lang == "en"
+                    else f"，按{money(v.value)}万元计{pct(v.completion_pct)}%"
+                )
             parts.append(text)
         if parts:
             out.append(f"{FUND_NAMES[fund][lang]}: " + ("; " if lang == "en" else "；").join(parts))
     n = len(ev.disagreements)
-    out.append(f"{n} disagreements in the report, {len(ev.findings)} identities checked"
-               if lang == "en" else f"报告自相矛盾{n}处（共核对{len(ev.findings)}项勾稽关系）")
+    out.append(
+        f"{n} disagreements in the report, {len(ev.findings)} identities checked"
+        if lang == "en"
+        else f"报告自相矛盾{n}处（共核对{len(ev.findings)}项勾稽关系）"
+    )
     return out
 
 
@@ -260,10 +329,30 @@ def headline(ev: Evaluation, lang: str = "zh") -> list[str]:
 
 
 CSV_COLUMNS = (
-    "fund", "line", "label_zh", "label_en", "unit", "outturn", "outturn_source", "stated",
-    "stated_source", "budget", "budget_source", "completion_pct", "band_low_pct",
-    "band_high_pct", "flag", "other_budgets", "previous", "previous_source", "change",
-    "growth_pct", "stated_change", "stated_growth_pct", "stated_completion_pct", "notes",
+    "fund",
+    "line",
+    "label_zh",
+    "label_en",
+    "unit",
+    "outturn",
+    "outturn_source",
+    "stated",
+    "stated_source",
+    "budget",
+    "budget_source",
+    "completion_pct",
+    "band_low_pct",
+    "band_high_pct",
+    "flag",
+    "other_budgets",
+    "previous",
+    "previous_source",
+    "change",
+    "growth_pct",
+    "stated_change",
+    "stated_growth_pct",
+    "stated_completion_pct",
+    "notes",
 )
 
 
@@ -277,29 +366,44 @@ def evaluation_rows(ev: Evaluation) -> list[dict[str, object]]:
     for fund in ev.funds:
         for ln in ev.lines[fund].values():
             decimals = 0 if ln.key in HEAD_LINES else 2
-            others = "; ".join(f"{money(v.value)} ({v.source}): {pct(v.completion_pct)}%"
-                               for v in ln.budget_versions if not v.used)
+            others = "; ".join(
+                f"{money(v.value)} ({v.source}): {pct(v.completion_pct)}%"
+                for v in ln.budget_versions
+                if not v.used
+            )
             has_budget = ln.completion_pct is not None
-            rows.append({
-                "fund": fund, "line": ln.key, "label_zh": LINE_LABELS[ln.key]["zh"],
-                "label_en": LINE_LABELS[ln.key]["en"], "unit": ln.unit,
-                "outturn": _num(ln.outturn, decimals), "outturn_source": ln.outturn_source,
-                "stated": ln.stated.value if ln.stated else None,
-                "stated_source": ln.stated.source if ln.stated else "",
-                "budget": _num(ln.budget, decimals), "budget_source": ln.budget_source,
-                "completion_pct": _num(ln.completion_pct),
-                "band_low_pct": ln.band_pct[0] if has_budget else None,
-                "band_high_pct": ln.band_pct[1] if has_budget else None,
-                "flag": ln.flag, "other_budgets": others,
-                "previous": _num(ln.previous, decimals), "previous_source": ln.previous_source,
-                "change": _num(ln.change, decimals) if ln.key not in RATIO_LINES else None,
-                "growth_pct": _num(ln.growth_pct) if ln.key not in RATIO_LINES else None,
-                "stated_change": ln.stated_change.value if ln.stated_change else None,
-                "stated_growth_pct": ln.stated_growth_pct.value if ln.stated_growth_pct else None,
-                "stated_completion_pct": (ln.stated_completion_pct.value
-                                          if ln.stated_completion_pct else None),
-                "notes": "; ".join(ln.notes),
-            })
+            rows.append(
+                {
+                    "fund": fund,
+                    "line": ln.key,
+                    "label_zh": LINE_LABELS[ln.key]["zh"],
+                    "label_en": LINE_LABELS[ln.key]["en"],
+                    "unit": ln.unit,
+                    "outturn": _num(ln.outturn, decimals),
+                    "outturn_source": ln.outturn_source,
+                    "stated": ln.stated.value if ln.stated else None,
+                    "stated_source": ln.stated.source if ln.stated else "",
+                    "budget": _num(ln.budget, decimals),
+                    "budget_source": ln.budget_source,
+                    "completion_pct": _num(ln.completion_pct),
+                    "band_low_pct": ln.band_pct[0] if has_budget else None,
+                    "band_high_pct": ln.band_pct[1] if has_budget else None,
+                    "flag": ln.flag,
+                    "other_budgets": others,
+                    "previous": _num(ln.previous, decimals),
+                    "previous_source": ln.previous_source,
+                    "change": _num(ln.change, decimals) if ln.key not in RATIO_LINES else None,
+                    "growth_pct": _num(ln.growth_pct) if ln.key not in RATIO_LINES else None,
+                    "stated_change": ln.stated_change.value if ln.stated_change else None,
+                    "stated_growth_pct": ln.stated_growth_pct.value
+                    if ln.stated_growth_pct
+                    else None,
+                    "stated_completion_pct": (
+                        ln.stated_completion_pct.value if ln.stated_completion_pct else None
+                    ),
+                    "notes": "; ".join(ln.notes),
+                }
+            )
     return rows
 
 
@@ -316,14 +420,22 @@ def evaluation_csv_text(ev: Evaluation) -> str:
 
 def disagreement_rows(ev: Evaluation) -> list[dict[str, object]]:
     """The report's disagreements, each with both numbers, both sources and the figure used."""
-    return [{
-        "基金 fund": FUND_NAMES[d.fund]["zh"], "项目 line": d.line, "方面 aspect": d.aspect,
-        "勾稽关系 identity": identity_text(d.finding), "报告所列 stated": d.stated,
-        "出处 stated in": d.stated_source, "按其他数字计算 computed": d.computed,
-        "计算依据 computed from": computed_from_text(d.finding),
-        "评价采用 used": None if d.used is None else round_half_up(d.used, 4),
-        "采用依据 used from": d.used_source, "说明 note": finding_note(d.finding),
-    } for d in ev.disagreements]
+    return [
+        {
+            "基金 fund": FUND_NAMES[d.fund]["zh"],
+            "项目 line": d.line,
+            "方面 aspect": d.aspect,
+            "勾稽关系 identity": identity_text(d.finding),
+            "报告所列 stated": d.stated,
+            "出处 stated in": d.stated_source,
+            "按其他数字计算 computed": d.computed,
+            "计算依据 computed from": computed_from_text(d.finding),
+            "评价采用 used": None if d.used is None else round_half_up(d.used, 4),
+            "采用依据 used from": d.used_source,
+            "说明 note": finding_note(d.finding),
+        }
+        for d in ev.disagreements
+    ]
 
 
 def _indicator_text(ind: Indicator | None, unit: str) -> str:
@@ -359,8 +471,18 @@ def met_text(row: SelfEvaluationRow) -> str:
     return {True: "是", False: "否", None: ""}[row.met]
 
 
-SELF_EVALUATION_HEADER = ("一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值", "是否达标",
-                          "偏差原因", "备注", "年度指标值来源", "实际完成值来源")
+SELF_EVALUATION_HEADER = (
+    "一级指标",
+    "二级指标",
+    "三级指标",
+    "年度指标值",
+    "实际完成值",
+    "是否达标",
+    "偏差原因",
+    "备注",
+    "年度指标值来源",
+    "实际完成值来源",
+)
 
 
 def _self_evaluation_sheet(ev: Evaluation, fund: str) -> list[list[object]]:
@@ -368,8 +490,18 @@ def _self_evaluation_sheet(ev: Evaluation, fund: str) -> list[list[object]]:
     rows: list[list[object]] = [[title], [FUND_NAMES[fund]["zh"]], list(SELF_EVALUATION_HEADER)]
     for r in ev.self_evaluation[fund]:
         target_sources = "; ".join(t.source for t in (r.target, r.target_high) if t is not None)
-        rows.append([*levels(r), target_text(r), actual_text(r), met_text(r),
-                     deviation_text(r), note_text(r), target_sources, r.actual_source])
+        rows.append(
+            [
+                *levels(r),
+                target_text(r),
+                actual_text(r),
+                met_text(r),
+                deviation_text(r),
+                note_text(r),
+                target_sources,
+                r.actual_source,
+            ]
+        )
     return rows
 
 
@@ -410,13 +542,17 @@ def write_self_evaluation_workbook(ev: Evaluation, path: Path) -> None:
 
 def _md(text: str) -> str:
     """User text (a county, a source, an indicator) inside a sentence of the draft: one line,
-    no Markdown or HTML markup, no spreadsheet formula (:func:`model.output.safe_text.safe_markdown_text`)."""
+    no Markdown or HTML markup, no spreadsheet formula
+    (:func:`model.output.safe_text.safe_markdown_text`)."""
     return safe_markdown_text(text)
 
 
 def _lab(fund: str, key: str) -> str:
-    return COMBINED_LABELS.get(key, LINE_LABELS[key]["zh"]) if fund == COMBINED \
+    return (
+        COMBINED_LABELS.get(key, LINE_LABELS[key]["zh"])
+        if fund == COMBINED
         else LINE_LABELS[key]["zh"].removeprefix("其中：")
+    )
 
 
 def _outturn_note(ev: Evaluation, ln: Line) -> str:
@@ -432,8 +568,11 @@ def _outturn_note(ev: Evaluation, ln: Line) -> str:
         if _truncated(s, u):
             return f"报告所列{lab}{_stated_text(s)}系截尾所得，四舍五入为{shown}"
         c, b = ev.lines[ln.fund]["contributors"].outturn, ev.lines[ln.fund]["beneficiaries"].outturn
-        return (f"报告所列{lab}{_stated_text(s)}与人数不一致，按在职缴费人员{value_text('contributors', c)}"
-                f"人、享受待遇人员{value_text('beneficiaries', b)}人计算为{shown}")
+        return (
+            f"报告所列{lab}{_stated_text(s)}与人数不一致，"
+            f"按在职缴费人员{value_text('contributors', c)}"
+            f"人、享受待遇人员{value_text('beneficiaries', b)}人计算为{shown}"
+        )
     if not _shown_differs(s, u):
         return ""
     unit = "人" if ln.key in HEAD_LINES else "万元"
@@ -442,11 +581,16 @@ def _outturn_note(ev: Evaluation, ln: Line) -> str:
         lines = ev.lines[ln.fund]
         # the combined balance may follow from the combined totals as stated and still not
         # from the funds' figures, which is what the combined figures are made of
-        against = "两项基金收支" if ln.fund == COMBINED else \
-            f"{_lab(ln.fund, 'total_income')}、{_lab(ln.fund, 'total_expenditure')}"
-        return (f"{stated}与{against}不一致，按{_lab(ln.fund, 'total_income')}"
-                f"{money(lines['total_income'].outturn)}万元减{_lab(ln.fund, 'total_expenditure')}"
-                f"{money(lines['total_expenditure'].outturn)}万元计算为{money(u)}万元")
+        against = (
+            "两项基金收支"
+            if ln.fund == COMBINED
+            else f"{_lab(ln.fund, 'total_income')}、{_lab(ln.fund, 'total_expenditure')}"
+        )
+        return (
+            f"{stated}与{against}不一致，按{_lab(ln.fund, 'total_income')}"
+            f"{money(lines['total_income'].outturn)}万元减{_lab(ln.fund, 'total_expenditure')}"
+            f"{money(lines['total_expenditure'].outturn)}万元计算为{money(u)}万元"
+        )
     if ln.fund == COMBINED:
         return f"{stated}与两项基金之和不一致，按两项基金相加为{value_text(ln.key, u)}{unit}"
     if ln.key in ("total_income", "total_expenditure"):
@@ -461,15 +605,19 @@ def _change_notes(ln: Line) -> list[str]:
     out = []
     if _shown_differs(ln.stated_change, ln.change):
         where = "两项基金增加额之和" if ln.fund == COMBINED else "收支数字"
-        out.append(f"报告所列较上年增加{money(ln.stated_change.value)}万元与{where}不一致，"
-                   f"按{'两项基金相加' if ln.fund == COMBINED else '计算'}为{money(ln.change)}万元")
+        out.append(
+            f"报告所列较上年增加{money(ln.stated_change.value)}万元与{where}不一致，"
+            f"按{'两项基金相加' if ln.fund == COMBINED else '计算'}为{money(ln.change)}万元"
+        )
     g = ln.stated_growth_pct
     if g is not None and ln.growth_pct is not None and _shown_differs(g, ln.growth_pct, g.decimals):
         if _truncated(g, ln.growth_pct):
             out.append(f"报告所列增幅{_stated_text(g)}%系截尾所得，四舍五入为{pct(ln.growth_pct)}%")
         else:
-            out.append(f"报告所列增幅{_stated_text(g)}%与{word}及增加额不一致，"
-                       f"按增加额计算为{pct(ln.growth_pct)}%")
+            out.append(
+                f"报告所列增幅{_stated_text(g)}%与{word}及增加额不一致，"
+                f"按增加额计算为{pct(ln.growth_pct)}%"
+            )
     return out
 
 
@@ -487,17 +635,21 @@ def _budget_notes(ln: Line) -> list[str]:
         else:
             sec = _md(section_of(used.source))
             how = f"按报告{sec}所列预算{money(used.value)}万元计"
-        out.append(f"报告所列预算{money(primary.value)}万元与{against}不一致，{how}；"
-                   f"按{money(primary.value)}万元计完成{pct(primary.completion_pct)}%")
+        out.append(
+            f"报告所列预算{money(primary.value)}万元与{against}不一致，{how}；"
+            f"按{money(primary.value)}万元计完成{pct(primary.completion_pct)}%"
+        )
     s = ln.stated_completion_pct
     own = primary.completion_pct if primary is not None else ln.completion_pct
     if s is not None and own is not None and _shown_differs(s, own, s.decimals):
         if _truncated(s, own):
             out.append(f"报告所列完成率{_stated_text(s)}%系截尾所得，四舍五入为{pct(own)}%")
         else:
-            out.append(f"报告所列完成率{_stated_text(s)}%与{word}及预算不一致，按{word}"
-                       f"{money(ln.outturn)}万元、预算{money(ln.budget)}万元计算为"
-                       f"{pct(ln.completion_pct)}%")
+            out.append(
+                f"报告所列完成率{_stated_text(s)}%与{word}及预算不一致，按{word}"
+                f"{money(ln.outturn)}万元、预算{money(ln.budget)}万元计算为"
+                f"{pct(ln.completion_pct)}%"
+            )
     return out
 
 
@@ -505,18 +657,26 @@ def _restatement_notes(ev: Evaluation, fund: str, keys: tuple[str, ...]) -> list
     """Notes on figures the report restates differently elsewhere, for the lines ``keys``."""
     out = []
     for d in ev.disagreements:
-        if d.fund != fund or d.line not in keys or d.aspect != "outturn" \
-                or d.finding.identity is not Identity.RESTATEMENT or d.used is None:
+        if (
+            d.fund != fund
+            or d.line not in keys
+            or d.aspect != "outturn"
+            or d.finding.identity is not Identity.RESTATEMENT
+            or d.used is None
+        ):
             continue
         if round_half_up(d.stated) == round_half_up(d.used):
             continue
         ln = ev.lines[fund][d.line]
         unit = "人" if d.line in HEAD_LINES else "万元"
-        text = (f"报告{_md(section_of(d.stated_source))}所列{_lab(fund, d.line)}"
-                f"{value_text(d.line, d.stated)}{unit}与{_md(section_of(ln.outturn_source))}所列"
-                f"{value_text(d.line, d.used)}{unit}不一致，按{value_text(d.line, d.used)}{unit}计")
-        budgets = {round_half_up(v.value) for line in ev.lines[fund].values()
-                   for v in line.budget_versions}
+        text = (
+            f"报告{_md(section_of(d.stated_source))}所列{_lab(fund, d.line)}"
+            f"{value_text(d.line, d.stated)}{unit}与{_md(section_of(ln.outturn_source))}所列"
+            f"{value_text(d.line, d.used)}{unit}不一致，按{value_text(d.line, d.used)}{unit}计"
+        )
+        budgets = {
+            round_half_up(v.value) for line in ev.lines[fund].values() for v in line.budget_versions
+        }
         if round_half_up(d.stated) in budgets:
             text += f"，{value_text(d.line, d.stated)}{unit}与预算数相同"
         out.append(text)
@@ -536,8 +696,9 @@ def _change_clause(ln: Line | None, word: str, combined: bool) -> str:
         return ""
     up = ln.change >= 0
     verb = ("增加" if combined else "增长") if up and word == "收入" else "增加" if up else "减少"
-    growth = "" if ln.growth_pct is None else \
-        f"，{'增幅' if up else '降幅'}{pct(abs(ln.growth_pct))}%"
+    growth = (
+        "" if ln.growth_pct is None else f"，{'增幅' if up else '降幅'}{pct(abs(ln.growth_pct))}%"
+    )
     lead = "较上年" if combined else f"{word}较上年" if word == "收入" else "较上年支出"
     return f"，{lead}{verb}{money(abs(ln.change))}万元{growth}"
 
@@ -549,8 +710,10 @@ def _budget_clause(ln: Line | None, budget_word: str) -> str:
     if ln.flag:
         side = "低于" if ln.flag == "below" else "高于"
         bound = ln.band_pct[0] if ln.flag == "below" else ln.band_pct[1]
-        text += (f"，{side}预算完成率绩效目标区间（{ln.band_pct[0]:g}%–{ln.band_pct[1]:g}%）"
-                 f"的{'下限' if ln.flag == 'below' else '上限'}{bound:g}%")
+        text += (
+            f"，{side}预算完成率绩效目标区间（{ln.band_pct[0]:g}%–{ln.band_pct[1]:g}%）"
+            f"的{'下限' if ln.flag == 'below' else '上限'}{bound:g}%"
+        )
     return text
 
 
@@ -563,8 +726,10 @@ def _shortfall_sentence(ev: Evaluation, fund: str) -> str:
     arrears = ev.subsidy_arrears.get(fund)
     if arrears is not None:
         bound = "至少" if arrears.bound == "at_least" else ""
-        text += (f"，其中财政补助资金{bound}{money(arrears.value)}万元没有拨付到位"
-                 f"（报告{_md(section_of(arrears.source))}）")
+        text += (
+            f"，其中财政补助资金{bound}{money(arrears.value)}万元没有拨付到位"
+            f"（报告{_md(section_of(arrears.source))}）"
+        )
     return text + "。"
 
 
@@ -572,30 +737,57 @@ def _fund_paragraphs(ev: Evaluation, fund: str) -> list[str]:
     lines = ev.lines[fund]
     name = FUND_NAMES[fund]["zh"]
     income, expenditure = lines["total_income"], lines["total_expenditure"]
-    parts = "，".join(f"{LINE_LABELS[k]['zh']}{money(lines[k].outturn)}万元" for k in INCOME_LINES
-                     if lines[k].outturn is not None and (lines[k].outturn or k != "other_income"))
-    p1 = (f"{ev.year}年度{name}当年总收入{money(income.outturn)}万元（其中：{parts}）"
-          f"{_change_clause(income, '收入', False)}{_budget_clause(income, '全年预算')}。")
-    p1 = _with_notes(p1, [_outturn_note(ev, income), *_change_notes(income),
-                          *_budget_notes(income),
-                          *_restatement_notes(ev, fund, ("total_income", *INCOME_LINES))])
+    parts = "，".join(
+        f"{LINE_LABELS[k]['zh']}{money(lines[k].outturn)}万元"
+        for k in INCOME_LINES
+        if lines[k].outturn is not None and (lines[k].outturn or k != "other_income")
+    )
+    p1 = (
+        f"{ev.year}年度{name}当年总收入{money(income.outturn)}万元（其中：{parts}）"
+        f"{_change_clause(income, '收入', False)}{_budget_clause(income, '全年预算')}。"
+    )
+    p1 = _with_notes(
+        p1,
+        [
+            _outturn_note(ev, income),
+            *_change_notes(income),
+            *_budget_notes(income),
+            *_restatement_notes(ev, fund, ("total_income", *INCOME_LINES)),
+        ],
+    )
     p1 += _shortfall_sentence(ev, fund)
 
-    spend = [k for k in ("benefit_expenditure", "other_expenditure")
-             if lines[k].outturn is not None and (lines[k].outturn or k == "benefit_expenditure")]
+    spend = [
+        k
+        for k in ("benefit_expenditure", "other_expenditure")
+        if lines[k].outturn is not None and (lines[k].outturn or k == "benefit_expenditure")
+    ]
     spend_parts = "，".join(f"{LINE_LABELS[k]['zh']}{money(lines[k].outturn)}万元" for k in spend)
-    p2 = (f"基金当年总支出{money(expenditure.outturn)}万元（其中：{spend_parts}）"
-          f"{_change_clause(expenditure, '支出', False)}{_budget_clause(expenditure, '全年预算')}。")
-    p2 = _with_notes(p2, [_outturn_note(ev, expenditure), *_change_notes(expenditure),
-                          *_budget_notes(expenditure),
-                          *_restatement_notes(ev, fund, ("total_expenditure",
-                                                         "benefit_expenditure",
-                                                         "other_expenditure"))])
+    p2 = (
+        f"基金当年总支出{money(expenditure.outturn)}万元（其中：{spend_parts}）"
+        f"{_change_clause(expenditure, '支出', False)}{_budget_clause(expenditure, '全年预算')}。"
+    )
+    p2 = _with_notes(
+        p2,
+        [
+            _outturn_note(ev, expenditure),
+            *_change_notes(expenditure),
+            *_budget_notes(expenditure),
+            *_restatement_notes(
+                ev, fund, ("total_expenditure", "benefit_expenditure", "other_expenditure")
+            ),
+        ],
+    )
     pension = lines.get("pension_expenditure")
-    if pension is not None and pension.completion_pct is not None and \
-            round_half_up(pension.budget or 0) != round_half_up(expenditure.budget or 0):
-        p2 += (f"其中养老保险待遇支出{money(pension.outturn)}万元，完成养老金支出预算"
-               f"{money(pension.budget)}万元的{pct(pension.completion_pct)}%。")
+    if (
+        pension is not None
+        and pension.completion_pct is not None
+        and round_half_up(pension.budget or 0) != round_half_up(expenditure.budget or 0)
+    ):
+        p2 += (
+            f"其中养老保险待遇支出{money(pension.outturn)}万元，完成养老金支出预算"
+            f"{money(pension.budget)}万元的{pct(pension.completion_pct)}%。"
+        )
     balance, reserve = lines["balance"], lines["reserve_end"]
     p3 = f"当年收支结余{money(balance.outturn)}万元，滚存结余{money(reserve.outturn)}万元。"
     p3 = _with_notes(p3, [_outturn_note(ev, balance), _outturn_note(ev, reserve)])
@@ -603,14 +795,23 @@ def _fund_paragraphs(ev: Evaluation, fund: str) -> list[str]:
     if lines["contributors"].outturn is not None:
         people.append(f"在职缴费人员{value_text('contributors', lines['contributors'].outturn)}人")
     if lines["beneficiaries"].outturn is not None:
-        people.append(f"享受待遇人员{value_text('beneficiaries', lines['beneficiaries'].outturn)}人")
+        people.append(
+            f"享受待遇人员{value_text('beneficiaries', lines['beneficiaries'].outturn)}人"
+        )
     if lines["dependency_ratio"].outturn is not None:
         people.append(f"抚养比{lines['dependency_ratio'].outturn:.2f}")
     out = [p1, p2, p3]
     if people:
         p4 = "年末" + "，".join(people) + "。"
-        out.append(_with_notes(p4, [_outturn_note(ev, lines["dependency_ratio"]),
-                                    *_restatement_notes(ev, fund, HEAD_LINES)]))
+        out.append(
+            _with_notes(
+                p4,
+                [
+                    _outturn_note(ev, lines["dependency_ratio"]),
+                    *_restatement_notes(ev, fund, HEAD_LINES),
+                ],
+            )
+        )
     return out
 
 
@@ -619,12 +820,16 @@ def _combined_paragraph(ev: Evaluation) -> str:
     income, expenditure = lines.get("total_income"), lines.get("total_expenditure")
     clauses = []
     if income is not None and income.outturn is not None:
-        clauses.append(f"两项基金收入合计{money(income.outturn)}万元"
-                       f"{_change_clause(income, '收入', True)}{_budget_clause(income, '预算')}")
+        clauses.append(
+            f"两项基金收入合计{money(income.outturn)}万元"
+            f"{_change_clause(income, '收入', True)}{_budget_clause(income, '预算')}"
+        )
     if expenditure is not None and expenditure.outturn is not None:
-        clauses.append(f"支出合计{money(expenditure.outturn)}万元"
-                       f"{_change_clause(expenditure, '支出', True)}"
-                       f"{_budget_clause(expenditure, '预算')}")
+        clauses.append(
+            f"支出合计{money(expenditure.outturn)}万元"
+            f"{_change_clause(expenditure, '支出', True)}"
+            f"{_budget_clause(expenditure, '预算')}"
+        )
     for key in ("balance", "reserve_end"):
         ln = lines.get(key)
         if ln is not None and ln.outturn is not None:
@@ -645,7 +850,9 @@ def _targets_paragraph(ev: Evaluation, fund: str) -> str:
         if not actual:
             continue
         verdict = {True: "达标", False: "未达标", None: ""}[r.met]
-        text = f"{_md(levels(r)[2])}{_md(actual)}" + (f"（年度指标值{_md(target)}，{verdict}）" if target else "")
+        text = f"{_md(levels(r)[2])}{_md(actual)}" + (
+            f"（年度指标值{_md(target)}，{verdict}）" if target else ""
+        )
         parts.append(text)
     missing = [_md(levels(r)[2]) for r in ev.self_evaluation[fund] if not actual_text(r)]
     text = f"{FUND_NAMES[fund]['zh']}：" + "；".join(parts) + "。"
@@ -656,11 +863,15 @@ def _targets_paragraph(ev: Evaluation, fund: str) -> str:
 
 def draft_markdown(ev: Evaluation) -> str:
     """``draft.md``: the report's paragraphs in Chinese, every number from the evaluation."""
-    out = [f"# {_md(ev.county_zh)}{ev.year}年度社会保险基金绩效自评报告（数字草稿）", "",
-           f"> 本稿由 `yanglao evaluate` 按{_md(ev.report or '结算数')}的结算数生成"
-           f"（情景 {_md(ev.scenario_id)}）："
-           "每个数字均为计算所得，金额单位万元、保留两位小数，百分比保留两位小数（四舍五入）；"
-           "报告自相矛盾之处按一致的数字计，并加注说明。", ""]
+    out = [
+        f"# {_md(ev.county_zh)}{ev.year}年度社会保险基金绩效自评报告（数字草稿）",
+        "",
+        f"> 本稿由 `yanglao evaluate` 按{_md(ev.report or '结算数')}的结算数生成"
+        f"（情景 {_md(ev.scenario_id)}）："
+        "每个数字均为计算所得，金额单位万元、保留两位小数，百分比保留两位小数（四舍五入）；"
+        "报告自相矛盾之处按一致的数字计，并加注说明。",
+        "",
+    ]
     if COMBINED in ev.lines:
         out += ["## 一、社会保险基金收支总体情况", "", _combined_paragraph(ev), ""]
     out += ["## 二、社会保险基金预算完成及运行情况", ""]
@@ -676,9 +887,11 @@ def draft_markdown(ev: Evaluation) -> str:
         out += [f"## 附：报告数字不一致之处（{len(ev.disagreements)}处）", ""]
         for d in ev.disagreements:
             used = "" if d.used is None else f"；本稿采用{figure_text(d.line, d.used)}"
-            out.append(f"- {FUND_NAMES[d.fund]['zh']}，`{identity_text(d.finding)}`：报告所列"
-                       f"{figure_text(d.line, d.stated)}（{_md(d.stated_source)}），按其他数字计算为"
-                       f"{figure_text(d.line, d.computed)}（{_md(computed_from_text(d.finding))}）{used}。")
+            out.append(
+                f"- {FUND_NAMES[d.fund]['zh']}，`{identity_text(d.finding)}`：报告所列"
+                f"{figure_text(d.line, d.stated)}（{_md(d.stated_source)}），按其他数字计算为"
+                f"{figure_text(d.line, d.computed)}（{_md(computed_from_text(d.finding))}）{used}。"
+            )
         out.append("")
     return "\n".join(out)
 
@@ -689,8 +902,9 @@ def draft_markdown(ev: Evaluation) -> str:
 
 def write_evaluation(ev: Evaluation, out_dir: str | Path, force: bool = False) -> list[Path]:
     """Write ``evaluation.csv``, ``self_evaluation.xlsx`` and ``draft.md`` into ``out_dir``,
-    all of them or none, replacing an earlier run's folder whole (:func:`model.output.io.write_folder`;
-    a folder holding other files is refused unless ``force``)."""
+    all of them or none, replacing an earlier run's folder whole
+    (:func:`model.output.io.write_folder`; a folder holding other files is refused unless
+    ``force``)."""
     from model.output.io import write_folder
 
     csv_text, draft = evaluation_csv_text(ev), draft_markdown(ev)
@@ -700,4 +914,3 @@ def write_evaluation(ev: Evaluation, out_dir: str | Path, force: bool = False) -
         "draft.md": lambda p: p.write_text(draft, encoding="utf-8"),
     }
     return write_folder(out_dir, files, force=force)
-

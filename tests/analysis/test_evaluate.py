@@ -21,13 +21,13 @@ from typer.testing import CliRunner
 from cli.evaluate import evaluate as evaluate_command
 from cli.main import app
 from model.analysis import evaluate as evaluate_module
-from model.output import evaluation_report
 from model.analysis.consistency import Identity, check_base_year, check_stated
-from model.errors import ScenarioError
 from model.analysis.evaluate import Evaluation, evaluate, round_half_up, truncate
+from model.errors import ScenarioError
+from model.output import evaluation_report
 from model.output.evaluation_report import draft_markdown, figure_text, write_evaluation
-from model.scenario.outturn import Outturn, load_outturn
 from model.scenario.load import load_scenario, read_yaml, validate_model
+from model.scenario.outturn import Outturn, load_outturn
 from tests.conftest import ROOT, with_changes
 
 QITAI = ROOT / "scenarios" / "qitai-2021.yaml"
@@ -35,8 +35,10 @@ OUTTURN = ROOT / "scenarios" / "outturns" / "qitai-2021.yaml"
 CS, RES, BOTH = "civil_service", "residents", "combined"
 
 # Register the command here until cli/main.py does (once: the module may be imported twice).
-if not any(getattr(c.callback, "__name__", "") == "evaluate" or c.name == "evaluate"
-           for c in app.registered_commands):
+if not any(
+    getattr(c.callback, "__name__", "") == "evaluate" or c.name == "evaluate"
+    for c in app.registered_commands
+):
     app.command()(evaluate_command)
 
 runner = CliRunner()
@@ -99,22 +101,39 @@ def _line_of(text: str, pattern: str) -> int:
 
 BAD_OUTTURNS = {
     # name: (text change, field, words, line anchor or None)
-    "misspelt key": (("  interest_income: {value: 18.45", "  interest_incme: {value: 18.45"),
-                     "civil_service.interest_incme",
-                     ("unknown field", "did you mean 'interest_income'"),
-                     r"^  interest_incme:"),
-    "wrong type": (("value: 13574.93,", 'value: "lots",'),
-                   "civil_service.contribution_income.value",
-                   ("expected a number", "'lots'"), r"^  contribution_income:"),
-    "missing year": (("  year: 2021\n", ""), "outturn.year",
-                     ("missing required field", "expected key 'year'"), r"^outturn:"),
-    "duplicate key": (("  reserve_end: {value: 360.87",
-                       "  balance: {value: 1, unit: 万元, source: \"again\"}\n"
-                       "  reserve_end: {value: 360.87"),
-                      "civil_service.balance", ("duplicate key", "already set on line"),
-                      r"^  balance: \{value: 1,"),
-    "misspelt header key": (("  report: 奇台县", "  reprot: 奇台县"), "outturn.reprot",
-                                ("unknown field", "did you mean 'report'"), r"^  reprot:"),
+    "misspelt key": (
+        ("  interest_income: {value: 18.45", "  interest_incme: {value: 18.45"),
+        "civil_service.interest_incme",
+        ("unknown field", "did you mean 'interest_income'"),
+        r"^  interest_incme:",
+    ),
+    "wrong type": (
+        ("value: 13574.93,", 'value: "lots",'),
+        "civil_service.contribution_income.value",
+        ("expected a number", "'lots'"),
+        r"^  contribution_income:",
+    ),
+    "missing year": (
+        ("  year: 2021\n", ""),
+        "outturn.year",
+        ("missing required field", "expected key 'year'"),
+        r"^outturn:",
+    ),
+    "duplicate key": (
+        (
+            "  reserve_end: {value: 360.87",
+            '  balance: {value: 1, unit: 万元, source: "again"}\n  reserve_end: {value: 360.87',
+        ),
+        "civil_service.balance",
+        ("duplicate key", "already set on line"),
+        r"^  balance: \{value: 1,",
+    ),
+    "misspelt header key": (
+        ("  report: 奇台县", "  reprot: 奇台县"),
+        "outturn.reprot",
+        ("unknown field", "did you mean 'report'"),
+        r"^  reprot:",
+    ),
 }
 
 
@@ -135,12 +154,17 @@ def test_bad_outturn_names_file_line_field(name, tmp_path):
     assert problem.line == _line_of(bad.read_text(encoding="utf-8"), anchor)
 
 
-@pytest.mark.parametrize("content, words", [
-    ("", "is empty; expected an outturn mapping with keys schema_version, outturn"),
-    ("- 1\n- 2\n", "expected a mapping of outturn keys"),
-    ("schema_version: 1\noutturn: {year: 2021, county: {zh: 奇台县, en: Qitai}}\n",
-     "expected at least one fund"),
-])
+@pytest.mark.parametrize(
+    "content, words",
+    [
+        ("", "is empty; expected an outturn mapping with keys schema_version, outturn"),
+        ("- 1\n- 2\n", "expected a mapping of outturn keys"),
+        (
+            "schema_version: 1\noutturn: {year: 2021, county: {zh: 奇台县, en: Qitai}}\n",
+            "expected at least one fund",
+        ),
+    ],
+)
 def test_whole_file_problems_speak_of_an_outturn(content, words, tmp_path):
     bad = tmp_path / "o.yaml"
     bad.write_text(content, encoding="utf-8")
@@ -201,10 +225,16 @@ def test_only_residents_income_is_flagged(ev):
 
 
 def test_band_is_read_from_the_targets(scenario):
-    narrow = outturn_with({
-        "civil_service.targets.expenditure_completion_high":
-            {"value": 102, "unit": "%", "bound": "at_most", "source": "test: a narrower band"},
-    })
+    narrow = outturn_with(
+        {
+            "civil_service.targets.expenditure_completion_high": {
+                "value": 102,
+                "unit": "%",
+                "bound": "at_most",
+                "source": "test: a narrower band",
+            },
+        }
+    )
     ev = evaluate(scenario, narrow)
     spend = ev.line(CS, "total_expenditure")
     assert spend.band_pct == (90.0, 102.0)
@@ -220,8 +250,9 @@ def test_default_band_without_targets(scenario):
     from model.scenario.load import validate_data
 
     bare_scenario = validate_data(data, lines, str(QITAI))
-    ev = evaluate(bare_scenario, outturn_with({"civil_service.targets": None,
-                                               "residents.targets": None}))
+    ev = evaluate(
+        bare_scenario, outturn_with({"civil_service.targets": None, "residents.targets": None})
+    )
     assert ev.line(RES, "total_income").band_pct == evaluate_module.DEFAULT_BAND_PCT == (90, 110)
     assert ev.line(RES, "total_income").flag == "below"
 
@@ -253,13 +284,16 @@ def test_year_before_from_the_scenarios_base_year(scenario, monkeypatch):
     """A 2022 outturn with no stated increases takes 2021 from the scenario's base year, using
     the consistent figures of that base year (its balance −441.47, not the stated −174.28)."""
     monkeypatch.setattr(evaluate_module, "_projected_budgets", lambda sc, year: {})
-    later = outturn_with({
-        "outturn.year": 2022,
-        "civil_service.income_increase": None, "civil_service.income_growth": None,
-        "civil_service.contribution_income.value": 14000.0,
-        "civil_service.total_income.value": 29709.01 + 425.07,
-        "civil_service.balance": None,
-    })
+    later = outturn_with(
+        {
+            "outturn.year": 2022,
+            "civil_service.income_increase": None,
+            "civil_service.income_growth": None,
+            "civil_service.contribution_income.value": 14000.0,
+            "civil_service.total_income.value": 29709.01 + 425.07,
+            "civil_service.balance": None,
+        }
+    )
     ev = evaluate(scenario, later)
     contributions = ev.line(CS, "contribution_income")
     assert contributions.previous == 13574.93
@@ -273,7 +307,8 @@ def test_year_before_from_the_scenarios_base_year(scenario, monkeypatch):
 
 
 def test_budgets_from_budget_lines_after_the_base_year(scenario, monkeypatch):
-    """Lines without a stated budget take ``model.analysis.budget.budget_lines``; stated budgets win."""
+    """Lines without a stated budget take ``model.analysis.budget.budget_lines``; stated budgets
+    win."""
     import sys
     import types
 
@@ -281,9 +316,15 @@ def test_budgets_from_budget_lines_after_the_base_year(scenario, monkeypatch):
 
     def budget_lines(sc, year):
         calls.append(year)
-        return {CS: {"contribution_income": 14000.0, "total_income": 1.0,
-                     "pension_expenditure": 100.0, "funeral_grant_expenditure": 10.0},
-                BOTH: {"contribution_income": 16000.0}}
+        return {
+            CS: {
+                "contribution_income": 14000.0,
+                "total_income": 1.0,
+                "pension_expenditure": 100.0,
+                "funeral_grant_expenditure": 10.0,
+            },
+            BOTH: {"contribution_income": 16000.0},
+        }
 
     fake = types.ModuleType("model.analysis.budget")
     fake.budget_lines = budget_lines
@@ -311,8 +352,11 @@ def test_budgets_from_budget_lines_after_the_base_year(scenario, monkeypatch):
 def test_every_disagreement_is_recorded_with_the_figure_used(ev, scenario):
     assert len(ev.disagreements) == sum(not f.agrees for f in check_base_year(scenario)) == 15
     # each disagreement carries its finding: the kind of identity and the stated figure's key
-    by = {(d.fund, d.finding.identity, d.finding.figure.key): d for d in ev.disagreements
-          if not d.finding.figure.restated}
+    by = {
+        (d.fund, d.finding.identity, d.finding.figure.key): d
+        for d in ev.disagreements
+        if not d.finding.figure.restated
+    }
     expect = {
         (CS, Identity.BALANCE, "balance"): (-174.28, -441.47),
         (CS, Identity.DEPENDENCY, "dependency_ratio"): (1.73, 6816 / 4167),
@@ -321,10 +365,11 @@ def test_every_disagreement_is_recorded_with_the_figure_used(ev, scenario):
         (RES, Identity.BUDGET_LINES, "expenditure_budget"): (5740.63, 5736.43),
         (BOTH, Identity.SUM_OF_FUNDS, "total_income"): (37857.27, 36042.78),
         (BOTH, Identity.SUM_OF_FUNDS, "income_increase"): (4525.55, 3993.401),
-        (BOTH, Identity.SUM_OF_FUNDS, "balance"):
-            (2086.98, 36042.78 - 35770.29),  # the funds' consistent balances: 272.49
-        (BOTH, Identity.COMPLETION, "income_budget_completion"):
-            (96.43, 36042.78 / 37757.27 * 100),
+        (BOTH, Identity.SUM_OF_FUNDS, "balance"): (
+            2086.98,
+            36042.78 - 35770.29,
+        ),  # the funds' consistent balances: 272.49
+        (BOTH, Identity.COMPLETION, "income_budget_completion"): (96.43, 36042.78 / 37757.27 * 100),
     }
     for key, (stated, used) in expect.items():
         d = by[key]
@@ -332,38 +377,47 @@ def test_every_disagreement_is_recorded_with_the_figure_used(ev, scenario):
         assert d.used == pytest.approx(used), key
         assert d.stated_source == d.finding.where_stated and d.finding.inputs, key
         assert all(x.source for x in d.finding.inputs), key
-    restated = [d for d in ev.disagreements if d.fund == CS
-                and d.finding.identity is Identity.RESTATEMENT
-                and d.finding.figure.key == "total_expenditure"]
+    restated = [
+        d
+        for d in ev.disagreements
+        if d.fund == CS
+        and d.finding.identity is Identity.RESTATEMENT
+        and d.finding.figure.key == "total_expenditure"
+    ]
     assert [(d.stated, d.used, d.line, d.aspect) for d in restated] == [
-        (29359.26, 30150.48, "total_expenditure", "outturn")]
+        (29359.26, 30150.48, "total_expenditure", "outturn")
+    ]
     balance = by[(CS, Identity.BALANCE, "balance")]
     assert balance.stated_source.startswith("二(一)")
     assert [(x.key, x.value) for x in balance.finding.inputs] == [
-        ("total_income", 29709.01), ("total_expenditure", 30150.48)]
+        ("total_income", 29709.01),
+        ("total_expenditure", 30150.48),
+    ]
     assert ev.line(CS, "balance").outturn == pytest.approx(-441.47)
     assert ev.line(CS, "balance").stated.value == -174.28
 
 
 def test_a_consistent_report_has_no_disagreements_and_no_notes(scenario):
-    consistent = outturn_with({
-        "civil_service.balance.value": -441.47,
-        "civil_service.dependency_ratio.value": 1.64,
-        "civil_service.income_growth.value": 14.67,
-        "civil_service.income_budget_completion.value": 100.80,
-        "civil_service.total_expenditure.restated": [],
-        "civil_service.benefit_expenditure.restated": [],
-        "residents.balance.value": 713.96,
-        "residents.expenditure_growth.value": 8.13,
-        "residents.expenditure_budget.value": 5736.43,
-        "residents.expenditure_budget.restated": [],
-        "residents.expenditure_budget_completion.value": 97.97,
-        "combined.total_income.value": 36042.78,
-        "combined.income_increase.value": 3993.40,
-        "combined.income_budget.value": 37757.27,
-        "combined.income_budget_completion.value": 95.46,
-        "combined.balance.value": 272.49,
-    })
+    consistent = outturn_with(
+        {
+            "civil_service.balance.value": -441.47,
+            "civil_service.dependency_ratio.value": 1.64,
+            "civil_service.income_growth.value": 14.67,
+            "civil_service.income_budget_completion.value": 100.80,
+            "civil_service.total_expenditure.restated": [],
+            "civil_service.benefit_expenditure.restated": [],
+            "residents.balance.value": 713.96,
+            "residents.expenditure_growth.value": 8.13,
+            "residents.expenditure_budget.value": 5736.43,
+            "residents.expenditure_budget.restated": [],
+            "residents.expenditure_budget_completion.value": 97.97,
+            "combined.total_income.value": 36042.78,
+            "combined.income_increase.value": 3993.40,
+            "combined.income_budget.value": 37757.27,
+            "combined.income_budget_completion.value": 95.46,
+            "combined.balance.value": 272.49,
+        }
+    )
     ev = evaluate(scenario, consistent)
     assert ev.disagreements == ()
     draft = draft_markdown(ev)
@@ -379,7 +433,7 @@ def test_a_consistent_report_has_no_disagreements_and_no_notes(scenario):
 def paragraph(draft: str, heading: str) -> str:
     """The text under a heading, up to the next heading."""
     start = draft.index(heading)
-    rest = draft[start + len(heading):]
+    rest = draft[start + len(heading) :]
     end = min((rest.index(h) for h in ("\n## ", "\n### ") if h in rest), default=len(rest))
     return rest[:end]
 
@@ -401,16 +455,19 @@ def test_draft_numbers_follow_from_the_outturn(fund, heading, outturn, draft):
     assert number(r"财政补助收入(-?[\d.]+)万元", text) == o.subsidy_income.value
     increase = o.income_increase.value
     assert number(r"收入较上年增长(-?[\d.]+)万元", text) == round_half_up(increase)
-    assert number(r"收入较上年增长[\d.]+万元，增幅([\d.]+)%", text) == \
-        pct(increase / (income - increase) * 100)
+    assert number(r"收入较上年增长[\d.]+万元，增幅([\d.]+)%", text) == pct(
+        increase / (income - increase) * 100
+    )
     assert number(r"完成全年预算([\d.]+)万元的", text) == o.income_budget.value
-    assert number(r"完成全年预算[\d.]+万元的([\d.]+)%", text) == \
-        pct(income / o.income_budget.value * 100)
+    assert number(r"完成全年预算[\d.]+万元的([\d.]+)%", text) == pct(
+        income / o.income_budget.value * 100
+    )
     assert number(r"基金当年总支出(-?[\d.]+)万元", text) == spend
     increase = o.expenditure_increase.value
     assert number(r"较上年支出增加([\d.]+)万元", text) == increase
-    assert number(r"较上年支出增加[\d.]+万元，增幅([\d.]+)%", text) == \
-        pct(increase / (spend - increase) * 100)
+    assert number(r"较上年支出增加[\d.]+万元，增幅([\d.]+)%", text) == pct(
+        increase / (spend - increase) * 100
+    )
     # the budget consistent with its lines (pensions + funeral grants where both are stated)
     lines = [x.value for x in (o.expenditure_budget_pensions, o.expenditure_budget_funeral) if x]
     budget = sum(lines) if len(lines) == 2 else o.expenditure_budget.value
@@ -430,8 +487,9 @@ def test_draft_combined_numbers_are_the_sums_of_the_funds(outturn, draft):
     assert number(r"支出合计([\d.]+)万元", text) == round_half_up(spend)
     budget = cs.income_budget.value + res.income_budget.value
     assert number(r"收入合计[\d.]+万元[^；（]*?完成预算([\d.]+)万元", text) == round_half_up(budget)
-    assert number(r"收入合计[\d.]+万元[^；（]*?完成预算[\d.]+万元的([\d.]+)%", text) == \
-        pct(income / budget * 100)
+    assert number(r"收入合计[\d.]+万元[^；（]*?完成预算[\d.]+万元的([\d.]+)%", text) == pct(
+        income / budget * 100
+    )
     assert number(r"本年收支结余(-?[\d.]+)万元，", text) == round_half_up(income - spend)
 
 
@@ -477,7 +535,9 @@ def test_draft_notes_each_disagreement(ev, draft):
 
 def test_draft_explains_the_flag(draft):
     text = paragraph(draft, "（二）城乡居民")
-    assert "完成全年预算8283.87万元的76.46%，低于预算完成率绩效目标区间（90%–110%）的下限90%" in text
+    assert (
+        "完成全年预算8283.87万元的76.46%，低于预算完成率绩效目标区间（90%–110%）的下限90%" in text
+    )
     # 8283.87 - 6333.77 = 1950.10, of which the county's subsidy of 1700余万元 was not paid in
     assert "收入较预算少1950.10万元，其中财政补助资金至少1700.00万元没有拨付到位" in text
 
@@ -510,21 +570,40 @@ def test_files_are_written_together(ev, tmp_path):
     ws = wb["自评表-城乡居民"]
     values = [[c.value for c in r] for r in ws.iter_rows()]
     header = values[2]
-    assert header[:7] == ["一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值", "是否达标",
-                          "偏差原因"]
+    assert header[:7] == [
+        "一级指标",
+        "二级指标",
+        "三级指标",
+        "年度指标值",
+        "实际完成值",
+        "是否达标",
+        "偏差原因",
+    ]
     table = {r[2]: dict(zip(header, r, strict=True)) for r in values[3:]}
-    for indicator in ("保障人数", "按标准足额保障参保人员待遇支出", "基金支出预算完成率",
-                      "基金使用符合政策规定", "上访率", "满意度"):
+    for indicator in (
+        "保障人数",
+        "按标准足额保障参保人员待遇支出",
+        "基金支出预算完成率",
+        "基金使用符合政策规定",
+        "上访率",
+        "满意度",
+    ):
         assert indicator in table
     assert table["保障人数"]["实际完成值"] == "24608人"
     spend = table["基金支出预算完成率"]
-    assert (spend["年度指标值"], spend["实际完成值"], spend["是否达标"]) == \
-        ("≥90%且≤110%", "97.97%", "是")
+    assert (spend["年度指标值"], spend["实际完成值"], spend["是否达标"]) == (
+        "≥90%且≤110%",
+        "97.97%",
+        "是",
+    )
     income = table["基金收入预算完成率"]
     assert (income["实际完成值"], income["是否达标"]) == ("76.46%", "否")
     assert "低于90%" in income["偏差原因"] and "1700.00" in income["偏差原因"]
-    assert (table["满意度"]["年度指标值"], table["满意度"]["实际完成值"],
-            table["满意度"]["是否达标"]) == ("≥95%", "≥95%", "是")
+    assert (
+        table["满意度"]["年度指标值"],
+        table["满意度"]["实际完成值"],
+        table["满意度"]["是否达标"],
+    ) == ("≥95%", "≥95%", "是")
     blank = table["按标准足额保障参保人员待遇支出"]
     assert blank["实际完成值"] is None and blank["备注"]  # blank, with a note
     assert wb["disagreements"].max_row == 1 + 15
@@ -549,8 +628,9 @@ def test_nothing_is_written_when_one_file_fails(ev, tmp_path, monkeypatch):
 
 def invoke(args: list[str]):
     result = runner.invoke(app, args)
-    assert result.exception is None or isinstance(result.exception, SystemExit), \
-        repr(result.exception)
+    assert result.exception is None or isinstance(result.exception, SystemExit), repr(
+        result.exception
+    )
     assert "Traceback" not in result.output
     return result
 
@@ -561,8 +641,12 @@ def test_cli_evaluates_and_writes(tmp_path):
     assert result.exit_code == 0, result.output  # disagreements are shown, not failures
     assert "100.80" in result.stdout and "76.46 偏低" in result.stdout
     assert "报告自相矛盾之处（15处" in result.stdout
-    assert {p.name for p in out.iterdir()} == {"draft.md", "evaluation.csv", "self_evaluation.xlsx",
-                                               ".yanglao-run"}
+    assert {p.name for p in out.iterdir()} == {
+        "draft.md",
+        "evaluation.csv",
+        "self_evaluation.xlsx",
+        ".yanglao-run",
+    }
     english = invoke(["evaluate", str(QITAI), str(OUTTURN), "--lang", "en"])
     assert english.exit_code == 0
     assert "76.46 (low)" in english.stdout and "The report's disagreements (15" in english.stdout
@@ -571,8 +655,10 @@ def test_cli_evaluates_and_writes(tmp_path):
 def test_cli_bad_outturn_exits_2_and_writes_nothing(tmp_path):
     bad = tmp_path / "bad.yaml"
     text = OUTTURN.read_text(encoding="utf-8")
-    bad.write_text(text.replace("  interest_income: {value: 18.45",
-                                "  interest_incme: {value: 18.45", 1), encoding="utf-8")
+    bad.write_text(
+        text.replace("  interest_income: {value: 18.45", "  interest_incme: {value: 18.45", 1),
+        encoding="utf-8",
+    )
     out = tmp_path / "out"
     result = invoke(["evaluate", str(QITAI), str(bad), "--out", str(out)])
     assert result.exit_code == 2
