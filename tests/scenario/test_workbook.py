@@ -362,6 +362,23 @@ def test_every_problem_of_a_workbook_is_reported_at_once(tmp_path, qitai_book):
     assert "did you mean 0.08?" in err.value.problems[1].message
 
 
+def test_a_calibration_error_names_the_sheet_and_cell(tmp_path, qitai_book):
+    """Found after loading (no pay can give these contributions), still at its cell."""
+    from model.engine.basis import build_basis
+    from model.errors import CalibrationError
+
+    change = _set("基期数据", "civil_service.contribution_income", 3, 5000000)
+    path = changed(qitai_book, tmp_path, change)
+    row = row_of(load_workbook(path)["基期数据"], "civil_service.contribution_income")
+    with pytest.raises(CalibrationError) as info:
+        build_basis(load_scenario(path))
+    assert str(info.value).startswith(
+        f"{path}:基期数据!A{row}: base_year.civil_service.contribution_income"
+    )
+    result = runner.invoke(app, ["project", str(path)])
+    assert result.exit_code == 2 and f"{path}:基期数据!A{row}" in result.output
+
+
 # --------------------------------------------------------------------------------------------
 # hostile files
 
