@@ -38,6 +38,7 @@ from cli.common import (  # noqa: E402  (shared options, spelled once)
     run_report,
 )
 from cli.evaluate import evaluate  # noqa: E402
+from cli.roster import roster  # noqa: E402
 
 
 @app.command()
@@ -346,6 +347,7 @@ def check(scenario: ScenarioArg, debug: DebugOpt = False) -> None:
 
 
 app.command()(evaluate)
+app.command()(roster)
 
 if __name__ == "__main__":  # pragma: no cover
     app()

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from model.analysis.budget import Budget
-from model.output.labels import FUND_LABELS
+from model.output.labels import FUND_LABELS, level_names, words
 from model.output.text import aligned
 
 #: Each budget line of ``model.analysis.budget.LINES`` in words.
@@ -15,9 +15,9 @@ LINE_WORDS: dict[str, dict[str, str]] = {
     "interest_income": {"zh": "利息收入", "en": "interest income"},
     "subsidy_income": {"zh": "财政补贴收入", "en": "fiscal subsidy"},
     "subsidy_central": {"zh": "  其中：中央财政", "en": "  of which central government"},
-    "subsidy_region": {"zh": "  其中：自治区财政", "en": "  of which region"},
-    "subsidy_prefecture": {"zh": "  其中：州财政", "en": "  of which prefecture"},
-    "subsidy_county": {"zh": "  其中：县财政", "en": "  of which county"},
+    "subsidy_region": {"zh": "  其中：{region}财政", "en": "  of which {region}"},
+    "subsidy_prefecture": {"zh": "  其中：{prefecture}财政", "en": "  of which {prefecture}"},
+    "subsidy_county": {"zh": "  其中：{county}财政", "en": "  of which {county}"},
     "other_income": {"zh": "其他收入", "en": "other income"},
     "transfer_income": {"zh": "转移收入", "en": "transfers in"},
     "total_income": {"zh": "收入合计", "en": "total income"},
@@ -49,9 +49,10 @@ TARGET_WORDS: dict[str, tuple[str, str, str, str]] = {
 }
 
 
-def line_label(key: str, lang: str = "en") -> str:
-    """A budget line's label (sub-lines indented by two spaces)."""
-    return LINE_WORDS[key][lang]
+def line_label(key: str, lang: str = "en", levels: dict[str, str] | None = None) -> str:
+    """A budget line's label (sub-lines indented by two spaces), the levels of government named
+    by ``levels`` (:func:`model.output.labels.level_names`)."""
+    return words(LINE_WORDS[key], lang, levels)
 
 
 def target_text(t: dict[str, Any]) -> str:
@@ -77,7 +78,7 @@ def target_rows(b: Budget) -> list[dict[str, Any]]:
 
 def budget_rows(b: Budget, lang: str = "en") -> list[dict[str, Any]]:
     """``budget.csv``: one row per fund (and combined) × line."""
-    return [{"fund": x.fund, "line": x.key, "label": line_label(x.key, lang).strip(),
+    return [{"fund": x.fund, "line": x.key, "label": line_label(x.key, lang, level_names(b.scenario, lang)).strip(),
              "budget": x.budget, "low_5pct_given_scenario": x.low, "high_95pct_given_scenario": x.high,
              "band_probability": x.band_probability, "best_budget_for_band": x.best_budget,
              "flag": "unlikely" if x.flagged else ""} for x in b.lines]
@@ -86,6 +87,7 @@ def budget_rows(b: Budget, lang: str = "en") -> list[dict[str, Any]]:
 def format_budget(b: Budget, lang: str = "zh") -> str:
     """Terminal tables: budget lines with intervals and band probabilities, then the targets."""
     zh = lang == "zh"
+    levels = level_names(b.scenario, lang)
     names = {**{f: FUND_LABELS[f][lang] for f in FUND_LABELS}, "combined": "两项基金合计" if zh else "both funds"}
     lines = [(f"{b.year}年预算（万元）；区间为情景假设下的模拟区间（5%–95%），概率为执行率落在90%–110%的"
               f"模拟占比（{b.paths}次模拟，均以情景假设为条件）"
@@ -101,7 +103,7 @@ def format_budget(b: Budget, lang: str = "zh") -> str:
         for x in (x for x in b.lines if x.fund == fund):
             digits = 0 if x.kind == "people" else 2
             # + 0.0 turns a negative zero into zero
-            rows.append((line_label(x.key, lang), f"{x.budget + 0.0:,.{digits}f}", f"{x.low + 0.0:,.{digits}f}",
+            rows.append((line_label(x.key, lang, levels), f"{x.budget + 0.0:,.{digits}f}", f"{x.low + 0.0:,.{digits}f}",
                          f"{x.high + 0.0:,.{digits}f}",
                          "" if x.band_probability is None else f"{100 * x.band_probability:.1f}%",
                          "" if x.best_budget is None else f"{x.best_budget:,.2f}",

@@ -44,7 +44,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from model.errors import OutputError
-from model.output.labels import CSV_COLUMNS, FUND_LABELS, LABELS
+from model.output.labels import CSV_COLUMNS, FUND_LABELS, LABELS, level_names, words
 from model.engine.results import Projection
 from model.output.safe_text import safe_cell
 
@@ -415,8 +415,10 @@ def write_projection_workbook(result: Projection, path: Path, batch: int = 0) ->
     rows = result.rows(batch)
     for fund in result.funds:
         ws = wb.create_sheet(fund)
-        ws.append([LABELS[c]["zh"] for c in CSV_COLUMNS])
-        ws.append([LABELS[c]["en"] + (f" ({LABELS[c]['unit']})" if LABELS[c]["unit"] else "") for c in CSV_COLUMNS])
+        zh, en = level_names(result.scenario, "zh"), level_names(result.scenario, "en")
+        ws.append([words(LABELS[c], "zh", zh) for c in CSV_COLUMNS])
+        ws.append([words(LABELS[c], "en", en) + (f" ({LABELS[c]['unit']})" if LABELS[c]["unit"] else "")
+                   for c in CSV_COLUMNS])
         for cell in ws[1] + ws[2]:
             cell.font = Font(bold=True)
         for r in rows:

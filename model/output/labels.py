@@ -6,10 +6,12 @@ order of ``projection.csv`` is data, in :mod:`model.engine.columns`.
 
 from __future__ import annotations
 
+from typing import Any
+
 from model.engine.columns import CONTRACT_COLUMNS, CSV_COLUMNS, EXTRA_COLUMNS
 
 __all__ = ["CONTRACT_COLUMNS", "CSV_COLUMNS", "EXTRA_COLUMNS", "FUND_LABELS", "HEAD_COLUMNS", "LABELS",
-           "label", "zh_frame"]
+           "label", "level_names", "words", "zh_frame"]
 
 #: The funds' names.
 FUND_LABELS = {
@@ -40,8 +42,9 @@ LABELS: dict[str, dict[str, str]] = {
     "funeral_grant_expenditure": {"zh": "丧葬补助金支出", "en": "funeral grants", "unit": "万元"},
     "subsidy_due": {"zh": "应拨财政补贴", "en": "subsidy due under the rules", "unit": "万元"},
     "subsidy_due_central": {"zh": "应拨补贴: 中央", "en": "subsidy due: central", "unit": "万元"},
-    "subsidy_due_region": {"zh": "应拨补贴: 自治区", "en": "subsidy due: region", "unit": "万元"},
-    "subsidy_due_prefecture": {"zh": "应拨补贴: 州", "en": "subsidy due: prefecture", "unit": "万元"},
+    "subsidy_due_region": {"zh": "应拨补贴: {region}", "en": "subsidy due: {region}", "unit": "万元"},
+    "subsidy_due_prefecture": {"zh": "应拨补贴: {prefecture}", "en": "subsidy due: {prefecture}",
+                               "unit": "万元"},
     "subsidy_due_county": {"zh": "应拨补贴: 县", "en": "subsidy due: county", "unit": "万元"},
     "reserve_end_without_subsidy": {"zh": "无财政补贴时年末结余", "en": "reserve at year end had no subsidy been paid", "unit": "万元"},
     "subsidy_shortfall": {"zh": "应拨未拨财政补贴", "en": "subsidy due but not paid", "unit": "万元"},
@@ -67,15 +70,39 @@ LABELS: dict[str, dict[str, str]] = {
 HEAD_COLUMNS = frozenset(c for c, lab in LABELS.items() if lab["unit"] == "人")
 
 
-def label(name: str, lang: str = "en") -> str:
+def level_names(scenario: Any, lang: str) -> dict[str, str]:
+    """The names of the levels of government of ``scenario`` in ``lang`` (region, prefecture,
+    county), as its ``meta.levels`` gives them: what ``{region}`` in a label stands for."""
+    levels = scenario.meta.levels
+    return {lv: getattr(getattr(levels, lv), lang) for lv in ("region", "prefecture", "county")}
+
+
+def words(entry: dict[str, str], lang: str, levels: dict[str, str] | None = None) -> str:
+    """An entry's words in ``lang``, with the names of the levels of government filled in (the
+    default names without a scenario)."""
+    text = entry[lang]
+    if "{" in text:
+        text = text.format(**(levels or DEFAULT_LEVEL_NAMES[lang]))
+    return text
+
+
+#: The names of the levels where no scenario gives them (schema.LevelNames' defaults).
+DEFAULT_LEVEL_NAMES = {
+    "zh": {"region": "省", "prefecture": "市", "county": "县"},
+    "en": {"region": "province", "prefecture": "prefecture", "county": "county"},
+}
+
+
+def label(name: str, lang: str = "en", levels: dict[str, str] | None = None) -> str:
     """The label of an output column in ``lang`` ("zh" or "en"), with its unit."""
     entry = LABELS[name]
     unit = entry["unit"]
-    text = entry[lang]
+    text = words(entry, lang, levels)
     return f"{text} ({unit})" if unit and unit not in ("/1", "年") else text
 
 
-def zh_frame(frame):
+def zh_frame(frame, scenario: Any = None):
     """A frame of :meth:`~model.engine.results.Projection.to_frame` with its columns labelled in
-    Chinese."""
-    return frame.rename(columns={c: LABELS[c]["zh"] for c in CSV_COLUMNS})
+    Chinese (the levels of government named as ``scenario`` names them)."""
+    levels = level_names(scenario, "zh") if scenario is not None else None
+    return frame.rename(columns={c: words(LABELS[c], "zh", levels) for c in CSV_COLUMNS})

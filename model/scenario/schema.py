@@ -114,8 +114,8 @@ def _to_model_units(data: Any, model_unit: str | None) -> Any:
         return data
     unit = data.get("unit")
     factors = CONVERSIONS.get(model_unit, {})
-    if unit is None or unit == model_unit:
-        return data
+    if not isinstance(unit, str) or unit == model_unit:
+        return data  # no unit, or not text: the field's own validation speaks
     if unit not in factors:
         accepted = ", ".join([model_unit, *factors])
         raise at_key("unit", f"expected the unit {accepted}, got {unit!r}")
@@ -418,13 +418,34 @@ class GroupShares(StrictModel):
 # meta
 
 
+class LevelNames(StrictModel):
+    """What the three levels of government below the centre are called where the funds are:
+    省/市/县 in most provinces, 自治区/州/县 in a Xinjiang prefecture, 自治区/盟/旗 in an Inner
+    Mongolian league. Outputs name the subsidy of each level with them."""
+
+    region: Bilingual = Bilingual(zh="省", en="province")
+    prefecture: Bilingual = Bilingual(zh="市", en="prefecture")
+    county: Bilingual = Bilingual(zh="县", en="county")
+    source: Source | None = None
+
+
 class Meta(StrictModel):
     id: str = Field(pattern=r"^[a-z0-9][a-z0-9_-]*$")
-    county: Bilingual
+    county: Bilingual = Field(description="the region whose funds these are (a county, or a "
+                              "prefecture or province for a fund pooled there)")
     title: Bilingual
     base_year: int = Field(ge=2000, le=2100)
     horizon: int = Field(ge=2001, le=2200, description="last projection year")
     report: str | None = Field(default=None, description="the document the base year comes from")
+    province: str | None = Field(
+        default=None, pattern=r"^[1-6][0-9]$",
+        description="the province's code (GB/T 2260, two digits: 65 for Xinjiang), for regional "
+        "defaults (model/data/regions)",
+    )
+    pooling: Literal["county", "prefecture", "province"] = Field(
+        default="county", description="the level at which the funds are pooled (统筹层次)"
+    )
+    levels: LevelNames = LevelNames()
 
     @model_validator(mode="after")
     def _horizon_after_base(self) -> Meta:
@@ -490,7 +511,8 @@ class Stated(StrictModel):
     def _published(cls, data: Any) -> Any:
         model_unit = cls.model_unit
         if model_unit is None and isinstance(data, dict):
-            model_unit = {"亿元": "万元", "万人": "人"}.get(data.get("unit"))  # type: ignore[arg-type]
+            unit = data.get("unit")
+            model_unit = {"亿元": "万元", "万人": "人"}.get(unit) if isinstance(unit, str) else None
         return _to_model_units(data, model_unit)
 
     @property
@@ -691,6 +713,16 @@ class CivilServiceAssumptions(StrictModel):
         description="yearly growth of retirements in the past; shapes the retirees' ages"
     )
     salary_scale: AgeWeights = Field(description="relative salary by age; the level is calibrated")
+    retiree_age_profile: AgeWeights | None = Field(
+        default=None,
+        description="retirees by age at the end of the base year (a member roster gives it); "
+        "absent: past retirements growing at retiree_inflow_growth, thinned by mortality",
+    )
+    pension_scale: AgeWeights | None = Field(
+        default=None,
+        description="relative pension in payment by age (a member roster gives it); the level "
+        "is calibrated; absent: the benefit formula of each retirement year, indexed",
+    )
     entrant_groups: GroupShares
     entry_age_profile: AgeWeights
     exit_rate: Rate

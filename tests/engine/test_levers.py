@@ -193,6 +193,16 @@ ASSUMPTION_CASES = [
     ("residents_mortality_up", {f"{MORT}.residents_multiplier": {"male": 1.3, "female": 1.3, "source": "test"}},
      "residents", "beneficiaries", "-"),
     ("improvement_rate", {f"{MORT}.improvement_rate": s(0.02)}, "civil_service", "beneficiaries", "+"),
+    # a member roster's shapes: older retirees die sooner; pensions rising with age weigh more
+    # on the older, who die sooner
+    ("retiree_age_profile", {f"{ACS}.retiree_age_profile": {
+        "weights": {60: 1.0, 70: 2.0, 80: 2.0, 90: 1.0}, "band_width": 10, "last_age": 100,
+        "source": "test"}},
+     "civil_service", "beneficiaries", "-"),
+    ("pension_scale", {f"{ACS}.pension_scale": {
+        "weights": {50: 0.8, 60: 0.9, 70: 1.1, 80: 1.4}, "band_width": 10, "last_age": 100,
+        "source": "test"}},
+     "civil_service", "benefit_expenditure", "!="),
     # population
     ("total_persons", {f"{POP}.total_persons": q(250000, "人")}, "residents", "population_total", "+"),
     ("age_structure_weights", {f"{POP}.age_structure.weights": {

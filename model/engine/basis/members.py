@@ -66,10 +66,24 @@ def civil_service_members(
         actives0[g] = p / p.sum() * getattr(a.contributor_groups, group) * contributors
     retirees0 = np.zeros_like(actives0)
     inflow_growth = a.retiree_inflow_growth.value
+    stated_profile = (
+        age_weights(a.retiree_age_profile, normalise=False)
+        if a.retiree_age_profile is not None
+        else None
+    )
     for g, group in enumerate(CS_GROUPS):
         r0 = int(np.floor(original_ages[group]))
-        survival = np.concatenate([[1.0], np.cumprod(1 - q[0, g, r0:-1])])
-        weights = survival * (1 + inflow_growth) ** -(ages[r0:] - r0)
+        if stated_profile is not None:
+            weights = stated_profile[r0:]
+            if weights.sum() <= 0:
+                raise CalibrationError(
+                    f"the retiree age profile leaves no ages from {group}'s retirement age "
+                    f"{original_ages[group]:g}",
+                    ("assumptions.civil_service.retiree_age_profile",),
+                )
+        else:
+            survival = np.concatenate([[1.0], np.cumprod(1 - q[0, g, r0:-1])])
+            weights = survival * (1 + inflow_growth) ** -(ages[r0:] - r0)
         retirees0[g, r0:] = (
             weights / weights.sum() * getattr(a.retiree_groups, group) * stated.beneficiaries.value
         )

@@ -17,6 +17,7 @@ from model.engine.benefits import (
     transition_award,
 )
 from model.engine.calibrate import Calibrated
+from model.engine.tables import age_weights
 from model.errors import CalibrationError
 from model.scenario.schedule import last_stated_year, step_values
 from model.scenario.schema import needed
@@ -194,6 +195,10 @@ def civil_service_awards(
         )
         return float(max(0.0, (old[0] - f["basic"][0] - f["account"][0]) / per_index[0]))
 
+    pension_scale = (
+        age_weights(a.pension_scale, normalise=False) if a.pension_scale is not None else None
+    )
+
     # --- the stock in payment at the end of the base year, at a level of the old method
     def stock(level: float) -> FloatArray:
         idx = deemed_index(benefit0, level)
@@ -207,6 +212,15 @@ def civil_service_awards(
             else:
                 at_retirement = award(benefit0, vintage, float(r0), final_monthly, level, idx)
             indexed = at_retirement * cum_index[-1] / cum_index[vintage - HISTORY_START]
+            if pension_scale is not None:
+                # A stated pension-by-age shape (a roster) replaces the formula's shape across
+                # ages; the group's mean pension stays the formula's, so the level is still fitted.
+                heads = retirees0[g, r0:]
+                if heads.sum() > 0:
+                    shape = pension_scale[r0:]
+                    mean_shape = (shape * heads).sum() / heads.sum()
+                    if mean_shape > 0:
+                        indexed = shape / mean_shape * (indexed * heads).sum() / heads.sum()
             mass[g, r0:] = indexed * retirees0[g, r0:]
         return mass
 
