@@ -332,6 +332,22 @@ def _swap(tmp: Path, out: Path, shown: Path) -> None:
 # single files
 
 
+def written_by(path: str | Path, marker: str, lines: int = 8) -> bool:
+    """Whether the file at ``path`` says in a comment among its first ``lines`` lines
+    (``# {marker} …``) that a yanglao command wrote it, and so may be replaced by the next run.
+    Never opens a FIFO or a device."""
+    import stat
+
+    try:
+        if not stat.S_ISREG(os.stat(path).st_mode):
+            return False
+        with open(path, encoding="utf-8", errors="replace") as fh:
+            head = [fh.readline() for _ in range(lines)]
+    except OSError:
+        return False
+    return any(line.startswith(f"# {marker} ") for line in head)
+
+
 def check_output_file(path: str | Path, may_replace: Callable[[Path], bool] | None = None) -> None:
     """Raise :class:`OutputError` now if :func:`write_file` could not write ``path``."""
     out, shown = _target(path)

@@ -6,13 +6,11 @@ in either describes a single member."""
 from __future__ import annotations
 
 import io
-import os
 import re
-import stat
 from pathlib import Path
 from typing import Any
 
-from model.output.io import check_output_file, write_file
+from model.output.io import check_output_file, write_file, written_by
 from model.scenario.roster import (
     NEW_FIELDS,
     AgeBands,
@@ -183,14 +181,7 @@ def _flow(value: Any) -> Any:
 
 def written_by_roster(path: Path) -> bool:
     """Whether the file at ``path`` is a fragment written by :func:`write_fragment`."""
-    try:
-        if not stat.S_ISREG(os.stat(path).st_mode):  # never open a FIFO or a device
-            return False
-        with open(path, encoding="utf-8", errors="replace") as fh:
-            head = [fh.readline() for _ in range(4)]
-    except OSError:
-        return False
-    return any(line.startswith(f"# {WRITTEN_BY} ") for line in head)
+    return written_by(path, WRITTEN_BY, lines=4)
 
 
 def write_fragment(summary: RosterSummary, out: str | Path, force: bool = False) -> Path:

@@ -3,12 +3,11 @@ written all or nothing, and the test of whether an earlier rebase wrote a file."
 
 from __future__ import annotations
 
-import os
 import re
 from pathlib import Path
 
 from model.analysis.rebase import rebase
-from model.output.io import check_output_file, write_file
+from model.output.io import check_output_file, write_file, written_by
 from model.scenario.schema import Scenario
 
 
@@ -38,16 +37,7 @@ WRITTEN_BY = "Rolled forward by `yanglao rebase`"
 
 def written_by_rebase(path: Path) -> bool:
     """Whether the file at ``path`` is a scenario written by :func:`write_rebased`."""
-    import stat
-
-    try:
-        if not stat.S_ISREG(os.stat(path).st_mode):  # never open a FIFO or a device
-            return False
-        with open(path, encoding="utf-8", errors="replace") as fh:
-            head = [fh.readline() for _ in range(8)]
-    except OSError:
-        return False
-    return any(line.startswith(f"# {WRITTEN_BY} ") for line in head)
+    return written_by(path, WRITTEN_BY)
 
 
 def write_rebased(scenario: Scenario, outturn, out: Path, scenario_path: str, outturn_path: str,

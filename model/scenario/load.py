@@ -129,13 +129,58 @@ def read_yaml(path: str | Path) -> tuple[Any, Mapping[tuple[Any, ...], int]]:
     return _parse_with_lines(text, name)
 
 
-def read_text(path: str | Path) -> str:
-    """The text of ``path``, checked before and while it is read.
+#: What a scenario file is, in the messages about reading one.
+YAML_FILE = "a scenario .yaml file"
+
+
+def read_bytes(path: str | Path, what: str = YAML_FILE) -> bytes:
+    """The bytes of ``path``, checked before and while it is read.
 
     ``path`` must be a regular file (a folder, device, named pipe or socket is refused from its
     ``stat`` and again from the opened file, which is opened without waiting, so a pipe never
     blocks) of at most :data:`MAX_FILE_BYTES` (at most that many bytes plus one are read, so a
-    file that grows or states no size is caught too), in UTF-8 (the first byte that is not is
+    file that grows or states no size is caught too). ``what`` names the kind of file expected
+    in the messages ("a scenario .yaml file").
+
+    Raises
+    ------
+    ScenarioError
+        One problem naming the file; never the file's contents.
+    """
+    name = str(path)
+
+    def fail(message: str) -> ScenarioError:
+        return ScenarioError([Problem(name, "", message)])
+
+    try:
+        st = os.stat(path)
+    except (FileNotFoundError, NotADirectoryError):
+        raise fail(f"file not found; expected {what}") from None
+    except ValueError:  # a NUL character in the name
+        raise fail(f"is not a valid file name; expected {what}") from None
+    except OSError as err:
+        raise fail(_os_error_words(err, what)) from None
+    _check_kind(st, fail, what)
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
+    flags |= getattr(os, "O_BINARY", 0)
+    try:
+        fd = os.open(path, flags)
+    except OSError as err:
+        raise fail(_os_error_words(err, what)) from None
+    try:
+        _check_kind(os.fstat(fd), fail, what)  # the file opened is the file checked
+        raw = _read_at_most(fd, MAX_FILE_BYTES + 1)
+    except OSError as err:
+        raise fail(_os_error_words(err, what)) from None
+    finally:
+        os.close(fd)
+    if len(raw) > MAX_FILE_BYTES:
+        raise fail(_too_large(what))
+    return raw
+
+
+def read_text(path: str | Path) -> str:
+    """The text of ``path`` (:func:`read_bytes`), in UTF-8 (the first byte that is not is
     reported by its offset and line) and without control characters other than tab and line
     breaks.
 
@@ -149,30 +194,7 @@ def read_text(path: str | Path) -> str:
     def fail(message: str, line: int | None = None) -> ScenarioError:
         return ScenarioError([Problem(name, "", message, line)])
 
-    try:
-        st = os.stat(path)
-    except (FileNotFoundError, NotADirectoryError):
-        raise fail("file not found; expected a scenario .yaml file") from None
-    except ValueError:  # a NUL character in the name
-        raise fail("is not a valid file name; expected a scenario .yaml file") from None
-    except OSError as err:
-        raise fail(_os_error_words(err)) from None
-    _check_kind(st, fail)
-    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
-    flags |= getattr(os, "O_BINARY", 0)
-    try:
-        fd = os.open(path, flags)
-    except OSError as err:
-        raise fail(_os_error_words(err)) from None
-    try:
-        _check_kind(os.fstat(fd), fail)  # the file opened is the file checked
-        raw = _read_at_most(fd, MAX_FILE_BYTES + 1)
-    except OSError as err:
-        raise fail(_os_error_words(err)) from None
-    finally:
-        os.close(fd)
-    if len(raw) > MAX_FILE_BYTES:
-        raise fail(_too_large())
+    raw = read_bytes(path)
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as err:
@@ -202,18 +224,18 @@ _NON_PRINTABLE = re.compile(
 )
 
 
-def _too_large() -> str:
+def _too_large(what: str = YAML_FILE) -> str:
     return (
-        f"is larger than {MAX_FILE_BYTES // 1024 // 1024} MiB; expected a scenario .yaml "
-        f"file of at most {MAX_FILE_BYTES:,} bytes"
+        f"is larger than {MAX_FILE_BYTES // 1024 // 1024} MiB; expected {what} of at most "
+        f"{MAX_FILE_BYTES:,} bytes"
     )
 
 
-def _check_kind(st: os.stat_result, fail) -> None:
+def _check_kind(st: os.stat_result, fail, what: str = YAML_FILE) -> None:
     """Refuse anything but a regular file of at most :data:`MAX_FILE_BYTES`."""
     mode = st.st_mode
     if stat.S_ISDIR(mode):
-        raise fail("is a folder; expected a scenario .yaml file")
+        raise fail(f"is a folder; expected {what}")
     if not stat.S_ISREG(mode):
         kind = (
             "a named pipe (FIFO)"
@@ -226,9 +248,9 @@ def _check_kind(st: os.stat_result, fail) -> None:
             if stat.S_ISSOCK(mode)
             else "not a regular file"
         )
-        raise fail(f"is {kind}; expected a scenario .yaml file (a regular file)")
+        raise fail(f"is {kind}; expected {what} (a regular file)")
     if st.st_size > MAX_FILE_BYTES:
-        raise fail(_too_large())
+        raise fail(_too_large(what))
 
 
 def _read_at_most(fd: int, size: int) -> bytes:
@@ -244,16 +266,14 @@ def _read_at_most(fd: int, size: int) -> bytes:
     return b"".join(chunks)
 
 
-def _os_error_words(err: OSError) -> str:
+def _os_error_words(err: OSError, what: str = YAML_FILE) -> str:
     """An operating-system error reading a file, in words that quote nothing from the file."""
     if err.errno == errno.ELOOP:
-        return (
-            "is a symbolic link in a loop (it never reaches a file); expected a scenario .yaml file"
-        )
+        return f"is a symbolic link in a loop (it never reaches a file); expected {what}"
     if err.errno in (errno.EACCES, errno.EPERM):
-        return "cannot be read (permission denied); expected a scenario .yaml file you may read"
+        return f"cannot be read (permission denied); expected {what} you may read"
     reason = err.strerror or type(err).__name__
-    return f"cannot be read ({reason}); expected a scenario .yaml file that can be read"
+    return f"cannot be read ({reason}); expected {what} that can be read"
 
 
 def check_structure(text: str, name: str, *, pure: bool) -> None:

@@ -65,13 +65,10 @@ The inverse, :func:`sheet_rows`, turns a scenario tree into the rows of each she
 
 from __future__ import annotations
 
-import errno
 import io
 import json
 import math
-import os
 import re
-import stat
 import warnings
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
@@ -80,9 +77,9 @@ from typing import Any
 
 from model.errors import Problem, ScenarioError
 from model.scenario.load import (
-    MAX_FILE_BYTES,
     MAX_NESTING,
     check_structure,
+    read_bytes,
     read_yaml,
     validate_data,
 )
@@ -236,59 +233,7 @@ def _read_file(path: str | Path, name: str) -> bytes:
             "is a workbook with macros (.xlsm); expected an .xlsx workbook without macros "
             "(save it as 'Excel Workbook (*.xlsx)')",
         )
-    try:
-        _check_kind(os.stat(path), name)
-        flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
-        fd = os.open(path, flags | getattr(os, "O_BINARY", 0))
-    except (FileNotFoundError, NotADirectoryError):
-        raise _fail(name, f"file not found; expected {_WHAT}") from None
-    except ValueError:  # a NUL character in the name
-        raise _fail(name, f"is not a valid file name; expected {_WHAT}") from None
-    except OSError as err:
-        raise _fail(name, _os_error_words(err)) from None
-    try:
-        _check_kind(os.fstat(fd), name)  # the file opened is the file checked
-        chunks: list[bytes] = []
-        left = MAX_FILE_BYTES + 1
-        while left > 0:
-            chunk = os.read(fd, min(left, 1 << 16))
-            if not chunk:
-                break
-            chunks.append(chunk)
-            left -= len(chunk)
-    except OSError as err:
-        raise _fail(name, _os_error_words(err)) from None
-    finally:
-        os.close(fd)
-    raw = b"".join(chunks)
-    if len(raw) > MAX_FILE_BYTES:
-        raise _fail(name, _too_large())
-    return raw
-
-
-def _too_large() -> str:
-    return (
-        f"is larger than {MAX_FILE_BYTES // 1024 // 1024} MiB; expected {_WHAT} of at most "
-        f"{MAX_FILE_BYTES:,} bytes"
-    )
-
-
-def _check_kind(st: os.stat_result, name: str) -> None:
-    mode = st.st_mode
-    if stat.S_ISDIR(mode):
-        raise _fail(name, f"is a folder; expected {_WHAT}")
-    if not stat.S_ISREG(mode):
-        raise _fail(name, f"is not a regular file (a pipe, device or socket); expected {_WHAT}")
-    if st.st_size > MAX_FILE_BYTES:
-        raise _fail(name, _too_large())
-
-
-def _os_error_words(err: OSError) -> str:
-    if err.errno == errno.ELOOP:
-        return f"is a symbolic link in a loop (it never reaches a file); expected {_WHAT}"
-    if isinstance(err, PermissionError):
-        return f"cannot be read (permission denied); expected {_WHAT} you may read"
-    return f"cannot be read ({err.strerror or type(err).__name__}); expected {_WHAT}"
+    return read_bytes(path, _WHAT)
 
 
 _DTD = re.compile(rb"<!(?:DOCTYPE|ENTITY)", re.IGNORECASE)

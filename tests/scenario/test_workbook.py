@@ -417,7 +417,7 @@ def test_hostile_files_are_refused_with_one_message(tmp_path, qitai_book):
     if hasattr(os, "mkfifo"):
         fifo = tmp_path / "pipe.xlsx"
         os.mkfifo(fifo)
-        cases[fifo] = "is not a regular file"
+        cases[fifo] = "is a named pipe (FIFO)"
     for path, words in cases.items():
         with pytest.raises(ScenarioError) as err:
             load_scenario(path)
