@@ -342,6 +342,11 @@ def check(scenario: ScenarioArg, debug: DebugOpt = False) -> None:
     except YanglaoError as err:
         fail(err, debug)
     typer.echo(format_findings(findings))
+    from model.output.check_report import format_estimated
+    from model.output.report import estimated_lines
+
+    if estimated := format_estimated(estimated_lines(sc)):
+        typer.echo(estimated)
     if any(not f.agrees for f in findings):
         raise typer.Exit(1)
 

@@ -42,6 +42,7 @@ This module uses the standard library only: it runs in a CLI that must start fas
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
@@ -90,6 +91,9 @@ class Identity(Enum):
     BUDGET_HOLDS_LINE = "budget_holds_line"
     #: The balance of the year against total income less total expenditure.
     BALANCE = "balance"
+    #: The year-end reserve against the start-of-year reserve plus the year's income less its
+    #: expenditure.
+    RESERVE_ROLL = "reserve_roll"
     #: The dependency ratio against contributors over beneficiaries.
     DEPENDENCY = "dependency"
     #: A growth rate against increase / (total - increase).
@@ -267,10 +271,17 @@ def _figure(
 ) -> Figure:
     """Flatten a ``Stated`` (or, with ``value`` and ``source``, one of its restatements)."""
     raw = float(stated.value if value is None else value)
-    decimals = decimals_of(raw)
-    if stated.unit in MONEY_UNITS:
-        decimals = max(decimals, MONEY_MIN_DECIMALS)
-    half_unit = 0.0 if stated.unit == COUNT_UNIT else 0.5 * 10.0**-decimals
+    factor = getattr(stated, "published_factor", 1.0)
+    if factor != 1.0:
+        # written in another unit (1.36 亿元): rounded where it was written, 50 万元 here
+        written = decimals_of(round(raw / factor, 9))
+        decimals = max(written - round(math.log10(factor)), 0)
+        half_unit = 0.5 * 10.0**-written * factor
+    else:
+        decimals = decimals_of(raw)
+        if stated.unit in MONEY_UNITS:
+            decimals = max(decimals, MONEY_MIN_DECIMALS)
+        half_unit = 0.0 if stated.unit == COUNT_UNIT else 0.5 * 10.0**-decimals
     # money is compared in 万元: a figure in 元 moves four decimals
     in_yuan = stated.unit == "元"
     scale = 1.0 / YUAN_PER_WAN if in_yuan else 1.0
@@ -287,9 +298,16 @@ def _figure(
     )
 
 
+def _stated(block: Any, key: str) -> Any:
+    """The figure ``key`` of a block as stated: None when absent, or estimated rather than
+    stated (``model.scenario.accounts``: a rule made it, so its identities hold by making)."""
+    stated = getattr(block, key, None) if block is not None else None
+    return None if stated is None or getattr(stated, "estimated", False) else stated
+
+
 def _get(block: Any, key: str, fund: str) -> Figure | None:
     """The primary figure ``key`` of a block, or None when the block or figure is absent."""
-    stated = getattr(block, key, None) if block is not None else None
+    stated = _stated(block, key)
     return None if stated is None else _figure(stated, key, fund)
 
 
@@ -301,7 +319,7 @@ def _primary_only(block: Any, key: str, fund: str) -> list[Figure]:
 
 def _versions(block: Any, key: str, fund: str) -> list[Figure]:
     """The primary figure and each restatement with a different value (empty when absent)."""
-    stated = getattr(block, key, None) if block is not None else None
+    stated = _stated(block, key)
     if stated is None:
         return []
     out = [_figure(stated, key, fund)]
@@ -532,9 +550,14 @@ def _line_checks(block: Any, fund: str) -> Iterator[Finding]:
     for total_key, line_keys in (
         (
             "total_income",
-            ("contribution_income", "interest_income", "subsidy_income", "other_income"),
+            ("contribution_income", "interest_income", "subsidy_income", "other_income")
+            + _if_stated(block, "transfer_income"),
         ),
-        ("total_expenditure", ("benefit_expenditure", "other_expenditure")),
+        (
+            "total_expenditure",
+            ("benefit_expenditure", "other_expenditure")
+            + _if_stated(block, "transfer_expenditure"),
+        ),
     ):
         total = _get(block, total_key, fund)
         lines = [f for f in (_get(block, key, fund) for key in line_keys) if f is not None]
@@ -542,6 +565,12 @@ def _line_checks(block: Any, fund: str) -> Iterator[Finding]:
             continue
         missing = tuple(key for key in line_keys if _get(block, key, fund) is None)
         yield _money_finding(Identity.LINES, fund, total, [(1, f) for f in lines], missing)
+
+
+def _if_stated(block: Any, key: str) -> tuple[str, ...]:
+    """``(key,)`` when the block states that line: transfers are a line only where there are
+    any, so an account without them is checked as before."""
+    return (key,) if _stated(block, key) is not None else ()
 
 
 def _budget_line_checks(block: Any, fund: str) -> Iterator[Finding]:
@@ -579,6 +608,11 @@ def _balance_checks(block: Any, fund: str) -> Iterator[Finding]:
     )
     if income is not None and expenditure is not None and balance is not None:
         yield _money_finding(Identity.BALANCE, fund, balance, [(1, income), (-1, expenditure)])
+    start, end = _get(block, "reserve_start", fund), _get(block, "reserve_end", fund)
+    if income is not None and expenditure is not None and start is not None and end is not None:
+        yield _money_finding(
+            Identity.RESERVE_ROLL, fund, end, [(1, start), (1, income), (-1, expenditure)]
+        )
 
 
 def _dependency_checks(block: Any, fund: str) -> Iterator[Finding]:
@@ -690,7 +724,7 @@ def _stated_fields(block: Any) -> Iterator[tuple[str, Any]]:
             for sub, stated in value.items():
                 if hasattr(stated, "restated"):
                     yield f"{key}.{sub}", stated
-        elif hasattr(value, "restated"):
+        elif hasattr(value, "restated") and not getattr(value, "estimated", False):
             yield key, value
 
 

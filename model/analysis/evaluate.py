@@ -437,6 +437,24 @@ def _sum_of(figs: dict[str, _Fig], keys: Iterable[str]) -> tuple[float, str]:
     return total, f"computed: {parts}"
 
 
+def _completed(block: Any, fund: str, scenario: Scenario, year: int, warnings: list[str]) -> Any:
+    """An outturn's account with the lines it does not state estimated by the rules of
+    :mod:`model.scenario.accounts` (at the scenario's rates of ``year``), marked in their
+    sources; as stated, with a warning, where the scenario lacks what a rule needs."""
+    from model.scenario.accounts import Incomplete, complete_fund
+
+    if fund not in scenario.funds:
+        return block
+    try:
+        done = complete_fund(block, fund, scenario, year)
+    except (Incomplete, ValueError) as err:
+        warnings.append(f"{fund}: lines not stated could not be estimated ({err})")
+        return block
+    if done.estimated_lines:
+        warnings.append(f"{fund}: estimated, not stated: {', '.join(done.estimated_lines)}")
+    return done
+
+
 def _resolve_fund(block: Any) -> dict[str, _Fig]:
     """The figures used for one fund's block (a ``FundOutturn``)."""
     figs: dict[str, _Fig] = {}
@@ -737,8 +755,9 @@ def evaluate(scenario: Scenario, outturn: Outturn) -> Evaluation:
             f"{scenario.meta.county.zh} ({scenario.meta.county.en})"
         )
     funds = outturn.funds
-    figs = {f: _resolve_fund(getattr(outturn, f)) for f in funds}
-    budgets = {f: _fund_budgets(getattr(outturn, f), figs[f]) for f in funds}
+    blocks = {f: _completed(getattr(outturn, f), f, scenario, year, warnings) for f in funds}
+    figs = {f: _resolve_fund(blocks[f]) for f in funds}
+    budgets = {f: _fund_budgets(blocks[f], figs[f]) for f in funds}
     figs[COMBINED] = _resolve_combined(outturn.combined, figs)
     budgets[COMBINED] = _combined_budgets(outturn.combined, budgets, figs[COMBINED])
 

@@ -54,3 +54,15 @@ def format_findings(findings: Sequence[Finding]) -> str:
     agree = len(findings) - len(disagreements)
     out.append(f"{len(findings)} checks: {agree} agree, {len(disagreements)} disagree")
     return "\n".join(out)
+
+
+def format_estimated(estimated: Sequence[dict]) -> str:
+    """The lines estimated rather than stated (:func:`model.output.report.estimated_lines`):
+    not the report's figures, so not checked; empty when there are none."""
+    if not estimated:
+        return ""
+    lines = ["Estimated, not stated (not checked):"]
+    lines += [
+        f"  {e['fund']}.{e['line']} = {e['value']:,.2f} {e['unit']}  [estimated]" for e in estimated
+    ]
+    return "\n".join(lines)

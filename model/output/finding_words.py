@@ -58,6 +58,8 @@ def identity_text(finding: Finding) -> str:
         return f"{stated} >= stated budget lines"
     if kind is Identity.BALANCE:
         return f"{stated} = {names[0]} - {names[1]}"
+    if kind is Identity.RESERVE_ROLL:
+        return f"{stated} = {names[0]} + {names[1]} - {names[2]}"
     if kind is Identity.GROWTH:
         increase, total = names
         return f"{stated} = {increase} / ({total} - {increase})"
@@ -78,10 +80,10 @@ def computed_from_text(finding: Finding) -> str:
         return f"{increase} / ({total} - {label(finding.inputs[0], fund)})"
     if kind in (Identity.DEPENDENCY, Identity.COMPLETION):
         return f"{described[0]} / {described[1]}"
-    # money: a sum, in which only the balance subtracts (its second term)
+    # money: a sum, in which the balance subtracts its second term, a reserve roll its third
+    minus = {Identity.BALANCE: 1, Identity.RESERVE_ROLL: 2}.get(kind)
     text = "".join(
-        ("" if i == 0 else " - " if kind is Identity.BALANCE else " + ") + d
-        for i, d in enumerate(described)
+        ("" if i == 0 else " - " if i == minus else " + ") + d for i, d in enumerate(described)
     )
     if finding.unstated:
         text += f"; {', '.join(finding.unstated)} not stated: taken as 0"

@@ -45,6 +45,7 @@ from pathlib import Path
 
 from model.errors import OutputError
 from model.output.labels import CSV_COLUMNS, FUND_LABELS, LABELS, level_names, words
+from model.output.report import estimated_lines
 from model.engine.results import Projection
 from model.output.safe_text import safe_cell
 
@@ -445,6 +446,12 @@ def write_projection_workbook(result: Projection, path: Path, batch: int = 0) ->
     ws.append(["fund", "name", "value", "unit", "reproduces"])
     for c in result.calibration:
         ws.append([_cell(x) for x in (c.fund, c.name, float(c.value), c.unit, c.target)])
+    estimated = estimated_lines(result.scenario) if result.scenario is not None else []
+    if estimated:
+        ws = wb.create_sheet("estimated")
+        ws.append(["fund", "line", "value", "unit", "rule"])
+        for e in estimated:
+            ws.append([_cell(e[k]) for k in ("fund", "line", "value", "unit", "rule")])
     wb.save(path)
 
 

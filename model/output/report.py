@@ -99,8 +99,22 @@ def format_headline(result: Projection, batch: int = 0) -> str:
     return "\n".join(lines)
 
 
+def estimated_lines(scenario: Any) -> list[dict[str, Any]]:
+    """The base-year lines a scenario does not state but estimates
+    (:mod:`model.scenario.accounts`): fund, line, value, unit and the rule, for every output."""
+    out = []
+    for fund in scenario.funds:
+        block = getattr(scenario.base_year, fund)
+        for key in block.estimated_lines:
+            x = getattr(block, key)
+            out.append({"fund": fund, "line": key, "value": float(x.value), "unit": x.unit,
+                        "rule": x.source})
+    return out
+
+
 def format_calibration(result: Projection) -> str:
-    """What the base-year calibration solved for, and how far it sits from its reference."""
+    """What the base-year calibration solved for, and how far it sits from its reference; the
+    base-year lines estimated rather than stated, with their rules."""
     lines = ["Calibrated to reproduce the base year:"]
     for c in result.calibration:
         ref = ""
@@ -109,6 +123,12 @@ def format_calibration(result: Projection) -> str:
         value = f"{c.value:,.4f}" if abs(c.value) < 10 else f"{c.value:,.2f}"
         lines.append(f"  {c.fund}.{c.name} = {value} {c.unit}{ref}")
         lines.append(f"      reproduces: {c.target}")
+    estimated = estimated_lines(result.scenario) if result.scenario is not None else []
+    if estimated:
+        lines.append("Estimated, not stated (the base year's account is partial):")
+        for e in estimated:
+            lines.append(f"  {e['fund']}.{e['line']} = {e['value']:,.2f} {e['unit']}  [estimated]")
+            lines.append(f"      rule: {e['rule'].removeprefix('estimated: ')}")
     return "\n".join(lines)
 
 
@@ -144,6 +164,9 @@ def projection_json_text(result: Projection, batch: int = 0) -> str:
             {"fund": c.fund, "name": c.name, "value": float(c.value), "unit": c.unit, "target": c.target}
             for c in result.calibration
         ],
+        "estimated_base_year_lines": (
+            estimated_lines(result.scenario) if result.scenario is not None else []
+        ),
         "rows": [{k: clean(v) for k, v in r.items()} for r in result.rows(batch)],
     }
     return json.dumps(payload, ensure_ascii=False, indent=1) + "\n"

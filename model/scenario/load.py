@@ -712,6 +712,9 @@ def validate_data(data: dict[str, Any], lines: Lines, name: str) -> Scenario:
     ]
     if problems:
         raise ScenarioError(problems)
+    from model.scenario.accounts import complete
+
+    scenario = complete(scenario, name, lines)
     scenario._source = name
     scenario._lines = lines
     return scenario

@@ -504,6 +504,11 @@ class Stated(StrictModel):
     published_unit: Unit | None = Field(
         default=None, description="the unit the figure was written in, before conversion"
     )
+    estimated: bool = Field(
+        default=False,
+        description="not stated but estimated by a documented rule (model.scenario.accounts); "
+        "the consistency check leaves it out and outputs mark it",
+    )
     note: str | None = None
 
     @model_validator(mode="before")
@@ -564,28 +569,50 @@ class StatedAmount(Stated):
         return v
 
 
+class SubsidyByLevel(StrictModel):
+    """The fiscal subsidy by level of government, as a subsidy report states it (万元)."""
+
+    central: StatedAmount | None = None
+    region: StatedAmount | None = None
+    prefecture: StatedAmount | None = None
+    county: StatedAmount | None = None
+
+
 class FundOutturn(StrictModel):
-    """A fund's base-year figures. The engine reproduces the required ones exactly."""
+    """A fund's figures for one year, as far as they are stated.
+
+    A full account states every line; yearbook totals (income, expenditure, reserve) or a
+    subsidy report by level of government state fewer. Lines the engine needs that are not
+    stated are estimated when the scenario is read (``model.scenario.accounts``), marked
+    ``estimated``; the engine reproduces the stated ones exactly.
+    """
 
     # people (the residents' contributors are often not stated: they are then calibrated)
     contributors: StatedCount | None = None
-    beneficiaries: StatedCount
+    contributors_average: StatedCount | None = Field(
+        default=None, description="annual average of contributors (年平均缴费人数)")
+    beneficiaries: StatedCount | None = None
+    beneficiaries_average: StatedCount | None = Field(
+        default=None, description="annual average of beneficiaries (年平均领取待遇人数)")
     dependency_ratio: Stated | None = None
     # income
-    contribution_income: StatedAmount
-    interest_income: StatedAmount
-    subsidy_income: StatedAmount
+    contribution_income: StatedAmount | None = None
+    interest_income: StatedAmount | None = None
+    subsidy_income: StatedAmount | None = None
+    subsidy_by_level: SubsidyByLevel | None = None
     other_income: StatedAmount | None = None
-    total_income: StatedAmount
+    transfer_income: StatedAmount | None = Field(default=None, description="转移收入")
+    total_income: StatedAmount | None = None
     income_increase: Stated | None = None
     income_growth: Stated | None = None
     income_budget: StatedAmount | None = None
     income_budget_completion: Stated | None = None
     subsidy_arrears: StatedAmount | None = None
     # expenditure
-    benefit_expenditure: StatedAmount
+    benefit_expenditure: StatedAmount | None = None
     other_expenditure: StatedAmount | None = None
-    total_expenditure: StatedAmount
+    transfer_expenditure: StatedAmount | None = Field(default=None, description="转移支出")
+    total_expenditure: StatedAmount | None = None
     expenditure_increase: Stated | None = None
     expenditure_growth: Stated | None = None
     expenditure_budget: StatedAmount | None = None
@@ -593,11 +620,46 @@ class FundOutturn(StrictModel):
     expenditure_budget_funeral: StatedAmount | None = None
     expenditure_budget_completion: Stated | None = None
     # balances
+    reserve_start: Stated | None = Field(
+        default=None, description="reserve at the start of the year (上年滚存结余, carry-over)")
     balance: Stated | None = None
-    reserve_end: Stated
+    reserve_end: Stated | None = None
     # performance targets and what the report says was achieved
     targets: dict[str, Stated] = Field(default_factory=dict)
     achieved: dict[str, Stated] = Field(default_factory=dict)
+
+    @model_validator(mode="after")
+    def _enough_to_go_on(self) -> FundOutturn:
+        """The least a fund's account must state: its beneficiaries, its income (a total, the
+        subsidy, or the subsidy by level), and a reserve (at the year end, or at its start with
+        both totals)."""
+        missing = []
+        if self.beneficiaries is None and self.beneficiaries_average is None:
+            missing.append("beneficiaries (or beneficiaries_average)")
+        if self.total_income is None and self.subsidy_income is None and self.subsidy_by_level is None:
+            missing.append("total_income (or subsidy_income, or subsidy_by_level)")
+        if self.reserve_end is None and self.reserve_start is None:
+            missing.append("reserve_end (or reserve_start)")
+        if missing:
+            raise ValueError("expected at least " + "; ".join(missing))
+        return self
+
+    @property
+    def other_income_total(self) -> float:
+        """Other income and transfers in (万元): lines the projection carries as other income."""
+        return sum(x.value for x in (self.other_income, self.transfer_income) if x is not None)
+
+    @property
+    def other_expenditure_total(self) -> float:
+        """Other expenditure and transfers out (万元)."""
+        return sum(x.value for x in (self.other_expenditure, self.transfer_expenditure)
+                   if x is not None)
+
+    @property
+    def estimated_lines(self) -> tuple[str, ...]:
+        """The keys of the lines estimated rather than stated."""
+        return tuple(k for k in type(self).model_fields
+                     if getattr(getattr(self, k), "estimated", False))
 
 
 class CombinedOutturn(StrictModel):

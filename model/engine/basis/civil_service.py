@@ -111,7 +111,7 @@ def civil_service_basis(
         indexation=row(indexation),
         indexation_link=row(indexation_link),
         funeral_grant_yuan=row(grant),
-        other_income=row(np.full(T, stated.other_income.value if stated.other_income else 0.0)),
+        other_income=row(np.full(T, stated.other_income_total)),
         actives0=actives0[None],
         retirees0=retirees0[None],
         pension_mass0=awards["pension_mass0"][None],

@@ -42,7 +42,7 @@ def fund_arrays(
         "reserve_start0": np.array([reserve_start0]),
         "interest_rate": row(interest_rate),
         "other_expenditure": row(
-            np.full(y.T, stated.other_expenditure.value if stated.other_expenditure else 0.0)
+            np.full(y.T, stated.other_expenditure_total)
         ),
         "subsidy0": np.array([stated.subsidy_income.value]),
         **subsidy_arrays(subsidy, y, base_months),
@@ -90,10 +90,10 @@ def opening_reserve(stated, fund: str, calibration: list[Calibrated]) -> tuple[f
         stated.contribution_income.value
         + stated.interest_income.value
         + stated.subsidy_income.value
-        + (stated.other_income.value if stated.other_income else 0.0)
+        + stated.other_income_total
     )
     expenditure = stated.benefit_expenditure.value + (
-        stated.other_expenditure.value if stated.other_expenditure else 0.0
+        stated.other_expenditure_total
     )
     reserve_start = stated.reserve_end.value - (income - expenditure)
     if reserve_start > 0:

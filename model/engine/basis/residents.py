@@ -86,7 +86,10 @@ def residents_basis(
         beneficiaries0=beneficiaries0[None],
         account_pension_mass0=pensions["account_mass0"][None],
         account_liability0=np.array(
-            [a.account_liability_share_of_reserve.value * stated.reserve_end.value]
+            [
+                a.account_liability_share_of_reserve.value
+                * needed(stated.reserve_end, "reserve_end").value
+            ]
         ),
         **fund,
     )

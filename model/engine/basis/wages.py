@@ -219,7 +219,7 @@ def residents_contributions(
         )
     )
     other_ratio = (
-        stated.other_income.value if stated.other_income else 0.0
+        stated.other_income_total
     ) / stated.contribution_income.value
     calibration.append(
         Calibrated(
