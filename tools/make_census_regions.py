@@ -20,48 +20,139 @@ from pathlib import Path
 
 OUT = Path(__file__).resolve().parents[1] / "model" / "data" / "regions" / "census2020_age_sex.csv"
 
-# province_code -> (province, source URL, total, males, females, [(age_from, age_to, persons)], derived_top)
+# province_code -> (province, source URL, total, males, females,
+#                   [(age_from, age_to, persons)], derived_top)
 # age_to None = open-ended. derived_top: (age_from, None) of a top group computed as
 # total minus the groups shown, where the retrieved copy was cut off before the upper groups.
 CITYPOP = "citypopulation.de (T. Brinkhoff), citing China National Bureau of Statistics"
 PROVINCES = {
-    "11": ("Beijing", "http://h2878021.stratoserver.net/en/china/beijing/admin/ (mirror of citypopulation.de)",
-           21_893_095, 11_195_390, 10_697_705,
-           [(0, 9, 1_949_203), (10, 19, 1_275_861), (20, 29, 3_255_190), (30, 39, 4_646_214),
-            (40, 49, 3_220_707), (50, 59, 3_247_330), (60, 69, 2_581_201)],
-           70),
-    "14": ("Shanxi", "http://h2878021.stratoserver.net/en/china/prov/admin/14__shānxī_shĕng/ (mirror of citypopulation.de)",
-           34_915_616, 17_805_148, 17_110_468,
-           [(0, 9, 3_734_488), (10, 19, 3_706_545), (20, 29, 4_516_464), (30, 39, 5_516_931),
-            (40, 49, 5_252_730), (50, 59, 5_581_433), (60, 69, 3_926_038), (70, 79, 1_885_798),
-            (80, 89, 711_141), (90, None, 84_048)],
-           None),
-    "15": ("Inner Mongolia", "http://www.citypopulation.de/en/china/prov/admin/15__nèi_mĕnggŭ_zìzhìqū/",
-           24_049_155, 12_275_274, 11_773_881,
-           [(0, 9, 2_239_721), (10, 19, 2_143_219), (20, 29, 2_514_097), (30, 39, 3_966_350),
-            (40, 49, 4_100_569), (50, 59, 4_327_966), (60, 69, 2_942_578), (70, 79, 1_267_438),
-            (80, 89, 492_510), (90, None, 54_707)],
-           None),
-    "31": ("Shanghai", "https://www.citypopulation.de/en/china/shanghai/admin/",
-           24_870_895, 12_875_211, 11_995_684,
-           [(0, 9, 1_771_521), (10, 19, 1_374_959), (20, 29, 3_719_990), (30, 39, 5_037_103),
-            (40, 49, 3_633_785)],
-           50),
-    "65": ("Xinjiang", "https://www.citypopulation.de/en/china/prov/admin/65__xinjiang",
-           25_852_345, 13_354_380, 12_497_965,
-           [(0, 9, 3_879_237), (10, 19, 3_360_387), (20, 29, 3_556_339), (30, 39, 4_416_542),
-            (40, 49, 4_085_352), (50, 59, 3_637_479), (60, 69, 1_630_108), (70, 79, 910_365),
-            (80, 89, 341_286), (90, None, 35_250)],
-           None),
+    "11": (
+        "Beijing",
+        "http://h2878021.stratoserver.net/en/china/beijing/admin/ (mirror of citypopulation.de)",
+        21_893_095,
+        11_195_390,
+        10_697_705,
+        [
+            (0, 9, 1_949_203),
+            (10, 19, 1_275_861),
+            (20, 29, 3_255_190),
+            (30, 39, 4_646_214),
+            (40, 49, 3_220_707),
+            (50, 59, 3_247_330),
+            (60, 69, 2_581_201),
+        ],
+        70,
+    ),
+    "14": (
+        "Shanxi",
+        "http://h2878021.stratoserver.net/en/china/prov/admin/14__shānxī_shĕng/"
+        " (mirror of citypopulation.de)",
+        34_915_616,
+        17_805_148,
+        17_110_468,
+        [
+            (0, 9, 3_734_488),
+            (10, 19, 3_706_545),
+            (20, 29, 4_516_464),
+            (30, 39, 5_516_931),
+            (40, 49, 5_252_730),
+            (50, 59, 5_581_433),
+            (60, 69, 3_926_038),
+            (70, 79, 1_885_798),
+            (80, 89, 711_141),
+            (90, None, 84_048),
+        ],
+        None,
+    ),
+    "15": (
+        "Inner Mongolia",
+        "http://www.citypopulation.de/en/china/prov/admin/15__nèi_mĕnggŭ_zìzhìqū/",
+        24_049_155,
+        12_275_274,
+        11_773_881,
+        [
+            (0, 9, 2_239_721),
+            (10, 19, 2_143_219),
+            (20, 29, 2_514_097),
+            (30, 39, 3_966_350),
+            (40, 49, 4_100_569),
+            (50, 59, 4_327_966),
+            (60, 69, 2_942_578),
+            (70, 79, 1_267_438),
+            (80, 89, 492_510),
+            (90, None, 54_707),
+        ],
+        None,
+    ),
+    "31": (
+        "Shanghai",
+        "https://www.citypopulation.de/en/china/shanghai/admin/",
+        24_870_895,
+        12_875_211,
+        11_995_684,
+        [
+            (0, 9, 1_771_521),
+            (10, 19, 1_374_959),
+            (20, 29, 3_719_990),
+            (30, 39, 5_037_103),
+            (40, 49, 3_633_785),
+        ],
+        50,
+    ),
+    "65": (
+        "Xinjiang",
+        "https://www.citypopulation.de/en/china/prov/admin/65__xinjiang",
+        25_852_345,
+        13_354_380,
+        12_497_965,
+        [
+            (0, 9, 3_879_237),
+            (10, 19, 3_360_387),
+            (20, 29, 3_556_339),
+            (30, 39, 4_416_542),
+            (40, 49, 4_085_352),
+            (50, 59, 3_637_479),
+            (60, 69, 1_630_108),
+            (70, 79, 910_365),
+            (80, 89, 341_286),
+            (90, None, 35_250),
+        ],
+        None,
+    ),
 }
 
 ALL = {
-    "11": "Beijing", "12": "Tianjin", "13": "Hebei", "14": "Shanxi", "15": "Inner Mongolia",
-    "21": "Liaoning", "22": "Jilin", "23": "Heilongjiang", "31": "Shanghai", "32": "Jiangsu",
-    "33": "Zhejiang", "34": "Anhui", "35": "Fujian", "36": "Jiangxi", "37": "Shandong",
-    "41": "Henan", "42": "Hubei", "43": "Hunan", "44": "Guangdong", "45": "Guangxi",
-    "46": "Hainan", "50": "Chongqing", "51": "Sichuan", "52": "Guizhou", "53": "Yunnan",
-    "54": "Tibet", "61": "Shaanxi", "62": "Gansu", "63": "Qinghai", "64": "Ningxia", "65": "Xinjiang",
+    "11": "Beijing",
+    "12": "Tianjin",
+    "13": "Hebei",
+    "14": "Shanxi",
+    "15": "Inner Mongolia",
+    "21": "Liaoning",
+    "22": "Jilin",
+    "23": "Heilongjiang",
+    "31": "Shanghai",
+    "32": "Jiangsu",
+    "33": "Zhejiang",
+    "34": "Anhui",
+    "35": "Fujian",
+    "36": "Jiangxi",
+    "37": "Shandong",
+    "41": "Henan",
+    "42": "Hubei",
+    "43": "Hunan",
+    "44": "Guangdong",
+    "45": "Guangxi",
+    "46": "Hainan",
+    "50": "Chongqing",
+    "51": "Sichuan",
+    "52": "Guizhou",
+    "53": "Yunnan",
+    "54": "Tibet",
+    "61": "Shaanxi",
+    "62": "Gansu",
+    "63": "Qinghai",
+    "64": "Ningxia",
+    "65": "Xinjiang",
 }
 
 HEADER = """\
@@ -84,8 +175,9 @@ HEADER = """\
 #   retrieved copy was cut off before the upper groups; the split inside that top group is missing).
 # CHECKS (enforced by the generator): in every province listed, the age groups add up to the census
 #   total and males + females equal it. Xinjiang: 25,852,345 = 13,354,380 + 12,497,965. For Shanxi,
-#   Inner Mongolia and Xinjiang the age sum is an independent check of the transcription; for Beijing
-#   and Shanghai it holds by construction of the derived top group (only males + females is independent).
+#   Inner Mongolia and Xinjiang the age sum is an independent check of the transcription; for
+#   Beijing and Shanghai it holds by construction of the derived top group (only males + females
+#   is independent).
 # PROVINCES FOUND: {found}
 # PARTIAL: Beijing (groups above 70 not split: 70+ derived), Shanghai (groups above 50 not split:
 #   50+ derived; not fit for a pension-age structure without a better source).
@@ -100,13 +192,26 @@ def rows() -> list[list[object]]:
         if males + females != total:
             raise SystemExit(f"{name}: males + females = {males + females}, total {total}")
         shown = sum(p for _, _, p in groups)
-        body = [[code, name, "total", a, "" if b is None else b, p, "verified", url] for a, b, p in groups]
+        body = [
+            [code, name, "total", a, "" if b is None else b, p, "verified", url]
+            for a, b, p in groups
+        ]
         if derived_top is not None:
             rest = total - shown
             if rest <= 0:
                 raise SystemExit(f"{name}: nothing left for the derived top group")
-            body.append([code, name, "total", derived_top, "", rest, "derived",
-                         f"census total {total} (same page) minus the age groups above"])
+            body.append(
+                [
+                    code,
+                    name,
+                    "total",
+                    derived_top,
+                    "",
+                    rest,
+                    "derived",
+                    f"census total {total} (same page) minus the age groups above",
+                ]
+            )
             shown += rest
         if shown != total:
             raise SystemExit(f"{name}: age groups add to {shown}, census total {total}")
@@ -122,7 +227,9 @@ def main() -> None:
     buf = io.StringIO()
     buf.write(HEADER.replace("{found}", found).replace("{missing}", missing))
     w = csv.writer(buf, lineterminator="\n")
-    w.writerow(["province_code", "province", "sex", "age_from", "age_to", "persons", "status", "source"])
+    w.writerow(
+        ["province_code", "province", "sex", "age_from", "age_to", "persons", "status", "source"]
+    )
     w.writerows(rows())
     OUT.parent.mkdir(parents=True, exist_ok=True)
     OUT.write_text(buf.getvalue(), encoding="utf-8")

@@ -14,11 +14,27 @@ from tests.conftest import DELETE, variant
 
 CS = "base_year.civil_service"
 RS = "base_year.residents"
-LINES = ("contribution_income", "interest_income", "subsidy_income", "other_income",
-         "benefit_expenditure", "other_expenditure", "balance", "income_increase", "income_growth",
-         "expenditure_increase", "expenditure_growth", "income_budget", "income_budget_completion",
-         "expenditure_budget", "expenditure_budget_completion", "expenditure_budget_pensions",
-         "expenditure_budget_funeral", "dependency_ratio", "subsidy_arrears")
+LINES = (
+    "contribution_income",
+    "interest_income",
+    "subsidy_income",
+    "other_income",
+    "benefit_expenditure",
+    "other_expenditure",
+    "balance",
+    "income_increase",
+    "income_growth",
+    "expenditure_increase",
+    "expenditure_growth",
+    "income_budget",
+    "income_budget_completion",
+    "expenditure_budget",
+    "expenditure_budget_completion",
+    "expenditure_budget_pensions",
+    "expenditure_budget_funeral",
+    "dependency_ratio",
+    "subsidy_arrears",
+)
 
 
 def _totals_only(block: str) -> dict:
@@ -31,8 +47,12 @@ def test_a_civil_service_base_year_of_totals_runs_and_marks_its_estimates(qitai_
     sc = variant(qitai_data, _totals_only(CS))
     cs = sc.base_year.civil_service
     assert cs is not None
-    assert set(cs.estimated_lines) == {"contribution_income", "interest_income", "subsidy_income",
-                                       "benefit_expenditure"}
+    assert set(cs.estimated_lines) == {
+        "contribution_income",
+        "interest_income",
+        "subsidy_income",
+        "benefit_expenditure",
+    }
     for key in cs.estimated_lines:
         assert getattr(cs, key).source.startswith("estimated: ")
     # the estimates add up to the stated totals, which stay as stated
@@ -46,8 +66,11 @@ def test_a_civil_service_base_year_of_totals_runs_and_marks_its_estimates(qitai_
     assert d["total_expenditure"][0, 0] == pytest.approx(cs.total_expenditure.value, abs=0.01)
     assert d["reserve_end"][0, 0] == pytest.approx(cs.reserve_end.value, abs=0.01)
     # estimated lines are not checked as the report's identities
-    assert not [f for f in check_base_year(sc)
-                if f.fund == "civil_service" and f.figure.key in cs.estimated_lines]
+    assert not [
+        f
+        for f in check_base_year(sc)
+        if f.fund == "civil_service" and f.figure.key in cs.estimated_lines
+    ]
 
 
 def test_contributions_from_heads_when_no_total_leaves_them(qitai_data):
@@ -73,27 +96,38 @@ def test_a_residents_subsidy_report_by_level_runs(qitai_data):
         "county": {"value": 1274, "unit": "万元", "source": "made-up subsidy report: 县级"},
     }
     # without a funeral budget the grant per death is stated
-    changes["policy.residents.funeral_grant_yuan"] = {"value": 2000, "unit": "元", "source": "made-up"}
+    changes["policy.residents.funeral_grant_yuan"] = {
+        "value": 2000,
+        "unit": "元",
+        "source": "made-up",
+    }
     sc = variant(qitai_data, changes)
     rs = sc.base_year.residents
     assert rs is not None
     assert rs.subsidy_income.value == 3274 and not rs.subsidy_income.estimated
     assert rs.subsidy_income.source.startswith("derived: ")
-    assert {"benefit_expenditure", "contribution_income", "interest_income"} <= set(rs.estimated_lines)
+    assert {"benefit_expenditure", "contribution_income", "interest_income"} <= set(
+        rs.estimated_lines
+    )
     result = project(sc)
     assert np.all(np.isfinite(result.funds["residents"]["reserve_end"]))
 
 
 def test_carry_over_and_transfers_enter_the_account(qitai_data):
-    sc = variant(qitai_data, {
-        f"{CS}.reserve_start": {"value": 802.34, "unit": "万元", "source": "made-up: 上年结余"},
-        f"{CS}.transfer_income": {"value": 0, "unit": "万元", "source": "made-up: 转移收入"},
-    })
+    sc = variant(
+        qitai_data,
+        {
+            f"{CS}.reserve_start": {"value": 802.34, "unit": "万元", "source": "made-up: 上年结余"},
+            f"{CS}.transfer_income": {"value": 0, "unit": "万元", "source": "made-up: 转移收入"},
+        },
+    )
     findings = [f for f in check_base_year(sc) if f.identity.value == "reserve_roll"]
     # 802.34 + 29709.01 − 30150.48 = 360.87, the stated year-end reserve
     assert len(findings) == 1 and findings[0].agrees
-    wrong = variant(qitai_data, {
-        f"{CS}.reserve_start": {"value": 900, "unit": "万元", "source": "made-up: 上年结余"}})
+    wrong = variant(
+        qitai_data,
+        {f"{CS}.reserve_start": {"value": 900, "unit": "万元", "source": "made-up: 上年结余"}},
+    )
     assert not [f for f in check_base_year(wrong) if f.identity.value == "reserve_roll"][0].agrees
 
 

@@ -65,8 +65,14 @@ def test_every_command_runs_on_one_fund(qitai_data, tmp_path, kept):
     with path.open("w", encoding="utf-8") as fh:
         YAML().dump(data, fh)
     runner = CliRunner()
-    for args in (["validate"], ["project"], ["budget", "--paths", "100"], ["sensitivity"],
-                 ["valuation"], ["simulate", "--paths", "50"]):
+    for args in (
+        ["validate"],
+        ["project"],
+        ["budget", "--paths", "100"],
+        ["sensitivity"],
+        ["valuation"],
+        ["simulate", "--paths", "50"],
+    ):
         result = runner.invoke(app, [args[0], str(path), *args[1:]])
         assert result.exit_code == 0, (args, result.output)
         assert "Traceback" not in result.output

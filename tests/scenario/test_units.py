@@ -27,7 +27,9 @@ def _published(qitai_data) -> dict:
     rs = data["base_year"]["residents"]
     policy = data["policy"]["civil_service"]
     return {
-        "base_year.civil_service.contribution_income": _restated(cs["contribution_income"], 1e4, "亿元"),
+        "base_year.civil_service.contribution_income": _restated(
+            cs["contribution_income"], 1e4, "亿元"
+        ),
         "base_year.civil_service.subsidy_income": _restated(cs["subsidy_income"], 1e4, "亿元"),
         "base_year.civil_service.total_income": _restated(cs["total_income"], 1e4, "亿元"),
         "base_year.civil_service.reserve_end": _restated(cs["reserve_end"], 1e4, "亿元"),
@@ -38,10 +40,14 @@ def _published(qitai_data) -> dict:
             data["assumptions"]["population"]["total_persons"], 1e4, "万人"
         ),
         "policy.civil_service.contribution_rate_individual": {
-            **policy["contribution_rate_individual"], "value": 8, "unit": "%"
+            **policy["contribution_rate_individual"],
+            "value": 8,
+            "unit": "%",
         },
         "policy.civil_service.contribution_rate_employer": {
-            **policy["contribution_rate_employer"], "value": {2014: 20, 2019: 16}, "unit": "%"
+            **policy["contribution_rate_employer"],
+            "value": {2014: 20, 2019: 16},
+            "unit": "%",
         },
     }
 
@@ -74,12 +80,21 @@ def test_rounding_of_a_figure_in_yi_yuan_is_that_of_its_published_unit(qitai_dat
 @pytest.mark.parametrize(
     ("path", "value", "words"),
     [
-        ("base_year.civil_service.contribution_income", {"value": 1.2, "unit": "人", "source": "x y z"},
-         "expected the unit 万元, 亿元, 元, got '人'"),
-        ("base_year.civil_service.contributors", {"value": 0.68, "unit": "亿元", "source": "x y z"},
-         "expected the unit 人, 万人, got '亿元'"),
-        ("assumptions.population.total_persons", {"value": 2, "unit": "元", "source": "x y z"},
-         "expected the unit 人, 万人, got '元'"),
+        (
+            "base_year.civil_service.contribution_income",
+            {"value": 1.2, "unit": "人", "source": "x y z"},
+            "expected the unit 万元, 亿元, 元, got '人'",
+        ),
+        (
+            "base_year.civil_service.contributors",
+            {"value": 0.68, "unit": "亿元", "source": "x y z"},
+            "expected the unit 人, 万人, got '亿元'",
+        ),
+        (
+            "assumptions.population.total_persons",
+            {"value": 2, "unit": "元", "source": "x y z"},
+            "expected the unit 人, 万人, got '元'",
+        ),
     ],
 )
 def test_a_unit_that_does_not_fit_the_field_is_refused(qitai_data, path, value, words):

@@ -41,9 +41,7 @@ def fund_arrays(
     return {
         "reserve_start0": np.array([reserve_start0]),
         "interest_rate": row(interest_rate),
-        "other_expenditure": row(
-            np.full(y.T, stated.other_expenditure_total)
-        ),
+        "other_expenditure": row(np.full(y.T, stated.other_expenditure_total)),
         "subsidy0": np.array([stated.subsidy_income.value]),
         **subsidy_arrays(subsidy, y, base_months),
     }
@@ -92,9 +90,7 @@ def opening_reserve(stated, fund: str, calibration: list[Calibrated]) -> tuple[f
         + stated.subsidy_income.value
         + stated.other_income_total
     )
-    expenditure = stated.benefit_expenditure.value + (
-        stated.other_expenditure_total
-    )
+    expenditure = stated.benefit_expenditure.value + (stated.other_expenditure_total)
     reserve_start = stated.reserve_end.value - (income - expenditure)
     if reserve_start > 0:
         rate = stated.interest_income.value / reserve_start

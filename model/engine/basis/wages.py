@@ -218,9 +218,7 @@ def residents_contributions(
             f"{pol0.contribution_age_from}–{pol0.contribution_age_to}",
         )
     )
-    other_ratio = (
-        stated.other_income_total
-    ) / stated.contribution_income.value
+    other_ratio = (stated.other_income_total) / stated.contribution_income.value
     calibration.append(
         Calibrated(
             "residents",
