@@ -10,15 +10,15 @@ YUAN_PER_WAN = 10_000.0
 MONTHS_PER_YEAR = 12
 
 #: Units a scenario value may carry. ``/1`` is a plain fraction or ratio; ``%`` is a percentage as
-#: a report states it (96.43 for 96.43 %).
+#: a report states it (95.5 for 95.5 %).
 UNITS = ("万元", "元", "元/月", "元/年", "人", "/1", "%", "岁", "月", "年")
 
 
 def yuan_to_wan(amount_yuan: float) -> float:
     """Convert yuan to 万元.
 
-    >>> yuan_to_wan(161_156_300)
-    16115.63
+    >>> yuan_to_wan(123_456_700)
+    12345.67
     """
     return amount_yuan / YUAN_PER_WAN
 
@@ -26,8 +26,8 @@ def yuan_to_wan(amount_yuan: float) -> float:
 def monthly_yuan_to_annual_wan(amount_monthly_yuan, persons):
     """Annual total in 万元 of a monthly per-head amount in yuan paid to ``persons`` heads.
 
-    >>> round(monthly_yuan_to_annual_wan(190.0, 24_608), 2)
-    5610.62
+    >>> round(monthly_yuan_to_annual_wan(190.0, 10_000), 2)
+    2280.0
     """
     return amount_monthly_yuan * MONTHS_PER_YEAR * persons / YUAN_PER_WAN
 
@@ -68,9 +68,9 @@ def quantize(x: float, decimals: int, rounding: str):
 
 
 def decimals_of(x: float) -> int:
-    """Decimals of ``x`` as written: 20404.6 → 1, 30.87 → 2, 3801.491 → 3, 3274.0 → 0.
+    """Decimals of ``x`` as written: 12345.6 → 1, 12.34 → 2, 1234.567 → 3, 1234.0 → 0.
 
-    >>> decimals_of(20404.6), decimals_of(3801.491), decimals_of(3274.0)
+    >>> decimals_of(12345.6), decimals_of(1234.567), decimals_of(1234.0)
     (1, 3, 0)
     """
     from decimal import Decimal
@@ -82,8 +82,8 @@ def decimals_of(x: float) -> int:
 def plain_number(x: float, decimals: int = 6) -> str:
     """``x`` with at most ``decimals`` decimals, trailing zeros dropped, no separators.
 
-    >>> plain_number(29709.01), plain_number(3274.0), plain_number(-0.0001, 2)
-    ('29709.01', '3274', '0')
+    >>> plain_number(12345.67), plain_number(1234.0), plain_number(-0.0001, 2)
+    ('12345.67', '1234', '0')
     """
     text = f"{x:.{decimals}f}"
     if "." in text:

@@ -4,9 +4,9 @@ in the execution band.
 Budget lines (万元) are the projection's values for the budget year, in the lines a county files:
 income 保险费收入, 利息收入, 财政补贴收入 (split by level of government), 其他收入, 转移收入;
 expenditure 基本养老金支出, 丧葬抚恤补助支出, 转移支出, 其他支出; the balance and the year-end
-reserve. Transfers between schemes are not modelled (0). The civil-service fund's subsidy is the
-county's (the county budget fills that fund's gap, report 四(一)); the residents' subsidy is split
-by the scenario's funding rules.
+reserve. Transfers between schemes are not modelled (0). The civil-service fund's subsidy is paid
+by the level the scenario names (``policy.civil_service.subsidy_paid_by``: the county's budget for
+a county-pooled fund); the residents' subsidy is split by the scenario's funding rules.
 
 Uncertainty (method)
 --------------------
@@ -17,8 +17,9 @@ The outturn of a budget year is simulated ``paths`` times, one batched engine ca
 * **a small population**: deaths, retirements, exits and new beneficiaries of each group and year
   are counts, so their totals are drawn with a Poisson spread around the expected count (a
   multiplier ~ N(1, 1/√expected) on the rates);
-* **subsidy arrears**: with probability ``ARREARS_PROBABILITY`` the county withholds its share of
-  the residents' subsidy in the budget year (it did in 2021: report 二(二));
+* **subsidy arrears**: with the scenario's probability (``assumptions.residents.
+  subsidy_arrears_risk``; none when it states none) the level it names withholds its share of the
+  residents' subsidy in the budget year;
 * **model error**: each line's own one-year back-test error (``model.analysis.backtest``; the relative error
   as the standard deviation of a normal multiplier) on contributions, interest, other income and
   pensions; the subsidy under ``fill_gap`` then fills the new gap and totals, balance and reserve
@@ -46,23 +47,21 @@ from model.engine.basis import GOVERNMENT_LEVELS, Basis, build_basis
 from model.errors import YanglaoError
 from model.engine.project import project_basis
 from model.engine.results import Projection
-from model.scenario.schema import Scenario
+from model.scenario.schema import ArrearsRisk, Scenario
 
-#: Standard deviation of yearly wage growth around the scenario's path (judgment: Xinjiang's
-#: urban wage growth moved by a few points a year, e.g. +9.2% in 2021; replaced by the fitted
+#: Standard deviation of yearly wage growth around the scenario's path (judgment: a province's
+#: urban wage growth moves by a few points a year, e.g. +9.2% in 2021; replaced by the fitted
 #: driver model when simulations are used).
 WAGE_GROWTH_SD = 0.02
 #: Standard deviation of the interest rate earned on reserves (judgment: deposit rates moved by
 #: tenths of a point a year).
 INTEREST_RATE_SD = 0.003
-#: Probability that the county withholds its share of the residents' subsidy in a year
-#: (judgment: it happened in the base year, report 二(二)).
-ARREARS_PROBABILITY = 0.3
 #: Relative model error of a line without a back-test (judgment).
 DEFAULT_MODEL_ERROR = 0.03
 #: Below this probability of landing in the execution band a line is flagged.
 UNLIKELY_BELOW = 0.5
-#: The execution band of the performance targets (report 一(二): ≥90% and ≤110%).
+#: The execution band of the performance targets (≥90% and ≤110%, the band budget-performance
+#: targets commonly set; judgment).
 BAND = (0.9, 1.1)
 
 #: Budget lines: key, kind. Their labels for people are in ``model.output.budget_tables``.
@@ -140,8 +139,9 @@ def _subsidy_by_level(result: Projection, fund: str, t: int) -> dict[str, np.nda
     paid = d["subsidy_income"][:, t]
     zero = np.zeros_like(paid)
     if fund == "civil_service":
-        return {"subsidy_central": zero, "subsidy_region": zero, "subsidy_prefecture": zero,
-                "subsidy_county": paid.copy()}
+        cs = result.basis.civil_service
+        payer = GOVERNMENT_LEVELS[int(cs.subsidy_level.flat[0])] if cs is not None else "county"
+        return {f"subsidy_{lv}": paid.copy() if lv == payer else zero for lv in GOVERNMENT_LEVELS}
     due = np.stack([d[f"subsidy_due_{lv}"][:, t] for lv in GOVERNMENT_LEVELS], 1)
     withheld, late = d["subsidy_withheld"][:, t], d["subsidy_late_payment"][:, t]
     by_rule = paid + withheld - late
@@ -193,7 +193,7 @@ _ERROR_LINE = {"contribution_income": "contribution_income", "interest_income": 
 
 
 def _perturbed_basis(basis: Basis, result: Projection, paths: int, t_budget: int,
-                     rng: np.random.Generator) -> Basis:
+                     rng: np.random.Generator, risk: ArrearsRisk | None = None) -> Basis:
     """``paths`` copies of ``basis`` with drivers, small-population counts and arrears drawn."""
     T = basis.years.size
     cs, rs = basis.civil_service, basis.residents
@@ -222,7 +222,7 @@ def _perturbed_basis(basis: Basis, result: Projection, paths: int, t_budget: int
         pop = d["population"][0]
         expected_deaths = np.concatenate([np.zeros((1, 2)), (pop[:-1] * rs.death_prob[0, 1:]).sum(-1)])
         arrears = rs.arrears_share * np.ones((paths, T))
-        withheld = rng.random(paths) < ARREARS_PROBABILITY
+        withheld = rng.random(paths) < (risk.probability if risk is not None else 0.0)
         arrears[:, t_budget] = np.maximum(arrears[:, t_budget], np.where(withheld, 1.0, 0.0))
         rs = replace(
             rs,
@@ -230,9 +230,10 @@ def _perturbed_basis(basis: Basis, result: Projection, paths: int, t_budget: int
             death_prob=np.minimum(rs.death_prob * _poisson_factor(expected_deaths, paths, rng)[..., None], 1.0),
             uptake=rs.uptake * _poisson_factor(d["new_beneficiaries"][0, -1:], paths, rng)[:, 0],
             arrears_share=arrears,
-            # the drawn arrears are the county's, unless the scenario already names a level
+            # the drawn arrears are the level's the risk names, unless the scenario's policy
+            # already has arrears of its own
             arrears_level=rs.arrears_level if rs.arrears_share.max() > 0
-            else np.array([GOVERNMENT_LEVELS.index("county")]),
+            else np.array([GOVERNMENT_LEVELS.index(risk.level if risk is not None else "county")]),
         )
     return replace(basis, civil_service=cs, residents=rs)
 
@@ -257,7 +258,9 @@ def simulate_budget_year(scenario: Scenario, year: int, paths: int = 2000,
     basis = build_basis(scenario, t)
     det = project_basis(basis)
     rng = np.random.default_rng(seed)
-    sim = project_basis(_perturbed_basis(basis, det, paths, t, rng), keep_members=False)
+    residents = scenario.assumptions.residents
+    risk = residents.subsidy_arrears_risk if residents is not None else None
+    sim = project_basis(_perturbed_basis(basis, det, paths, t, rng, risk), keep_members=False)
     lines = lines_from(sim, t)
     errors = model_errors(scenario)
     subsidy_rules = {"civil_service": basis.civil_service, "residents": basis.residents}

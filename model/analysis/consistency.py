@@ -23,12 +23,12 @@ input was rounded before the report added it up). A percentage or a ratio agrees
 the stated value; truncation alone is recorded in the finding's :class:`Agreement`
 (:attr:`How.BY_TRUNCATION`). Failing that, it still agrees if some value within the rounding of
 its inputs rounds (or truncates) to it (:attr:`How.WITHIN_INPUT_ROUNDING`). A head count agrees
-only when equal. A figure stated with a bound (``at_least``: 1700余, ≥ 99%) agrees when the
+only when equal. A figure stated with a bound (``at_least``: 500余, ≥ 99%) agrees when the
 recomputed value is on the right side of it.
 
 What is not checked
 -------------------
-Figures without a counterpart: the residents' subsidy arrears ("1700余万元 not paid in") relate
+Figures without a counterpart: the residents' subsidy arrears ("500余万元 not paid in") relate
 to the income shortfall only loosely (other income lines may also miss their budget), the
 year-end reserves need the opening reserves that reports do not state, and the performance
 ``targets`` and ``achieved`` levels are claims about service, not arithmetic (their restatements
@@ -766,7 +766,7 @@ def _note_restatements_that_agree_elsewhere(findings: list[Finding]) -> list[Fin
     """Record on a differing restatement the other checks in which it does agree.
 
     A restated budget or completion that differs from the primary one is often the version
-    another identity was computed from (三(二)'s 97.97% is the outturn over 一(二)'s budget);
+    another identity was computed from (a restated completion rate that is the outturn over the other version of the budget);
     saying so points at which of the two versions the rest of the report used.
     """
     out = []

@@ -122,14 +122,15 @@ def round_half_up(x: float, decimals: int = 2) -> float:
 def truncate(x: float, decimals: int = 2) -> float:
     """``x`` cut (towards zero) to ``decimals`` decimals, as some reports do.
 
-    >>> truncate(100.79939)
-    100.79
+    >>> truncate(123.45678)
+    123.45
     """
     return float(quantize(round(float(x), 9), decimals, ROUND_DOWN)) + 0.0
 
 
 def section_of(source: str) -> str:
-    """The report section of a source, ``"二(一)"`` of ``"二(一): 当年总收入…"`` (else "")."""
+    """The report section of a source: what stands before its colon, if short (``"p.3"`` of
+    ``"p.3: 当年总收入…"``; else "")."""
     head, sep, _ = source.partition(":")
     return head.strip() if sep and len(head) <= 12 else ""
 

@@ -123,5 +123,5 @@ def format_mortality_fit(fit: MortalityFit) -> str:
     return "\n".join(lines)
 
 
-#: Years ahead of the spread of the wage level in the tables (2021 + 29 = 2050, the Qitai horizon).
+#: Years ahead of the spread of the wage level in the tables (a base year of 2021 + 29 = 2050).
 SPREAD_YEARS = 29

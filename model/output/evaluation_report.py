@@ -9,7 +9,7 @@ without decimals; the dependency ratio with 2 decimals). :func:`write_evaluation
 The draft (``draft.md``) follows the report's paragraphs (一 both funds, 二 each fund, 三 targets)
 in Chinese. Where the report disagrees with itself it uses the evaluation's consistent figure and
 says so in a note
-(``（注：报告所列增幅30.87%与收入及增加额不一致，按增加额计算为14.67%）``); where
+(``（注：报告所列增幅12.34%与收入及增加额不一致，按增加额计算为10.00%）``); where
 the report's percentage is its truncation, a note says that too. The words of a disagreement (its
 identity, what it was computed from, its note) are those of :mod:`model.output.finding_words`.
 """
@@ -63,7 +63,7 @@ LINE_LABELS: dict[str, dict[str, str]] = {
     "beneficiaries": {"zh": "享受待遇人数", "en": "beneficiaries"},
     "dependency_ratio": {"zh": "抚养比", "en": "dependency ratio"},
 }
-#: The same for both funds together, as section 一(一) of a report words them.
+#: The same for both funds together, as a report's section on both funds words them.
 COMBINED_LABELS = {
     "total_income": "收入合计",
     "total_expenditure": "支出合计",
@@ -87,8 +87,8 @@ def money(x: float | None) -> str:
 
     >>> money(-441.47000000000116)
     '-441.47'
-    >>> money(29473.4)
-    '29473.40'
+    >>> money(12345.6)
+    '12345.60'
     """
     return "" if x is None else f"{round_half_up(x):.2f}"
 
@@ -124,7 +124,7 @@ def figure_text(line: str, x: float | None) -> str:
 
 
 def _stated_text(ref: StatedRef | None) -> str:
-    """A stated figure quoted: its own decimals, at least 2 (30.87, 3801.491, 1.73)."""
+    """A stated figure quoted: its own decimals, at least 2 (12.34, 1234.567, 1.5)."""
     if ref is None:
         return ""
     return f"{ref.value:.{max(ref.decimals, 2)}f}"

@@ -35,7 +35,7 @@ def label(figure: Figure, fund: str) -> str:
 
 
 def _described(figure: Figure, fund: str) -> str:
-    """A figure with its value as written and its source: ``total_income 29709.01 [二(一) …]``."""
+    """A figure with its value as written and its source: ``total_income 1234.56 [p.2 …]``."""
     return f"{label(figure, fund)} {plain_number(figure.value, figure.decimals)} [{figure.source}]"
 
 

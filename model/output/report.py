@@ -38,10 +38,10 @@ TABLE_COLUMNS = (
 def format_number(name: str, value: float | None) -> str:
     """One cell: thousands separators; 2 decimals for 万元, none for heads.
 
-    >>> format_number("reserve_end", 20404.6)
-    '20,404.60'
-    >>> format_number("contributors", 6816.4)
-    '6,816'
+    >>> format_number("reserve_end", 12345.6)
+    '12,345.60'
+    >>> format_number("contributors", 1234.4)
+    '1,234'
     """
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "–"

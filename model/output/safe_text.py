@@ -20,8 +20,8 @@ values change, so ``-2.5`` written as a number is still ``-2.5``.
 ("'-2+3", "'+1", "'@SUM(1)")
 >>> safe_cell_text("某县\\x07")
 '某县�'
->>> safe_cell(-2.5), safe_cell("报告 二(一)"), safe_cell(None)
-(-2.5, '报告 二(一)', None)
+>>> safe_cell(-2.5), safe_cell("报告 p.2"), safe_cell(None)
+(-2.5, '报告 p.2', None)
 >>> safe_markdown_text("=1+1 <b>x</b> [a](b)\\n# h")
 "'=1+1 &lt;b&gt;x&lt;/b&gt; \\\\[a\\\\](b) # h"
 """

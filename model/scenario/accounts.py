@@ -21,7 +21,8 @@ the line's ``source``):
 * **contributions** — what total income leaves after subsidy, interest, other income and
   transfers in. Without a total: for the civil-service fund, contributors × the provincial
   average wage × the employer and individual rates × the collection rate (contribution bases
-  taken at the average wage); for the residents' fund, the residents at contribution ages × the
+  taken at the average wage), at most what a stated total income leaves after interest and
+  other income; for the residents' fund, the residents at contribution ages × the
   beneficiaries' take-up at pension ages × the mean contribution tier (the age structure's bands
   taken as even within each band).
 * **subsidy, when not stated** — what total income leaves after contributions, interest, other
@@ -39,7 +40,8 @@ from typing import Any, Literal
 import numpy as np
 
 from model.errors import Problem, ScenarioError
-from model.scenario.schedule import step_values
+from model.scenario.arrays import FloatArray
+from model.scenario.schedule import schedule_values, step_values
 from model.scenario.schema import FundOutturn, Scenario, Stated, StatedAmount, StatedCount, needed
 
 LEVELS = ("central", "region", "prefecture", "county")
@@ -223,6 +225,16 @@ def complete_fund(
             )
         else:
             amount, rule = _contributions(block, fund, scenario, added, year)
+            if total_income is not None:
+                # a stated total bounds its lines: contributions beyond what it leaves after
+                # interest and other income were not received (the subsidy is then 0)
+                room = total_income - v("interest_income") - other_in
+                if amount > room:
+                    rule = (
+                        f"{rule} = {amount:,.2f} 万元, capped at total income less interest, "
+                        f"other income and transfers in: {room:,.2f} 万元"
+                    )
+                    amount = room
             put("contribution_income", amount, rule)
     if value("interest_income") is None:
         # no total, no opening reserve: the one opening reserve that the year-end reserve, the
@@ -262,18 +274,25 @@ def _at(schedule: Any, year: int) -> float:
     return float(step_values(schedule, np.array([year]))[0])
 
 
+def _wage_at(scenario: Scenario, year: int) -> float:
+    """The provincial average wage of ``year`` (元/年), uprated after its last stated year by
+    the driver the schedule names, as the engine does (a later year's outturn needs it)."""
+    eco = scenario.assumptions.economy
+    schedule = needed(eco.average_wage_region_yuan, "average_wage_region_yuan")
+    years = np.arange(min(scenario.meta.base_year, year), year + 1)
+    drivers: dict[str, FloatArray] = {}
+    if schedule.uprate is not None:
+        drivers[schedule.uprate] = step_values(getattr(eco, schedule.uprate), years)
+    return float(schedule_values(schedule, years, drivers)[-1])
+
+
 def _contributions(
     block: FundOutturn, fund: str, scenario: Scenario, added: dict[str, Stated], year: int
 ) -> tuple[float, str]:
     """Contribution income (万元) from heads and rules, when no total leaves it as a remainder."""
     if fund == "civil_service":
         policy = needed(scenario.policy.civil_service, "policy.civil_service")
-        wage = _at(
-            needed(
-                scenario.assumptions.economy.average_wage_region_yuan, "average_wage_region_yuan"
-            ),
-            year,
-        )
+        wage = _wage_at(scenario, year)
         rate = _at(policy.contribution_rate_employer, year) + _at(
             policy.contribution_rate_individual, year
         )

@@ -42,8 +42,8 @@ ModelT = TypeVar("ModelT", bound=BaseModel)
 #: file within it parses in a fraction of a second.
 MAX_FILE_BYTES = 1024 * 1024
 
-#: The deepest nesting of mappings and lists read, the top-level mapping counted (the Qitai
-#: scenario nests 7 levels deep). Deeper nesting is refused from the parser's event stream,
+#: The deepest nesting of mappings and lists read, the top-level mapping counted (the shipped
+#: scenarios nest 7 levels deep). Deeper nesting is refused from the parser's event stream,
 #: before the document is built (building it recurses once per level).
 MAX_NESTING = 32
 

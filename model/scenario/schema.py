@@ -420,7 +420,7 @@ class GroupShares(StrictModel):
 
 class LevelNames(StrictModel):
     """What the three levels of government below the centre are called where the funds are:
-    省/市/县 in most provinces, 自治区/州/县 in a Xinjiang prefecture, 自治区/盟/旗 in an Inner
+    省/市/县 in most provinces, 自治区/州/县 in an autonomous prefecture, 自治区/盟/旗 in an Inner
     Mongolian league. Outputs name the subsidy of each level with them."""
 
     region: Bilingual = Bilingual(zh="省", en="province")
@@ -439,7 +439,7 @@ class Meta(StrictModel):
     report: str | None = Field(default=None, description="the document the base year comes from")
     province: str | None = Field(
         default=None, pattern=r"^[1-6][0-9]$",
-        description="the province's code (GB/T 2260, two digits: 65 for Xinjiang), for regional "
+        description="the province's code (GB/T 2260, two digits: 11 for Beijing), for regional "
         "defaults (model/data/regions)",
     )
     pooling: Literal["county", "prefecture", "province"] = Field(
@@ -488,7 +488,7 @@ STATED_SMALLEST = 1e-6
 class Stated(StrictModel):
     """One figure as the report states it, with the section it came from.
 
-    ``bound`` records qualifiers: 1700余 is ``at_least``; a target "≥ 99%" is ``at_least``.
+    ``bound`` records qualifiers: 500余 is ``at_least``; a target "≥ 99%" is ``at_least``.
     ``restated`` lists other places the report gives the same figure, possibly differently.
     """
 
@@ -792,6 +792,15 @@ class CivilServiceAssumptions(StrictModel):
     payout_months_fractional_ages: Literal["interpolate", "floor"] = "interpolate"
 
 
+class ArrearsRisk(StrictModel):
+    """The chance, in a budget year, that one level of government withholds its share of the
+    residents' subsidy (``yanglao budget`` draws it; the projection itself does not)."""
+
+    probability: float = Field(ge=0, le=1, description="chance in any one year")
+    level: Literal["central", "region", "prefecture", "county"] = "county"
+    source: Source
+
+
 class ResidentsAssumptions(StrictModel):
     tier_mix: dict[int, float] = Field(description="contribution tier 元/年 -> share of contributors")
     tier_mix_source: Source
@@ -809,6 +818,11 @@ class ResidentsAssumptions(StrictModel):
     )
     tier_mix_by_year: dict[int, dict[int, float]] | None = Field(
         default=None, description="year -> tier mix from that year on (after the base year)"
+    )
+    subsidy_arrears_risk: ArrearsRisk | None = Field(
+        default=None,
+        description="chance that a level withholds its share of the subsidy in a budget year; "
+        "absent: none is drawn",
     )
 
     @field_validator("tier_mix_by_year", mode="before")
@@ -1068,6 +1082,11 @@ class CivilServicePolicy(StrictModel):
     funeral_grant_yuan: AmountSchedule
     headcount: Headcount
     subsidy: Subsidy
+    subsidy_paid_by: Literal["region", "prefecture", "county"] = Field(
+        default="county",
+        description="the level of government whose budget pays the fund's subsidy: the county's "
+        "for a county-pooled fund, the province's (region) for a province-pooled one",
+    )
 
     @model_validator(mode="after")
     def _floor_below_cap(self) -> CivilServicePolicy:

@@ -17,7 +17,7 @@ from model.analysis.budget import (
     make_budget,
     simulate_budget_year,
 )
-from tests.conftest import QITAI
+from tests.conftest import DELETE, QITAI, variant
 
 
 @pytest.fixture(scope="module")
@@ -70,10 +70,10 @@ def test_same_seed_same_budget(qitai):
     assert [(x.low, x.high, x.band_probability) for x in a.lines] == [(x.low, x.high, x.band_probability) for x in b.lines]
 
 
-def test_without_any_spread_every_line_lands_in_the_band(qitai, monkeypatch):
+def test_without_any_spread_every_line_lands_in_the_band(qitai_data, monkeypatch):
+    qitai = variant(qitai_data, {"assumptions.residents.subsidy_arrears_risk": DELETE})
     monkeypatch.setattr(budget_mod, "WAGE_GROWTH_SD", 0.0)
     monkeypatch.setattr(budget_mod, "INTEREST_RATE_SD", 0.0)
-    monkeypatch.setattr(budget_mod, "ARREARS_PROBABILITY", 0.0)
     monkeypatch.setattr(budget_mod, "DEFAULT_MODEL_ERROR", 0.0)
     monkeypatch.setattr(budget_mod, "model_errors", lambda scenario: {})
     monkeypatch.setattr(budget_mod, "_poisson_factor", lambda expected, paths, rng: np.ones((paths,) + expected.shape))
@@ -129,3 +129,17 @@ def test_budget_intervals_from_the_simulation(qitai):
     assert income.low <= income.budget <= income.high
     with pytest.raises(Exception, match="intervals"):
         make_budget(qitai, 2022, paths=100, intervals="guess")
+
+
+def test_the_level_that_pays_and_the_arrears_risk_come_from_the_scenario(qitai_data):
+    pooled = variant(qitai_data, {"policy.civil_service.subsidy_paid_by": "region"})
+    lines = {(x.fund, x.key): x for x in make_budget(pooled, 2022, paths=100).lines}
+    assert lines[("civil_service", "subsidy_region")].budget == lines[("civil_service", "subsidy_income")].budget
+    assert lines[("civil_service", "subsidy_county")].budget == 0.0
+    # a level that always withholds its share: the low end of the residents' subsidy falls
+    never = variant(qitai_data, {"assumptions.residents.subsidy_arrears_risk": DELETE})
+    always = variant(qitai_data, {"assumptions.residents.subsidy_arrears_risk": {
+        "probability": 1.0, "level": "county", "source": "test"}})
+    low = {name: {(x.fund, x.key): x.low for x in make_budget(sc, 2022, paths=200).lines}
+           for name, sc in (("never", never), ("always", always))}
+    assert low["always"][("residents", "subsidy_county")] < low["never"][("residents", "subsidy_county")]

@@ -283,6 +283,13 @@ INERT = {
     # a scale holds each band's value over its ages up to the next band, the last to the top age
     f"{ACS}.salary_scale.band_width": ({f"{ACS}.salary_scale.band_width": 10}),
     f"{ACS}.salary_scale.last_age": ({f"{ACS}.salary_scale.last_age": 65}),
+    # read only by `yanglao budget`, which draws the withheld subsidy of a budget year
+    f"{ARS}.subsidy_arrears_risk.probability": ({f"{ARS}.subsidy_arrears_risk": {
+        "probability": 0.5, "level": "county", "source": "test"}}),
+    f"{ARS}.subsidy_arrears_risk.level": ({f"{ARS}.subsidy_arrears_risk": {
+        "probability": 0.3, "level": "prefecture", "source": "test"}}),
+    # who pays the subsidy: the budget's split by level, not the fund's cash flows
+    f"{CS}.subsidy_paid_by": ({f"{CS}.subsidy_paid_by": "region"}),
     # names the area of the age structure for the calibration's report only
     f"{POP}.age_structure_of": ({f"{POP}.age_structure_of": "county"}),
 }

@@ -63,6 +63,7 @@ class CivilServiceBasis:
     arrears_share: FloatArray  # [/1] (B, T) of the level's subsidy withheld
     arrears_level: IntArray  # (B,) index into GOVERNMENT_LEVELS
     arrears_paid_late: FloatArray  # 1.0 if withheld subsidy is paid the next year, (B,)
+    subsidy_level: IntArray  # (B,) index into GOVERNMENT_LEVELS of the budget paying the subsidy
     actives0: FloatArray  # [persons] (B, G, A), base-year end
     retirees0: FloatArray  # [persons] (B, G, A)
     pension_mass0: FloatArray  # [yuan/month, total of the cell] (B, G, A)

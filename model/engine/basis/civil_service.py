@@ -7,7 +7,7 @@ import numpy as np
 
 from model.engine.axes import CS_GROUPS
 from model.engine.basis.arrays import CivilServiceBasis, row
-from model.engine.basis.fund_rules import fund_arrays
+from model.engine.basis.fund_rules import GOVERNMENT_LEVELS, fund_arrays
 from model.engine.basis.headcount import civil_service_headcount
 from model.engine.basis.members import civil_service_members, retirement_rules
 from model.engine.basis.mortality import civil_service_death_probabilities
@@ -89,6 +89,7 @@ def civil_service_basis(
         calibration,
     )
     return CivilServiceBasis(
+        subsidy_level=np.array([GOVERNMENT_LEVELS.index(pol.subsidy_paid_by)]),
         death_prob=q[None],
         exit_rate=row(np.full(T, a.exit_rate.value)),
         retirement_hazard=hazard[None],
