@@ -11,7 +11,6 @@ found; move the value to the scenario (or to data with its source), or read it f
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 from model.scenario.load import read_yaml
 from tests.conftest import QITAI, ROOT
