@@ -766,8 +766,8 @@ def _note_restatements_that_agree_elsewhere(findings: list[Finding]) -> list[Fin
     """Record on a differing restatement the other checks in which it does agree.
 
     A restated budget or completion that differs from the primary one is often the version
-    another identity was computed from (a restated completion rate that is the outturn over the other version of the budget);
-    saying so points at which of the two versions the rest of the report used.
+    another identity was computed from (a restated completion rate that is the outturn over the
+    other version of the budget); saying so points at which of the two versions the rest of the report used.
     """
     out = []
     for f in findings:
