@@ -767,7 +767,8 @@ def _note_restatements_that_agree_elsewhere(findings: list[Finding]) -> list[Fin
 
     A restated budget or completion that differs from the primary one is often the version
     another identity was computed from (a restated completion rate that is the outturn over the
-    other version of the budget); saying so points at which of the two versions the rest of the report used.
+    other version of the budget); saying so points at which of the two versions the rest of the
+    report used.
     """
     out = []
     for f in findings:
