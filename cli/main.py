@@ -38,6 +38,7 @@ from cli.common import (  # noqa: E402  (shared options, spelled once)
     run_report,
 )
 from cli.evaluate import evaluate  # noqa: E402
+from cli.init import init  # noqa: E402
 from cli.roster import roster  # noqa: E402
 
 
@@ -353,6 +354,7 @@ def check(scenario: ScenarioArg, debug: DebugOpt = False) -> None:
 
 app.command()(evaluate)
 app.command()(roster)
+app.command()(init)
 
 if __name__ == "__main__":  # pragma: no cover
     app()

@@ -66,3 +66,12 @@ def safe_markdown_text(text: str) -> str:
     text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     text = _MARKDOWN.sub(r"\\\1", text)
     return safe_cell_text(text)
+
+
+def comment_header(header: str) -> str:
+    """``header`` as YAML comment lines: one per line of it (splitlines breaks at every kind of
+    line break), and no control character a YAML reader refuses, whatever a title holds."""
+    lines = (
+        re.sub(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]", "\ufffd", line) for line in header.splitlines()
+    )
+    return "".join(f"# {line}\n" if line else "#\n" for line in lines)

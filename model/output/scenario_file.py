@@ -3,11 +3,11 @@ written all or nothing, and the test of whether an earlier rebase wrote a file."
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 from model.analysis.rebase import rebase
 from model.output.io import check_output_file, write_file, written_by
+from model.output.safe_text import comment_header
 from model.scenario.schema import Scenario
 
 
@@ -23,11 +23,7 @@ def dump_scenario(scenario: Scenario, header: str) -> str:
     yaml.allow_unicode = True
     buf = io.StringIO()
     yaml.dump(scenario.model_dump(mode="python", exclude_none=True), buf)
-    # one comment line per line of the header (splitlines breaks at every kind of line break),
-    # and no control character a YAML reader refuses, whatever a title holds
-    lines = (re.sub(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]", "\ufffd", line) for line in header.splitlines())
-    comment = "".join(f"# {line}\n" if line else "#\n" for line in lines)
-    return comment + buf.getvalue()
+    return comment_header(header) + buf.getvalue()
 
 
 #: A line of the header :func:`write_rebased` writes; a file that has it may be replaced by the

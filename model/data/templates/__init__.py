@@ -1,0 +1,1 @@
+"""Data files only (see the package data in pyproject.toml)."""
