@@ -18,6 +18,8 @@ WRITTEN_BY = "Written by `yanglao init`"
 #: The shipped examples, by name: the files of ``model.examples`` (scenarios/ in a checkout).
 EXAMPLES = {
     "qitai": ("qitai-2021.yaml", "variants/", "outturns/qitai-2021.yaml", "README.md"),
+    # a single-fund example from yearbook totals (亿元, 万人), pooled at the province
+    "fujian": ("fujian-civil-service-2020.yaml", "outturns/fujian-civil-service-2021.yaml"),
 }
 
 

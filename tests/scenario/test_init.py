@@ -186,3 +186,11 @@ def test_the_qitai_example_is_shipped_in_the_package(tmp_path):
     assert "hiring-freeze.yaml" in variants
     # a variant extends the copied scenario, and runs from the copy
     assert load_scenario(out / "variants" / "hiring-freeze.yaml").meta.base_year == 2021
+
+
+def test_the_single_fund_example_is_shipped_too(tmp_path):
+    out = tmp_path / "fujian"
+    result = CliRunner().invoke(app, ["init", "--example", "fujian", "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    scenario = load_scenario(out / "fujian-civil-service-2020.yaml")
+    assert scenario.funds == ("civil_service",) and scenario.meta.pooling == "province"
