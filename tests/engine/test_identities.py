@@ -6,6 +6,8 @@ import numpy as np
 import pytest
 
 from model.engine.checks import identity_failures
+from model.engine.project import project
+from model.scenario.load import load_scenario
 from model.errors import IdentityError
 
 
@@ -17,7 +19,9 @@ def test_no_identity_fails_on_qitai(qitai_projection):
 def test_reserve_rolls_forward_exactly(qitai_projection, fund):
     d = qitai_projection.funds[fund]
     start, end = d["reserve_start"][0], d["reserve_end"][0]
-    np.testing.assert_allclose(end, start + d["total_income"][0] - d["total_expenditure"][0], rtol=0, atol=1e-8)
+    np.testing.assert_allclose(
+        end, start + d["total_income"][0] - d["total_expenditure"][0], rtol=0, atol=1e-8
+    )
     np.testing.assert_array_equal(start[1:], end[:-1])
 
 
@@ -25,7 +29,12 @@ def test_civil_service_heads_are_conserved(qitai_projection):
     d = qitai_projection.funds["civil_service"]
     total_start = d["contributors_start"][0, 1:] + d["beneficiaries_start"][0, 1:]
     total_end = d["contributors"][0, 1:] + d["beneficiaries"][0, 1:]
-    flows = d["entrants"][0, 1:] - d["deaths_active"][0, 1:] - d["deaths_retired"][0, 1:] - d["exits"][0, 1:]
+    flows = (
+        d["entrants"][0, 1:]
+        - d["deaths_active"][0, 1:]
+        - d["deaths_retired"][0, 1:]
+        - d["exits"][0, 1:]
+    )
     np.testing.assert_allclose(total_end, total_start + flows, rtol=1e-12)
     # and by age: the members arrays add up to the counts
     np.testing.assert_allclose(d["actives"][0].sum((1, 2)), d["contributors"][0], rtol=1e-12)
@@ -35,7 +44,10 @@ def test_population_is_conserved(qitai_projection):
     d = qitai_projection.funds["residents"]
     np.testing.assert_allclose(
         d["population_total"][0, 1:],
-        d["population_start"][0, 1:] + d["births"][0, 1:] - d["deaths"][0, 1:] + d["net_migration"][0, 1:],
+        d["population_start"][0, 1:]
+        + d["births"][0, 1:]
+        - d["deaths"][0, 1:]
+        + d["net_migration"][0, 1:],
         rtol=1e-12,
     )
     assert (d["beneficiaries_by_age"][0] <= d["population"][0] + 1e-9).all()
@@ -66,3 +78,28 @@ def test_checks_raise_identity_error(qitai_projection, monkeypatch):
     qitai_projection._summary.clear()
     with pytest.raises(IdentityError, match="2023"):
         qitai_projection.checks(raise_on_failure=True)
+
+
+@pytest.mark.parametrize(
+    "path", ["scenarios/qitai-2021.yaml", "scenarios/fujian-civil-service-2020.yaml"]
+)
+def test_a_years_figures_do_not_depend_on_the_horizon(path):
+    """A short run (a budget year, a back-test) gives the same figures as the full projection:
+    nothing of a year may depend on how far the projection runs (the transition's last year's
+    wage, for instance, is the scenario's, not an extrapolation from the horizon)."""
+    from tests.conftest import ROOT
+
+    sc = load_scenario(ROOT / path)
+    full = project(sc)
+    for years in (1, 3):
+        short = project(sc, years=years)
+        for fund, series in short.funds.items():
+            for name, values in series.items():
+                if np.ndim(values) == 2 and np.issubdtype(np.asarray(values).dtype, np.number):
+                    np.testing.assert_allclose(
+                        values,
+                        full.funds[fund][name][:, : years + 1],
+                        rtol=1e-12,
+                        atol=1e-9,
+                        err_msg=f"{fund}.{name}",
+                    )

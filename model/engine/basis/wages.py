@@ -11,7 +11,7 @@ from model.engine.axes import N_AGES, FloatArray, IntArray
 from model.engine.basis.years import Years, history_first
 from model.engine.calibrate import Calibrated
 from model.engine.tables import age_levels
-from model.scenario.schedule import geometric_values
+from model.scenario.schedule import geometric_values, schedule_values, step_values
 from model.scenario.schema import Scenario, needed
 from model.units import YUAN_PER_WAN
 
@@ -27,19 +27,23 @@ def regional_wages(scenario: Scenario, y: Years) -> tuple[IntArray, FloatArray]:
     the horizon: the history before the base year, the projection from it."""
     eco = scenario.assumptions.economy
     base = scenario.meta.base_year
-    wage_proj = y.values(needed(eco.average_wage_region_yuan, "average_wage_region_yuan"))
     calendar = np.arange(HISTORY_START, y.years[-1] + 2 + WAGE_MARGIN_YEARS)
     wage_hist = geometric_values(
         needed(eco.average_wage_region_history_yuan, "average_wage_region_history_yuan"), calendar
     )
-    # Years past the horizon, for a formula that looks at the previous year or at a reference
-    # year after a short run, growing at the last year's wage growth.
-    growth = y.drivers["wage_growth"]
-    extended = np.concatenate(
-        [wage_proj, wage_proj[-1] * (1 + growth[-1]) ** np.arange(1, WAGE_MARGIN_YEARS + 2)]
+    # The projection runs on past the horizon with the scenario's own wage path, so that a
+    # formula that looks at the previous year, or at a reference year after a short run (the
+    # transition's last year), sees the same wage whatever the horizon.
+    ahead = np.arange(base, calendar[-1] + 1)
+    drivers = {
+        "wage_growth": step_values(eco.wage_growth, ahead),
+        "price_inflation": step_values(eco.price_inflation, ahead),
+    }
+    wage_ahead = schedule_values(
+        needed(eco.average_wage_region_yuan, "average_wage_region_yuan"), ahead, drivers
     )
     wage_all = np.where(
-        calendar < base, wage_hist, extended[np.clip(calendar - base, 0, extended.size - 1)]
+        calendar < base, wage_hist, wage_ahead[np.clip(calendar - base, 0, wage_ahead.size - 1)]
     )
     return calendar, wage_all
 
