@@ -7,8 +7,8 @@ import pytest
 
 from model.engine.checks import identity_failures
 from model.engine.project import project
-from model.scenario.load import load_scenario
 from model.errors import IdentityError
+from model.scenario.load import load_scenario
 
 
 def test_no_identity_fails_on_qitai(qitai_projection):
