@@ -62,12 +62,20 @@ def init(
             help="the level at which the funds are pooled: county, prefecture or province",
         ),
     ] = "county",
+    fmt: Annotated[
+        str | None,
+        typer.Option(
+            "--format",
+            help="yaml, or xlsx for a Chinese workbook (基期数据 / 假设 / 政策); default: from "
+            "the suffix of --out",
+        ),
+    ] = None,
     example: Annotated[
         str | None,
         typer.Option(
             "--example",
-            help="copy a shipped example instead (qitai: the founding county, its "
-            "variants and outturn)",
+            help="copy a shipped example instead: qitai (the founding county, its variants "
+            "and outturn) or fujian (a province's civil-service fund from yearbook totals)",
         ),
     ] = None,
     force: ForceOpt = False,
@@ -84,6 +92,12 @@ def init(
             return
         if province is None or base_year is None:
             raise YanglaoError("init: expected --province and --base-year (or --example)")
+        suffix = out.suffix.lower().lstrip(".")
+        if fmt is not None and fmt not in ("yaml", "xlsx"):
+            raise YanglaoError(f"--format: expected yaml or xlsx, got {fmt!r}")
+        if fmt is not None and (fmt == "xlsx") != (suffix == "xlsx"):
+            want = ".xlsx" if fmt == "xlsx" else ".yaml"
+            raise YanglaoError(f"--format {fmt}: expected --out ending in {want}, got {out.name!r}")
         if pooling not in ("county", "prefecture", "province"):
             raise YanglaoError(
                 f"--pooling: expected county, prefecture or province, got {pooling!r}"

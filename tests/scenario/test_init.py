@@ -173,6 +173,21 @@ def test_bad_options_are_one_message(tmp_path):
         ],
     )
     assert result.exit_code == 2 and "--funds" in result.output
+    result = runner.invoke(
+        app,
+        [
+            "init",
+            "--province",
+            "35",
+            "--base-year",
+            "2023",
+            "--format",
+            "xlsx",
+            "--out",
+            str(tmp_path / "x.yaml"),
+        ],
+    )
+    assert result.exit_code == 2 and "expected --out ending in .xlsx" in result.output
     assert "Traceback" not in result.output
     assert not (tmp_path / "x.yaml").exists()
 
