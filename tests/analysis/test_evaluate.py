@@ -688,3 +688,48 @@ def test_cli_function_can_be_called_directly(tmp_path, capsys):
 def test_doctests(module):
     result = doctest.testmod(module)
     assert result.attempted > 0 and result.failed == 0
+
+
+def test_an_outturn_of_totals_only_is_evaluated_with_its_estimates_marked(scenario):
+    """A yearbook-style outturn (totals, reserve, heads): the lines it does not state are
+    estimated by the scenario's rules, marked, and the totals are judged as stated."""
+    from tests.conftest import DELETE
+
+    lines = (
+        "contribution_income",
+        "interest_income",
+        "subsidy_income",
+        "other_income",
+        "benefit_expenditure",
+        "other_expenditure",
+        "balance",
+        "income_increase",
+        "income_growth",
+        "expenditure_increase",
+        "expenditure_growth",
+        "income_budget",
+        "income_budget_completion",
+        "expenditure_budget",
+        "expenditure_budget_completion",
+        "expenditure_budget_pensions",
+        "expenditure_budget_funeral",
+        "dependency_ratio",
+        "subsidy_arrears",
+    )
+    data, file_lines = read_yaml(OUTTURN)
+    data = with_changes(data, {f"{f}.{k}": DELETE for f in (CS, RES) for k in lines}, DELETE)
+    data.pop("combined", None)
+    totals = validate_model(data, file_lines, str(OUTTURN), Outturn)
+    result = evaluate(scenario, totals)
+    by_key = {
+        (fund, key): ln for fund, lines_ in result.lines.items() for key, ln in lines_.items()
+    }
+    assert by_key[(CS, "total_income")].outturn == pytest.approx(29709.01)
+    assert by_key[(CS, "total_expenditure")].outturn == pytest.approx(30150.48)
+    # the estimated lines add up to the stated total, and the evaluation says they are estimates
+    parts = sum(
+        by_key[(CS, k)].outturn
+        for k in ("contribution_income", "interest_income", "subsidy_income")
+    )
+    assert parts == pytest.approx(29709.01, abs=0.01)
+    assert any("estimated, not stated" in w and CS in w for w in result.warnings)
