@@ -1,18 +1,26 @@
 """Text for a terminal, declared once: the width of a text (a Chinese character takes two
-columns), padding, and a table of aligned columns."""
+columns, as rich measures it), padding, a table of aligned columns, and a table too wide for a
+terminal cut into blocks of columns that each fit."""
 
 from __future__ import annotations
 
 from collections.abc import Collection, Sequence
 
 
-def display_width(text: str) -> int:
-    """Columns a text takes in a terminal: a Chinese character takes two.
+#: The widest a table is printed by default: a terminal of 120 columns.
+MAX_WIDTH = 120
 
-    >>> display_width("收入 ok")
-    7
+
+def display_width(text: str) -> int:
+    """Columns a text takes in a terminal: a Chinese character or full-width sign takes two
+    (East Asian width, as rich's ``cell_len`` measures it).
+
+    >>> display_width("收入 ok"), display_width("（注）")
+    (7, 6)
     """
-    return sum(2 if ord(ch) > 0x2E7F else 1 for ch in text)
+    from rich.cells import cell_len
+
+    return cell_len(text)
 
 
 def pad(text: str, width: int, left: bool) -> str:
@@ -26,13 +34,17 @@ def pad(text: str, width: int, left: bool) -> str:
     return text + fill if left else fill + text
 
 
-def aligned(rows: Sequence[Sequence[str]], left: Collection[int] = (0,), indent: str = "",
-            strip: bool = False) -> list[str]:
+def aligned(
+    rows: Sequence[Sequence[str]],
+    left: Collection[int] = (0,),
+    indent: str = "",
+    strip: bool = False,
+) -> list[str]:
     """Lines of a table: each column as wide as its widest cell, columns two spaces apart, the
     columns ``left`` aligned left and the others right; ``strip`` drops trailing spaces.
 
     >>> aligned([("", "a"), ("收入", "10")])
-    ['      a', '收入  10']
+    ['       a', '收入  10']
     """
     widths = [max(display_width(r[i]) for r in rows) for i in range(len(rows[0]))]
     out = []
@@ -40,3 +52,52 @@ def aligned(rows: Sequence[Sequence[str]], left: Collection[int] = (0,), indent:
         line = indent + "  ".join(pad(c, widths[i], i in left) for i, c in enumerate(r))
         out.append(line.rstrip() if strip else line)
     return out
+
+
+def fitted(
+    rows: Sequence[Sequence[str]],
+    left: Collection[int] = (0,),
+    indent: str = "",
+    keep: int = 1,
+    max_width: int = MAX_WIDTH,
+) -> list[str]:
+    """:func:`aligned`, cut into blocks of columns no wider than ``max_width`` when the whole
+    table is wider: each block repeats the first ``keep`` columns (the row labels), and blocks
+    are separated by a blank line. A table that fits is returned as :func:`aligned` gives it.
+
+    >>> rows = [("", "2022", "2023"), ("收入", "1,000.00", "2,000.00")]
+    >>> fitted(rows, max_width=20)
+    ['          2022', '收入  1,000.00', '', '          2023', '收入  2,000.00']
+    """
+    lines = aligned(rows, left, indent)
+    if max(display_width(line) for line in lines) <= max_width:
+        return lines
+    widths = [max(display_width(r[i]) for r in rows) for i in range(len(rows[0]))]
+    fixed = display_width(indent) + sum(w + 2 for w in widths[:keep])
+    blocks: list[list[int]] = [[]]
+    used = fixed
+    for i in range(keep, len(widths)):
+        if blocks[-1] and used + widths[i] > max_width:
+            blocks.append([])
+            used = fixed
+        blocks[-1].append(i)
+        used += widths[i] + 2
+    out: list[str] = []
+    for block in blocks:
+        columns = list(range(keep)) + block
+        part = [[r[i] for i in columns] for r in rows]
+        block_left = [n for n, i in enumerate(columns) if i in left]
+        if out:
+            out.append("")
+        out += aligned(part, block_left, indent)
+    return out
+
+
+def transposed(rows: Sequence[Sequence[str]]) -> list[list[str]]:
+    """Rows turned into columns: a comparison of many scenarios side by side becomes one row per
+    scenario.
+
+    >>> transposed([("", "a", "b"), ("x", "1", "2")])
+    [['', 'x'], ['a', '1'], ['b', '2']]
+    """
+    return [list(column) for column in zip(*rows, strict=True)]
