@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from collections.abc import Collection, Sequence
 
-
 #: The widest a table is printed by default: a terminal of 120 columns.
 MAX_WIDTH = 120
 
