@@ -182,6 +182,10 @@ HEADER = """\
 # PARTIAL: Beijing (groups above 70 not split: 70+ derived), Shanghai (groups above 50 not split:
 #   50+ derived; not fit for a pension-age structure without a better source).
 # PROVINCES MISSING (no figures retrieved, none written): {missing}
+# SEARCHED AGAIN (November 2026) for the missing provinces, in stored copies of citypopulation.de
+#   and its mirrors and in public code: the copies found are the provinces' subdivision lists (cut
+#   off before the province's own structure, or with 2010 figures only) and district or county
+#   pages; no province page with the 2020 age groups was found, so none was added.
 # National totals (code 00) are not included.
 """
 
