@@ -20,7 +20,9 @@ def qitai_data() -> tuple[dict[str, Any], dict]:
     return read_yaml(QITAI)
 
 
-def with_changes(data: dict[str, Any], changes: dict[str, Any], delete: Any = None) -> dict[str, Any]:
+def with_changes(
+    data: dict[str, Any], changes: dict[str, Any], delete: Any = None
+) -> dict[str, Any]:
     """A deep copy of parsed YAML ``data`` with dotted-path ``changes``; the value ``delete``
     removes the key."""
     data = copy.deepcopy(data)
@@ -45,6 +47,30 @@ def variant(qitai_data, changes: dict[str, Any]):
 
 _DELETE = object()
 DELETE = _DELETE
+
+#: A fund account's lines beside its totals, reserve and heads: without them an account is one of
+#: totals only, as a yearbook states it (model.scenario.accounts estimates the rest).
+LINES_BESIDE_TOTALS = (
+    "contribution_income",
+    "interest_income",
+    "subsidy_income",
+    "other_income",
+    "benefit_expenditure",
+    "other_expenditure",
+    "balance",
+    "income_increase",
+    "income_growth",
+    "expenditure_increase",
+    "expenditure_growth",
+    "income_budget",
+    "income_budget_completion",
+    "expenditure_budget",
+    "expenditure_budget_completion",
+    "expenditure_budget_pensions",
+    "expenditure_budget_funeral",
+    "dependency_ratio",
+    "subsidy_arrears",
+)
 
 
 @pytest.fixture(scope="session")
