@@ -1,68 +1,183 @@
-"""The report of ``yanglao check`` for people: the disagreements among stated figures, the
-agreements that need a word, and the counts."""
+"""The report of ``yanglao check`` for people, in Chinese (the default) or English: the
+disagreements among stated figures, the agreements that need a word, and the counts; every line
+at most 120 columns wide (a long source sentence goes on onto indented continuation lines)."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 from model.analysis.consistency import Finding
 from model.output.finding_words import computed_from_text, finding_note, identity_text
+from model.output.labels import FUND_SHORT, figure_name
+from model.output.text import MAX_WIDTH, display_width
 from model.units import decimals_of, plain_number, signed_number
 
+#: Pieces a line is broken between: a run of spaces, a run of printable ASCII (a word or a
+#: number), or any other single character (a Chinese character can end a line anywhere).
+_PIECES = re.compile(r" +|[!-~]+|.")
 
-def format_findings(findings: Sequence[Finding]) -> str:
+#: Signs that do not begin a line (they stay with what comes before them).
+_NO_BREAK_BEFORE = set("，。；：、）》」』！？,.;:)]")
+
+#: Signs that do not end a line (they go down with what follows them).
+_NO_BREAK_AFTER = "（《「『(["
+
+
+def wrapped(text: str, first: str = "", rest: str = "", width: int = MAX_WIDTH) -> list[str]:
+    """``text`` broken into lines no wider than ``width`` columns: the first begins with
+    ``first``, the others with ``rest``; a break falls between words or Chinese characters,
+    not before a closing sign, and a word longer than a line is cut.
+
+    >>> wrapped("收入合计 12,345.67 万元，支出合计", "  ", "    ", width=20)
+    ['  收入合计 12,345.67', '    万元，支出合计']
+    >>> wrapped("总收入 1234.5 [第(2)页: 基金总收入]", width=16)
+    ['总收入 1234.5', '[第(2)页: 基金总', '收入]']
+    """
+    out: list[str] = []
+    prefix, line = first, ""
+    pieces = _PIECES.findall(text)
+    i = 0
+    while i < len(pieces):
+        piece = pieces[i]
+        if not line and piece.isspace():
+            i += 1  # no line begins with spaces
+            continue
+        if display_width(prefix + line + piece) <= width:
+            line += piece
+            i += 1
+            continue
+        if not line.strip():
+            # a word longer than the line: cut it
+            room = max(width - display_width(prefix), 1)
+            cut = max(
+                (n for n in range(1, len(piece) + 1) if display_width(piece[:n]) <= room), default=1
+            )
+            out.append(prefix + piece[:cut])
+            prefix, line, pieces[i] = rest, "", piece[cut:]
+            if not pieces[i]:
+                i += 1
+            continue
+        head, down = line.rstrip(), ""
+        if piece[0] in _NO_BREAK_BEFORE and head == line:
+            # a closing sign does not begin a line: the character before it goes down too
+            head, down = head[:-1], head[-1]
+        opening = len(head) - len(head.rstrip(_NO_BREAK_AFTER))
+        if opening:
+            # an opening sign goes down with what it opens
+            head, down = head[:-opening], head[-opening:] + down
+        if not head.strip():
+            head, down = line.rstrip(), ""
+        out.append(prefix + head.rstrip())
+        prefix, line, pieces[i] = rest, "", down + piece
+    if line.strip() or not out:
+        out.append(prefix + line.rstrip())
+    return out
+
+
+#: The report's words: Chinese and English.
+WORDS = {
+    "zh": {
+        "disagreements": "不一致（{n}项）：",
+        "noted": "一致但需说明（{n}项）：",
+        "numbers": "报告数 {stated}，计算数 {computed}，差额 {difference}",
+        "agreeing": "报告数 {stated}，计算数 {computed}",
+        "stated_in": "报告数出处：",
+        "computed_from": "计算依据：",
+        "note": "说明：",
+        "counts": "共{total}项检查：{agree}项一致，{disagree}项不一致",
+        "estimated": "估算数（报告未列，按规则估算，不作检查）：",
+        "estimated_mark": "[估算]",
+    },
+    "en": {
+        "disagreements": "Disagreements ({n}):",
+        "noted": "Agreements with a note ({n}):",
+        "numbers": "stated {stated}, computed {computed} (difference {difference})",
+        "agreeing": "stated {stated}, computed {computed}",
+        "stated_in": "stated in ",
+        "computed_from": "computed from ",
+        "note": "note: ",
+        "counts": "{total} checks: {agree} agree, {disagree} disagree",
+        "estimated": "Estimated, not stated (not checked):",
+        "estimated_mark": "[estimated]",
+    },
+}
+
+
+def _tag(fund: str, lang: str) -> str:
+    return f"[{FUND_SHORT[fund][lang]}]"
+
+
+def format_findings(findings: Sequence[Finding], lang: str = "zh", width: int = MAX_WIDTH) -> str:
     """A plain-text report: the disagreements, agreements that need a word, then the counts.
 
     Parameters
     ----------
     findings : Sequence[Finding]
         As returned by :func:`check_base_year`.
+    lang : str
+        ``"zh"`` (the default) or ``"en"``.
+    width : int
+        The widest a line may be; a longer one goes on onto indented continuation lines.
 
     Returns
     -------
     str
-        Each disagreement on two lines (the identity with both numbers and the difference; then
-        where the stated figure and the figures it was recomputed from were stated), then each
-        agreement that carries a note (by truncation, within rounding) on one line, and last a
-        line ``"N checks: K agree, M disagree"``.
+        Each disagreement as a block: the fund and the identity; both numbers and the
+        difference; where the stated figure was stated; the figures it was recomputed from with
+        their sources; and a note when there is one. Then each agreement that carries a note
+        (by truncation, within rounding): the identity, both numbers and the note. Last a line
+        of counts (``"N checks: K agree, M disagree"``, 共N项检查：K项一致，M项不一致).
     """
+    w = WORDS[lang]
     disagreements = [f for f in findings if not f.agrees]
-    noted = [(f, note) for f in findings if f.agrees and (note := finding_note(f))]
+    noted = [(f, note) for f in findings if f.agrees and (note := finding_note(f, lang))]
     out: list[str] = []
+
+    def say(text: str, first: str, rest: str) -> None:
+        out.extend(wrapped(text, first, rest, width))
+
     if disagreements:
-        out.append(f"Disagreements ({len(disagreements)}):")
+        out.append(w["disagreements"].format(n=len(disagreements)))
         for f in disagreements:
             decimals = decimals_of(f.stated) + 2
-            note = finding_note(f)
-            line = (
-                f"  [{f.fund}] {identity_text(f)}: stated {plain_number(f.stated, decimals)}, "
-                f"computed {plain_number(f.computed, decimals)} (difference "
-                f"{signed_number(f.difference, decimals)})"
+            say(f"{_tag(f.fund, lang)} {identity_text(f, lang)}", "  ", "      ")
+            numbers = w["numbers"].format(
+                stated=plain_number(f.stated, decimals),
+                computed=plain_number(f.computed, decimals),
+                difference=signed_number(f.difference, decimals),
             )
-            out.append(line + (f"; {note}" if note else ""))
-            out.append(f"      stated in {f.where_stated}; computed from {computed_from_text(f)}")
+            say(numbers, "      ", "      ")
+            say(w["stated_in"] + f.where_stated, "      ", "        ")
+            say(w["computed_from"] + computed_from_text(f, lang), "      ", "        ")
+            if note := finding_note(f, lang):
+                say(w["note"] + note, "      ", "        ")
         out.append("")
     if noted:
-        out.append(f"Agreements with a note ({len(noted)}):")
+        out.append(w["noted"].format(n=len(noted)))
         for f, note in noted:
             decimals = decimals_of(f.stated) + 2
-            out.append(
-                f"  [{f.fund}] {identity_text(f)}: stated {plain_number(f.stated, decimals)}, "
-                f"computed {plain_number(f.computed, decimals)}; {note}"
+            say(f"{_tag(f.fund, lang)} {identity_text(f, lang)}", "  ", "      ")
+            numbers = w["agreeing"].format(
+                stated=plain_number(f.stated, decimals),
+                computed=plain_number(f.computed, decimals),
             )
+            say(numbers + ("；" if lang == "zh" else "; ") + note, "      ", "        ")
         out.append("")
     agree = len(findings) - len(disagreements)
-    out.append(f"{len(findings)} checks: {agree} agree, {len(disagreements)} disagree")
+    out.append(w["counts"].format(total=len(findings), agree=agree, disagree=len(disagreements)))
     return "\n".join(out)
 
 
-def format_estimated(estimated: Sequence[dict]) -> str:
+def format_estimated(estimated: Sequence[dict], lang: str = "zh") -> str:
     """The lines estimated rather than stated (:func:`model.output.report.estimated_lines`):
     not the report's figures, so not checked; empty when there are none."""
     if not estimated:
         return ""
-    lines = ["Estimated, not stated (not checked):"]
-    lines += [
-        f"  {e['fund']}.{e['line']} = {e['value']:,.2f} {e['unit']}  [estimated]" for e in estimated
-    ]
+    w = WORDS[lang]
+    lines = [w["estimated"]]
+    for e in estimated:
+        fund = FUND_SHORT[e["fund"]][lang]
+        name = f"{fund}·{figure_name(e['line'], lang)}" if lang == "zh" else f"{fund}.{e['line']}"
+        lines.append(f"  {name} = {e['value']:,.2f} {e['unit']}  {w['estimated_mark']}")
     return "\n".join(lines)

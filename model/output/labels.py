@@ -10,14 +10,79 @@ from typing import Any
 
 from model.engine.columns import CONTRACT_COLUMNS, CSV_COLUMNS, EXTRA_COLUMNS
 
-__all__ = ["CONTRACT_COLUMNS", "CSV_COLUMNS", "EXTRA_COLUMNS", "FUND_LABELS", "HEAD_COLUMNS", "LABELS",
-           "label", "level_names", "words", "zh_frame"]
+__all__ = ["CONTRACT_COLUMNS", "CSV_COLUMNS", "EXTRA_COLUMNS", "FIGURE_ZH", "FUND_LABELS", "FUND_SHORT",
+           "HEAD_COLUMNS", "LABELS", "figure_name", "label", "level_names", "words", "zh_frame"]
 
 #: The funds' names.
 FUND_LABELS = {
     "civil_service": {"zh": "机关事业单位基本养老保险基金", "en": "civil-service fund"},
     "residents": {"zh": "城乡居民基本养老保险基金", "en": "urban-rural residents' fund"},
 }
+
+#: The funds' short names, as a tag before a figure or a finding ([机关事业]); in English the
+#: fund's key, as in the scenario file.
+FUND_SHORT = {
+    "civil_service": {"zh": "机关事业", "en": "civil_service"},
+    "residents": {"zh": "城乡居民", "en": "residents"},
+    "combined": {"zh": "两项基金合计", "en": "combined"},
+}
+
+#: A stated base-year figure (its key in a scenario's ``base_year`` block) in Chinese, as a
+#: county report names it; in English a figure is named by its key.
+FIGURE_ZH = {
+    "contributors": "在职缴费人数",
+    "contributors_average": "年平均缴费人数",
+    "beneficiaries": "领取待遇人数",
+    "beneficiaries_average": "年平均领取待遇人数",
+    "dependency_ratio": "抚养比",
+    "contribution_income": "基本养老保险费收入",
+    "interest_income": "利息收入",
+    "subsidy_income": "财政补助收入",
+    "other_income": "其他收入",
+    "transfer_income": "转移收入",
+    "total_income": "总收入",
+    "income_increase": "收入增加额",
+    "income_growth": "收入增幅",
+    "income_budget": "收入预算",
+    "income_budget_completion": "收入预算完成率",
+    "subsidy_arrears": "未到位财政补助",
+    "benefit_expenditure": "养老保险待遇支出",
+    "other_expenditure": "其他支出",
+    "transfer_expenditure": "转移支出",
+    "total_expenditure": "总支出",
+    "expenditure_increase": "支出增加额",
+    "expenditure_growth": "支出增幅",
+    "expenditure_budget": "支出预算",
+    "expenditure_budget_pensions": "养老金支出预算",
+    "expenditure_budget_funeral": "丧葬费支出预算",
+    "expenditure_budget_completion": "支出预算完成率",
+    "reserve_start": "年初滚存结余",
+    "balance": "当年收支结余",
+    "reserve_end": "年末滚存结余",
+    "targets": "绩效目标",
+    "achieved": "实际完成",
+    "satisfaction": "满意度",
+    "benefits_paid_in_full": "待遇足额发放率",
+    "compliant_use": "基金使用合规率",
+    "expenditure_completion_low": "支出预算完成率下限",
+    "expenditure_completion_high": "支出预算完成率上限",
+    "first_payment_accuracy": "首次待遇发放准确率",
+    "petition_rate": "上访率",
+}
+
+
+def figure_name(key: str, lang: str) -> str:
+    """A stated figure's name in ``lang``: in Chinese from :data:`FIGURE_ZH` (a nested key such
+    as ``targets.satisfaction`` part by part, 绩效目标·满意度; a key with no Chinese name as it
+    is), in English its key.
+
+    >>> figure_name("targets.satisfaction", "zh"), figure_name("total_income", "en")
+    ('绩效目标·满意度', 'total_income')
+    """
+    if lang != "zh":
+        return key
+    return "·".join(FIGURE_ZH.get(part, part) for part in key.split("."))
+
 
 LABELS: dict[str, dict[str, str]] = {
     "fund": {"zh": "基金", "en": "fund", "unit": ""},

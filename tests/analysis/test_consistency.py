@@ -467,7 +467,7 @@ def test_cli_check_exits_1_and_names_the_disagreements(monkeypatch):
         "5740.63",
     ):
         assert text in result.output
-    assert re.search(r"^\d+ checks: \d+ agree, 15 disagree$", result.output, re.MULTILINE)
+    assert re.search(r"^共\d+项检查：\d+项一致，15项不一致$", result.output, re.MULTILINE)
 
 
 def test_cli_check_exits_0_on_a_consistent_scenario(qitai_yaml, tmp_path):
@@ -478,4 +478,4 @@ def test_cli_check_exits_0_on_a_consistent_scenario(qitai_yaml, tmp_path):
         YAML().dump(scenario_data(qitai_yaml, CONSISTENT_EDITS), out)
     result = CliRunner().invoke(app, ["check", str(path)])
     assert result.exit_code == 0, result.output
-    assert re.search(r"^\d+ checks: \d+ agree, 0 disagree$", result.output, re.MULTILINE)
+    assert re.search(r"^共\d+项检查：\d+项一致，0项不一致$", result.output, re.MULTILINE)

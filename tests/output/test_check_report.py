@@ -196,7 +196,7 @@ def test_unstated_lines_and_a_partial_budget_are_said():
 
 
 def test_format_lists_disagreements_first_then_the_counts(qitai_findings):
-    text = format_findings(qitai_findings)
+    text = format_findings(qitai_findings, lang="en")
     lines = text.splitlines()
     n_disagree = sum(not f.agrees for f in qitai_findings)
     assert lines[0] == f"Disagreements ({n_disagree}):"
@@ -204,14 +204,87 @@ def test_format_lists_disagreements_first_then_the_counts(qitai_findings):
         f"{len(qitai_findings)} checks: {len(qitai_findings) - n_disagree} agree, "
         f"{n_disagree} disagree"
     )
-    # both numbers on one line, both sources on the next
-    at = next(i for i, line in enumerate(lines) if "[civil_service] balance" in line)
-    assert "-174.28" in lines[at] and "-441.47" in lines[at]
-    assert "当年收支结余-174.28万元" in lines[at + 1] and "当年总收入29709.01万元" in lines[at + 1]
+    # the identity, then both numbers, then where it was stated, then what it was computed from
+    at = lines.index("  [civil_service] balance = total_income - total_expenditure")
+    assert lines[at + 1] == "      stated -174.28, computed -441.47 (difference +267.19)"
+    assert lines[at + 2] == "      stated in 二(一): 当年收支结余-174.28万元"
+    assert lines[at + 3].startswith(
+        "      computed from total_income 29709.01 [二(一): 当年总收入29709.01万元] - "
+    )
     # agreements appear only when they carry a note
     assert "[civil_service] total_income = sum of income lines" not in text
     assert "truncation" in text
 
 
+def test_format_in_chinese(qitai_findings):
+    text = format_findings(qitai_findings)
+    lines = text.splitlines()
+    n_disagree = sum(not f.agrees for f in qitai_findings)
+    assert lines[0] == f"不一致（{n_disagree}项）："
+    assert lines[-1] == (
+        f"共{len(qitai_findings)}项检查："
+        f"{len(qitai_findings) - n_disagree}项一致，{n_disagree}项不一致"
+    )
+    at = lines.index("  [机关事业] 当年收支结余 = 总收入 - 总支出")
+    assert lines[at + 1] == "      报告数 -174.28，计算数 -441.47，差额 +267.19"
+    assert lines[at + 2] == "      报告数出处：二(一): 当年收支结余-174.28万元"
+    assert lines[at + 3] == (
+        "      计算依据：总收入 29709.01 [二(一): 当年总收入29709.01万元] - "
+        "总支出 30150.48 [二(一): 基金当年总支出30150.48万元]"
+    )
+    assert "  [两项基金合计] 年末滚存结余 = 机关事业·年末滚存结余 + 城乡居民·年末滚存结余" in lines
+    assert "在舍入误差内一致（容差 0.02 万元）" in text
+    assert "  [机关事业] 总支出（两处所列）" in lines
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_the_report_fits_120_columns_and_long_sources_go_on(qitai_findings, lang):
+    from model.output.text import display_width
+
+    text = format_findings(qitai_findings, lang=lang)
+    assert max(display_width(line) for line in text.splitlines()) <= 120
+    # a source sentence too long for one line goes on on an indented line, nothing lost
+    flat = "".join(line.strip() for line in text.splitlines())
+    for f in qitai_findings:
+        if not f.agrees:
+            assert f.where_stated.replace(" ", "") in flat.replace(" ", "")
+    assert any(line.startswith("        ") for line in text.splitlines())
+
+
+def test_a_line_is_broken_between_words_and_never_wider_than_asked():
+    from model.output.check_report import wrapped
+    from model.output.text import display_width
+
+    words = "计算依据：总收入 29709.01 [二(一): 当年总收入29709.01万元] " * 6 + "x" * 150
+    for width in (20, 37, 80, 120):
+        lines = wrapped(words, "  ", "    ", width)
+        assert all(display_width(line) <= width for line in lines), width
+        assert "".join(line.strip() for line in lines).replace(" ", "") == words.replace(" ", "")
+        assert not any(line.lstrip().startswith(("，", "]", ")", "：")) for line in lines[1:])
+
+
 def test_format_of_no_findings():
-    assert format_findings([]) == "0 checks: 0 agree, 0 disagree"
+    assert format_findings([]) == "共0项检查：0项一致，0项不一致"
+    assert format_findings([], lang="en") == "0 checks: 0 agree, 0 disagree"
+
+
+def test_estimated_lines_in_both_languages():
+    from model.output.check_report import format_estimated
+
+    lines = [
+        {
+            "fund": "civil_service",
+            "line": "interest_income",
+            "value": 62774.0,
+            "unit": "万元",
+            "rule": "estimated: x",
+        }
+    ]
+    assert format_estimated([]) == ""
+    assert format_estimated(lines) == (
+        "估算数（报告未列，按规则估算，不作检查）：\n  机关事业·利息收入 = 62,774.00 万元  [估算]"
+    )
+    assert format_estimated(lines, lang="en") == (
+        "Estimated, not stated (not checked):\n"
+        "  civil_service.interest_income = 62,774.00 万元  [estimated]"
+    )
