@@ -5,7 +5,9 @@ the engine's leading axis, so a comparison is one engine call. Metrics per fund 
 
 * depletion year under the scenario's subsidy rule, and with no subsidy after the base year;
 * subsidy need (what ``fill_gap`` would pay) over 5, 10 and 20 years, its present value over 10
-  years, and the subsidy paid under the rule over the same years;
+  years, and the subsidy paid under the rule over the same years; a fund whose scenarios all pay
+  by the ``formula`` rule shows the subsidy paid alone (its need is nil by construction: the
+  rule pays what the residents' rules make due, and the reserve it keeps covers the rest);
 * year-end reserve and dependency ratio in chosen years;
 * for the civil-service fund the cost rate, expenditure / contribution base, against the total
   contribution rate (employer + individual) in chosen years.
@@ -21,9 +23,10 @@ from typing import Any
 import numpy as np
 
 from model.engine.basis import build_basis, stack_bases
-from model.errors import YanglaoError
+from model.engine.fund import SUBSIDY_RULES
 from model.engine.project import project_basis
 from model.engine.results import HEADLINE_HORIZONS, Projection
+from model.errors import YanglaoError
 from model.scenario.schema import Scenario
 
 #: Years after the base year at which reserves, ratios and cost rates are shown by default.
@@ -63,7 +66,7 @@ class Comparison:
     def short_ids(self) -> list[str]:
         """Each scenario's id less the first's id (the first's own id for the first)."""
         first = self.ids[0]
-        return [sid[len(first) + 1:] if sid.startswith(first + "-") else sid for sid in self.ids]
+        return [sid[len(first) + 1 :] if sid.startswith(first + "-") else sid for sid in self.ids]
 
 
 def run_batched(scenarios: list[Scenario], years: int | None = None) -> Projection:
@@ -78,15 +81,18 @@ def run_batched(scenarios: list[Scenario], years: int | None = None) -> Projecti
     return result
 
 
-def compare(scenarios: list[Scenario], years: int | None = None,
-            at_years: tuple[int, ...] | None = None) -> Comparison:
+def compare(
+    scenarios: list[Scenario], years: int | None = None, at_years: tuple[int, ...] | None = None
+) -> Comparison:
     """Project ``scenarios`` together and tabulate their headline metrics per fund."""
     if not scenarios:
         raise YanglaoError("nothing to compare: give at least one scenario")
     base_years = {s.meta.base_year for s in scenarios}
     if len(base_years) > 1:
-        raise YanglaoError(f"scenarios have different base years {sorted(base_years)}; "
-                           "expected one base year for a comparison")
+        raise YanglaoError(
+            f"scenarios have different base years {sorted(base_years)}; "
+            "expected one base year for a comparison"
+        )
     result = run_batched(scenarios, years)
     yrs = result.years
     if at_years is None:
@@ -100,14 +106,17 @@ def compare(scenarios: list[Scenario], years: int | None = None,
     return comparison
 
 
-def metrics_for(fund: str, at_years: tuple[int, ...]) -> list[Metric]:
+def metrics_for(fund: str, at_years: tuple[int, ...], need: bool = True) -> list[Metric]:
+    """The metrics of ``fund`` in order; ``need=False`` leaves out the subsidy need (for a fund
+    whose every scenario pays by the ``formula`` rule, where the need is nil by construction)."""
     out = [
         Metric("depletion_year", "depletion_year", "年"),
         Metric("depletion_year_without_subsidy", "depletion_year_without_subsidy", "年"),
     ]
-    for n in HEADLINE_HORIZONS:
-        out.append(Metric(f"subsidy_need_{n}y", "subsidy_need", "万元", years=n))
-    out.append(Metric("subsidy_need_10y_pv", "subsidy_need_pv", "万元", years=10))
+    if need:
+        for n in HEADLINE_HORIZONS:
+            out.append(Metric(f"subsidy_need_{n}y", "subsidy_need", "万元", years=n))
+        out.append(Metric("subsidy_need_10y_pv", "subsidy_need_pv", "万元", years=10))
     for n in HEADLINE_HORIZONS:
         out.append(Metric(f"subsidy_paid_{n}y", "subsidy_paid", "万元", years=n))
     for y in at_years:
@@ -119,16 +128,22 @@ def metrics_for(fund: str, at_years: tuple[int, ...]) -> list[Metric]:
     return out
 
 
-def _fund_rows(result: Projection, fund: str, n: int, at_years: tuple[int, ...]) -> list[dict[str, Any]]:
+def _fund_rows(
+    result: Projection, fund: str, n: int, at_years: tuple[int, ...]
+) -> list[dict[str, Any]]:
     d = result.funds[fund]
     yrs = result.years
     part = getattr(result.basis, fund)
     values: dict[str, list[float | None]] = {}
     for b in range(n):
         s = result.summary(b)[fund]
-        for key in ("depletion_year", "depletion_year_without_subsidy", "subsidy_need_10y_pv",
-                    *(f"subsidy_need_{k}y" for k in HEADLINE_HORIZONS),
-                    *(f"subsidy_paid_{k}y" for k in HEADLINE_HORIZONS)):
+        for key in (
+            "depletion_year",
+            "depletion_year_without_subsidy",
+            "subsidy_need_10y_pv",
+            *(f"subsidy_need_{k}y" for k in HEADLINE_HORIZONS),
+            *(f"subsidy_paid_{k}y" for k in HEADLINE_HORIZONS),
+        ):
             values.setdefault(key, []).append(s[key])
         for y in at_years:
             t = int(np.nonzero(yrs == y)[0][0])
@@ -139,12 +154,19 @@ def _fund_rows(result: Projection, fund: str, n: int, at_years: tuple[int, ...])
             if fund == "civil_service":
                 base = d["contribution_base"][b, t]
                 values.setdefault(f"cost_rate_{y}", []).append(
-                    float(d["total_expenditure"][b, t] / base) if base > 0 else None)
-                er = part.contribution_rate_employer[min(b, part.contribution_rate_employer.shape[0] - 1), t]
-                ee = part.contribution_rate_individual[min(b, part.contribution_rate_individual.shape[0] - 1), t]
+                    float(d["total_expenditure"][b, t] / base) if base > 0 else None
+                )
+                er = part.contribution_rate_employer[
+                    min(b, part.contribution_rate_employer.shape[0] - 1), t
+                ]
+                ee = part.contribution_rate_individual[
+                    min(b, part.contribution_rate_individual.shape[0] - 1), t
+                ]
                 values.setdefault(f"contribution_rate_{y}", []).append(float(er + ee))
+    rules = np.broadcast_to(np.asarray(part.subsidy_rule), (n,))
+    need = not bool(np.all(rules == SUBSIDY_RULES.index("formula")))
     rows = []
-    for m in metrics_for(fund, at_years):
+    for m in metrics_for(fund, at_years, need=need):
         vals = values[m.name]
         first = vals[0]
         diffs = [None if (v is None or first is None) else v - first for v in vals]
