@@ -8,8 +8,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from model.errors import ScenarioError
 from model.engine.project import project
+from model.errors import ScenarioError
 from model.scenario.load import load_scenario
 from tests.conftest import QITAI, ROOT
 from tests.published import qitai_2021 as pub
@@ -110,12 +110,40 @@ def test_shipped_variants_differ_from_the_baseline_where_they_should(qitai_proje
     base_cs = qitai_projection.funds["civil_service"]
     base_rs = qitai_projection.funds["residents"]
     assert (load("no-fee-cut").funds["civil_service"]["subsidy_need"][0, 1:] < base_cs["subsidy_need"][0, 1:]).all()
+    base_benefits = base_cs["benefit_expenditure"][0]
     i4 = load("indexation-4pct").funds["civil_service"]["benefit_expenditure"][0]
-    i2 = load("indexation-2pct").funds["civil_service"]["benefit_expenditure"][0]
-    assert (i4[5:] > i2[5:]).all() and np.allclose(i4[:5], i2[:5])  # from 2026
+    wage = load("indexation-wage-linked").funds["civil_service"]["benefit_expenditure"][0]
+    for indexed in (i4, wage):  # above the baseline's 2% from 2026; the published years kept
+        assert (indexed[5:] > base_benefits[5:]).all()
+        assert np.allclose(indexed[:5], base_benefits[:5])
+    # wages grow 5% a year until 2030: faster than 4% at first; from 2041 3.5%, slower than 4%
+    assert wage[9] > i4[9] and wage[-1] / wage[-2] < i4[-1] / i4[-2]
     late = load("county-subsidy-late").funds["residents"]
     assert late["subsidy_income"][0, 1] < base_rs["subsidy_income"][0, 1]
     # paid a year late: from the second year the late payment arrives with the year's remainder
     assert late["subsidy_late_payment"][0, 2] == pytest.approx(late["subsidy_withheld"][0, 1])
     plus = load("residents-pension-plus20").funds["residents"]
     assert plus["basic_pension_central"][0, 5] > base_rs["basic_pension_central"][0, 5]
+
+
+def test_every_shipped_variant_asks_something():
+    """Each variant's projection differs from the baseline's in some series after the base year
+    (a variant equal to its baseline answers no question)."""
+    from model.analysis.compare import run_batched
+
+    assert VARIANTS
+    scenarios = [load_scenario(QITAI)] + [load_scenario(p) for p in VARIANTS]
+    result = run_batched(scenarios)
+    for b, path in enumerate(VARIANTS, start=1):
+        differing = [
+            f"{fund}.{name}"
+            for fund, d in result.funds.items()
+            for name, arr in d.items()
+            if arr.ndim == 2
+            and not np.allclose(arr[b, 1:], arr[0, 1:], rtol=1e-9, atol=1e-6, equal_nan=True)
+        ]
+        assert differing, f"{path.name} projects the same as the baseline in every series"
+        # the base year is history: every variant keeps it
+        for fund, d in result.funds.items():
+            for name in ("reserve_end", "subsidy_income", "total_expenditure"):
+                assert d[name][b, 0] == pytest.approx(d[name][0, 0]), (path.name, fund, name)
