@@ -7,7 +7,7 @@ from typing import Any
 
 from model.analysis.budget import Budget
 from model.output.labels import FUND_LABELS, level_names, words
-from model.output.text import aligned
+from model.output.text import fitted
 
 #: Each budget line of ``model.analysis.budget.LINES`` in words.
 LINE_WORDS: dict[str, dict[str, str]] = {
@@ -61,7 +61,7 @@ def target_text(t: dict[str, Any]) -> str:
         return f"{100 * t['band'][0]:g}%–{100 * t['band'][1]:g}%"
     if t["target_value"] is None:
         return ""
-    sign = {"at_least": "≥", "at_most": "≤"}.get(t["target_bound"], "=")
+    sign = {"at_least": "≥", "at_most": "≤"}.get(t["target_bound"], "")
     return f"{sign}{t['target_value']:g}{t['target_unit']}"
 
 
@@ -84,37 +84,90 @@ def budget_rows(b: Budget, lang: str = "en") -> list[dict[str, Any]]:
              "flag": "unlikely" if x.flagged else ""} for x in b.lines]
 
 
+def _fixed(x: float | None, digits: int) -> str:
+    """A figure with thousands separators and ``digits`` decimals; a figure that rounds to zero
+    is written without a sign ("0.00", never "-0.00"); "" for None.
+
+    >>> _fixed(-1e-9, 2), _fixed(-12.345, 2), _fixed(6816.0, 0), _fixed(None, 2)
+    ('0.00', '-12.35', '6,816', '')
+    """
+    if x is None:
+        return ""
+    text = f"{x:,.{digits}f}"
+    return text.lstrip("-") if text.lstrip("-").strip("0.,") == "" else text
+
+
+#: Units of the targets in English words.
+_UNIT_EN = {"人": " persons", "月": " months", "%": "%"}
+
+
+def _headline(b: Budget, lang: str) -> list[str]:
+    """The bureau's sentence: the year's fiscal subsidy and the county's part, per fund."""
+    zh = lang == "zh"
+    levels = level_names(b.scenario, lang)
+    by = {(x.fund, x.key): x for x in b.lines}
+    funds = [f for f in dict.fromkeys(x.fund for x in b.lines) if f in FUND_LABELS]
+    total = by.get(("combined", "subsidy_income")) or (by.get((funds[0], "subsidy_income")) if funds else None)
+    county = by.get(("combined", "subsidy_county")) or (by.get((funds[0], "subsidy_county")) if funds else None)
+    if total is None:
+        return []
+    if zh:
+        text = f"{b.year}年财政补贴预算 {_fixed(total.budget, 2)} 万元"
+        if county is not None:
+            text += f"，其中{levels['county']}级 {_fixed(county.budget, 2)} 万元"
+        parts = [f"{FUND_LABELS[f]['zh']} {_fixed(by[(f, 'subsidy_income')].budget, 2)} 万元"
+                 for f in funds if (f, "subsidy_income") in by]
+        out = [text + "。"]
+        if len(parts) > 1:
+            out.append("分基金：" + "，".join(parts) + "。")
+        return out
+    text = f"Fiscal subsidy budgeted for {b.year}: {_fixed(total.budget, 2)} (10,000 yuan)"
+    if county is not None:
+        text += f", of which the {levels['county']} pays {_fixed(county.budget, 2)}"
+    parts = [f"{FUND_LABELS[f]['en']} {_fixed(by[(f, 'subsidy_income')].budget, 2)}"
+             for f in funds if (f, "subsidy_income") in by]
+    out = [text + "."]
+    if len(parts) > 1:
+        out.append("By fund: " + "; ".join(parts) + ".")
+    return out
+
+
 def format_budget(b: Budget, lang: str = "zh") -> str:
-    """Terminal tables: budget lines with intervals and band probabilities, then the targets."""
+    """Terminal text no wider than 120 columns: the year's subsidy in a sentence, the budget lines
+    of each fund with their simulated ranges and band probabilities, then the targets per fund."""
     zh = lang == "zh"
     levels = level_names(b.scenario, lang)
     names = {**{f: FUND_LABELS[f][lang] for f in FUND_LABELS}, "combined": "两项基金合计" if zh else "both funds"}
-    lines = [(f"{b.year}年预算（万元）；区间为情景假设下的模拟区间（5%–95%），概率为执行率落在90%–110%的"
-              f"模拟占比（{b.paths}次模拟，均以情景假设为条件）"
-              if zh else f"Budget {b.year} (万元); ranges are simulated 5–95% ranges, conditional on the "
-              f"scenario's assumptions; probability that execution lands in 90%–110% "
-              f"({b.paths} simulated outturns, on the same condition)")]
+    lines = _headline(b, lang)
+    lines += ([f"金额单位万元，人数单位人。区间为情景假设下的模拟区间（5%–95%），概率为执行率落在90%–110%的",
+               f"模拟占比（{b.paths}次模拟，均以情景假设为条件）。"]
+              if zh else
+              ["Money in 10,000 yuan, heads in persons. Ranges are simulated 5%–95% ranges, conditional on the",
+               f"scenario's assumptions; the probability is the share of {b.paths} simulated outturns (on the same",
+               "condition) whose execution lands in 90%–110% of the budget."])
     head = ("项目", "预算", "区间下限", "区间上限", "落入区间概率", "最优预算", "") if zh else \
-        ("line", "budget", "low", "high", "P(in band)", "best budget", "")
+        ("line", "budget", "low (5%)", "high (95%)", "P(in band)", "best budget", "")
     for fund in dict.fromkeys(x.fund for x in b.lines):
         lines.append("")
         lines.append(names[fund])
         rows = [head]
         for x in (x for x in b.lines if x.fund == fund):
             digits = 0 if x.kind == "people" else 2
-            # + 0.0 turns a negative zero into zero
-            rows.append((line_label(x.key, lang, levels), f"{x.budget + 0.0:,.{digits}f}", f"{x.low + 0.0:,.{digits}f}",
-                         f"{x.high + 0.0:,.{digits}f}",
+            rows.append((line_label(x.key, lang, levels), _fixed(x.budget, digits), _fixed(x.low, digits), _fixed(x.high, digits),
                          "" if x.band_probability is None else f"{100 * x.band_probability:.1f}%",
-                         "" if x.best_budget is None else f"{x.best_budget:,.2f}",
+                         _fixed(x.best_budget, 2),
                          ("⚠ 不大可能" if zh else "⚠ unlikely") if x.flagged else ""))
-        lines += aligned(rows, left=(0, 6), indent="  ")
+        lines += fitted(rows, left=(0, 6), indent="  ")
     lines.append("")
     lines.append("绩效目标" if zh else "Performance targets")
-    for t in target_rows(b):
-        proj = "" if t["projected"] is None else (f"{t['projected']:,.0f}" if t["unit"] == "人"
-                                                 else f"{t['projected']:.1f}")
-        label = t["indicator_zh"] if zh else t["indicator_en"]
-        lines.append(f"  {names[t['fund']]} | {label}: {t['target'] or '–'} | "
-                     f"{'预测' if zh else 'projected'} {proj or '–'} {t['unit'] if proj else ''}")
-    return "\n".join(lines)
+    targets = target_rows(b)
+    for fund in dict.fromkeys(t["fund"] for t in targets):
+        lines.append("  " + names[fund])
+        table: list[tuple[str, ...]] = [("指标", "年度目标", "预测") if zh else ("indicator", "target", "projected")]
+        for t in (t for t in targets if t["fund"] == fund):
+            unit = t["unit"] if zh else _UNIT_EN.get(t["unit"], t["unit"])
+            proj = "–" if t["projected"] is None else (
+                (f"{_fixed(t['projected'], 0)}" if t["unit"] == "人" else f"{t['projected']:.1f}") + unit)
+            table.append((t["indicator_zh"] if zh else t["indicator_en"], t["target"] or "–", proj))
+        lines += fitted(table, left=(0,), indent="    ")
+    return "\n".join(line.rstrip() for line in lines)

@@ -7,18 +7,23 @@ from typing import Any
 
 from model.analysis.sensitivity import Sensitivity
 from model.output.labels import FUND_LABELS
-from model.output.text import aligned
+from model.output.text import fitted
 
-#: Each shock of ``model.analysis.sensitivity.SHOCKS``: its name and its step in words.
+#: Each shock of ``model.analysis.sensitivity.SHOCKS``: its name and its step in words (``pp`` is a
+#: percentage point, said once in the English table's note).
 SHOCK_NAMES: dict[str, dict[str, str]] = {
-    "wage_growth": {"zh": "工资增长率", "en": "wage growth", "step": "±1 percentage point"},
-    "interest": {"zh": "基金利率", "en": "interest on reserves", "step": "±1 percentage point"},
-    "indexation": {"zh": "养老金调整率", "en": "pension indexation", "step": "±1 percentage point"},
-    "mortality_improvement": {"zh": "死亡率改善", "en": "mortality improvement", "step": "±0.5 percentage point"},
-    "contribution_rate": {"zh": "单位缴费率", "en": "employer contribution rate", "step": "±2 percentage points"},
-    "retirement_age": {"zh": "法定退休年龄", "en": "statutory retirement age", "step": "±1 year"},
-    "headcount_growth": {"zh": "在职人数增长率", "en": "headcount growth", "step": "±1% a year (from constant)"},
-    "residents_pension": {"zh": "城乡居民基础养老金", "en": "residents' basic pension", "step": "±10 元/月"},
+    "wage_growth": {"zh": "工资增长率", "en": "wage growth", "step_zh": "±1个百分点", "step_en": "±1 pp"},
+    "interest": {"zh": "基金利率", "en": "interest on reserves", "step_zh": "±1个百分点", "step_en": "±1 pp"},
+    "indexation": {"zh": "养老金调整率", "en": "pension indexation", "step_zh": "±1个百分点", "step_en": "±1 pp"},
+    "mortality_improvement": {"zh": "死亡率改善", "en": "mortality improvement", "step_zh": "±0.5个百分点",
+                              "step_en": "±0.5 pp"},
+    "contribution_rate": {"zh": "单位缴费率", "en": "employer contribution rate", "step_zh": "±2个百分点",
+                          "step_en": "±2 pp"},
+    "retirement_age": {"zh": "法定退休年龄", "en": "statutory retirement age", "step_zh": "±1岁", "step_en": "±1 year"},
+    "headcount_growth": {"zh": "在职人数增长率", "en": "headcount growth", "step_zh": "每年±1%（基准不变）",
+                         "step_en": "±1%/year (from 0)"},
+    "residents_pension": {"zh": "城乡居民基础养老金", "en": "residents' basic pension", "step_zh": "±10元/月",
+                          "step_en": "±10 yuan/month"},
 }
 
 #: Each break-even lever of ``model.analysis.sensitivity.LEVERS``: its name in words.
@@ -29,12 +34,30 @@ LEVER_NAMES: dict[str, dict[str, str]] = {
 }
 
 
-def shock_label(name: str, lang: str = "en") -> str:
-    return SHOCK_NAMES[name][lang]
+def shock_label(name: str, lang: str = "zh") -> str:
+    """A shock's name in ``lang``."""
+    return SHOCK_NAMES[name][lang if lang in ("zh", "en") else "en"]
 
 
-def shock_step(name: str) -> str:
-    return SHOCK_NAMES[name]["step"]
+def shock_step(name: str, lang: str = "en") -> str:
+    """A shock's size in ``lang`` ("±1个百分点", "±1 pp")."""
+    return SHOCK_NAMES[name]["step_zh" if lang == "zh" else "step_en"]
+
+
+def shock_with_step(name: str, lang: str = "zh") -> str:
+    """A shock's name with its size, for a chart's bar: "工资增长率 ±1个百分点"."""
+    return f"{shock_label(name, lang)} {shock_step(name, lang)}"
+
+
+def percent(x: float | None, lang: str = "zh") -> str:
+    """A break-even value (a rate as a fraction) as a percentage with 2 decimals.
+
+    >>> percent(0.24), percent(-0.0068), percent(None, "en")
+    ('24.00%', '-0.68%', 'not reached in the range searched')
+    """
+    if x is None:
+        return "在搜索范围内未达到" if lang == "zh" else "not reached in the range searched"
+    return f"{100 * x:.2f}%"
 
 
 def sensitivity_rows(r: Sensitivity, lang: str = "en") -> list[dict[str, Any]]:
@@ -45,7 +68,7 @@ def sensitivity_rows(r: Sensitivity, lang: str = "en") -> list[dict[str, Any]]:
             shock = row["shock"]
             out.append({
                 "fund": fund, "rank": rank, "shock": shock.name, "label": shock_label(shock.name, lang),
-                "step": shock_step(shock.name),
+                "step": shock_step(shock.name, lang),
                 "subsidy_need_10y_down": row["need_down"], "subsidy_need_10y_up": row["need_up"],
                 "subsidy_paid_10y_down": row["paid_down"], "subsidy_paid_10y_up": row["paid_up"],
                 "depletion_year_without_subsidy_down": row["depletion_down"],
@@ -63,34 +86,56 @@ def break_even_rows(r: Sensitivity, lang: str = "en") -> list[dict[str, Any]]:
              "target_subsidy_need_10y": e["target_10y"]} for e in r.break_even]
 
 
-def format_sensitivity(r: Sensitivity, lang: str = "en") -> str:
-    """Sorted tables of effects per fund, then the break-even values."""
+def _year(y: int | None) -> str:
+    return "–" if y is None else str(y)
+
+
+def format_sensitivity(r: Sensitivity, lang: str = "zh") -> str:
+    """Sorted tables of effects per fund, then the break-even values as percentages; no line
+    wider than 120 columns."""
     zh = lang == "zh"
-    lines = []
+    lines = ([
+        "敏感性分析：每次只改变一项假设，金额单位万元，为较基准的变化。需求＝10年财政补贴需求，"
+        "拨付＝10年按补贴规则",
+        "拨付的财政补贴，耗尽＝无财政补贴时基金耗尽年份；（下）（上）为假设下调、上调。",
+    ] if zh else [
+        "Sensitivity: one assumption changed at a time; money in 10,000 yuan, as differences from the baseline.",
+        "need = 10-year subsidy need, paid = 10-year subsidy paid under the rule, depl. = depletion year with no",
+        "subsidy; − and + = the assumption lowered and raised; pp = percentage point.",
+    ])
     for fund, rows in r.rows.items():
         b = r.base_values[fund]
-        dep = b["depletion_year_without_subsidy"]
-        lines.append(f"{FUND_LABELS[fund][lang]}: " + (
-            f"基准10年补贴需求 {b['subsidy_need_10y']:,.2f} 万元, 按规则补贴 {b['subsidy_paid_10y']:,.2f} 万元, 无补贴耗尽年份 {dep or '–'}"
+        dep = _year(b["depletion_year_without_subsidy"])
+        lines.append("")
+        lines.append(FUND_LABELS[fund][lang])
+        lines.append("  " + (
+            f"基准：10年财政补贴需求 {b['subsidy_need_10y']:,.2f} 万元，按补贴规则拨付 "
+            f"{b['subsidy_paid_10y']:,.2f} 万元，无财政补贴时{dep}年耗尽"
             if zh else
-            f"baseline 10-year subsidy need {b['subsidy_need_10y']:,.2f} 万元, paid under the rule "
-            f"{b['subsidy_paid_10y']:,.2f} 万元, depletion with no subsidy {dep or '–'}"))
-        head = ("冲击", "幅度", "需求(下)", "需求(上)", "补贴(下)", "补贴(上)", "耗尽(下)", "耗尽(上)") if zh else \
-            ("shock", "step", "need down", "need up", "paid down", "paid up", "depl. down", "depl. up")
+            f"baseline: 10-year subsidy need {b['subsidy_need_10y']:,.2f}, paid under the rule "
+            f"{b['subsidy_paid_10y']:,.2f}, depletion with no subsidy {dep}"))
+        head = ("假设", "幅度", "需求(下)", "需求(上)", "拨付(下)", "拨付(上)", "耗尽(下)", "耗尽(上)") if zh else \
+            ("shock", "step", "need −", "need +", "paid −", "paid +", "depl. −", "depl. +")
         table = [head]
         for row in rows:
             s = row["shock"]
-            table.append((shock_label(s.name, lang), shock_step(s.name), f"{row['need_down']:+,.2f}", f"{row['need_up']:+,.2f}",
-                          f"{row['paid_down']:+,.2f}", f"{row['paid_up']:+,.2f}",
-                          str(row["depletion_down"] or "–"), str(row["depletion_up"] or "–")))
-        lines += aligned(table, left=(0, 1), indent="  ")
-        lines.append("")
+            table.append((shock_label(s.name, lang), shock_step(s.name, lang),
+                          f"{row['need_down'] + 0.0:+,.2f}", f"{row['need_up'] + 0.0:+,.2f}",
+                          f"{row['paid_down'] + 0.0:+,.2f}", f"{row['paid_up'] + 0.0:+,.2f}",
+                          _year(row["depletion_down"]), _year(row["depletion_up"])))
+        lines += fitted(table, left=(0, 1), indent="  ")
     if r.break_even:
         target = r.break_even[0]["target_10y"]
-        lines.append(("保持10年补贴需求为基期水平(10 × 基期补贴 = " if zh else
-                      "Break-even: the value that keeps the civil-service 10-year subsidy need at its "
-                      "base-year level (10 × base-year subsidy = ") + f"{target:,.2f} 万元):")
+        lines.append("")
+        lines += ([f"保本值：使机关事业单位10年财政补贴需求保持基期水平（基期财政补贴的10倍，{target:,.2f} 万元）的参数值"]
+                  if zh else
+                  ["Break-even: the value that keeps the civil-service fund's 10-year subsidy need at its base-year",
+                   f"level (10 × the base-year subsidy = {target:,.2f})"])
+        levers: list[tuple[str, ...]] = [("参数", "保本值", "搜索范围") if zh else
+                                         ("lever", "break-even value", "range searched")]
         for e in r.break_even:
-            v = "not reached in the range searched" if e["value"] is None else f"{e['value']:.4f}"
-            lines.append(f"  {LEVER_NAMES[e['lever']][lang]}: {v}  [{e['range'][0]:g}, {e['range'][1]:g}]")
-    return "\n".join(lines)
+            lo, hi = e["range"]
+            levers.append((LEVER_NAMES[e["lever"]][lang], percent(e["value"], lang),
+                          f"{percent(lo)} 至 {percent(hi)}" if zh else f"{percent(lo)} to {percent(hi)}"))
+        lines += fitted(levers, left=(0,), indent="  ")
+    return "\n".join(line.rstrip() for line in lines)

@@ -113,7 +113,7 @@ def test_budget_cli_writes_tables(tmp_path):
     result = CliRunner().invoke(app, ["budget", str(QITAI), "--year", "2022", "--out", str(out), "--paths", "300"])
     assert result.exit_code == 0, result.output
     assert "基本养老金支出" in result.stdout and "绩效目标" in result.stdout
-    rows = list(csv.DictReader(open(out / "budget.csv", encoding="utf-8")))
+    rows = list(csv.DictReader(open(out / "budget.csv", encoding="utf-8-sig")))
     assert {r["fund"] for r in rows} == {"civil_service", "residents", "combined"}
     assert (out / "budget.xlsx").exists() and (out / "targets.csv").exists()
     bad = CliRunner().invoke(app, ["budget", str(QITAI), "--year", "2021", "--out", str(tmp_path / "x")])
@@ -143,3 +143,25 @@ def test_the_level_that_pays_and_the_arrears_risk_come_from_the_scenario(qitai_d
     low = {name: {(x.fund, x.key): x.low for x in make_budget(sc, 2022, paths=200).lines}
            for name, sc in (("never", never), ("always", always))}
     assert low["always"][("residents", "subsidy_county")] < low["never"][("residents", "subsidy_county")]
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_budget_terminal_text_fits_120_columns_in_its_language(lang):
+    from tests.analysis.terminal_text import check
+
+    result = CliRunner().invoke(app, ["budget", str(QITAI), "--year", "2022", "--paths", "200", "--lang", lang])
+    assert result.exit_code == 0, result.output
+    check(result.stdout, lang, ids=["qitai-2021"])
+    assert "-0.00" not in result.stdout
+    if lang == "zh":
+        # the headline in the bureau's words: the year's subsidy and the county's part of it
+        assert result.stdout.startswith("2022年财政补贴预算 ") and "，其中县级 " in result.stdout.splitlines()[0]
+    else:
+        assert result.stdout.startswith("Fiscal subsidy budgeted for 2022: ")
+
+
+def test_a_figure_that_rounds_to_zero_has_no_sign():
+    from model.output.budget_tables import _fixed
+
+    assert [_fixed(x, 2) for x in (-1e-9, -0.004, 0.0, -0.005)] == ["0.00", "0.00", "0.00", "-0.01"]
+    assert _fixed(-0.4, 0) == "0" and _fixed(-12345.678, 2) == "-12,345.68"

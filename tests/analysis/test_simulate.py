@@ -205,12 +205,13 @@ def test_simulate_cli_writes_tables_and_fan_charts_labelled_conditional(tmp_path
     result = CliRunner().invoke(app, ["simulate", str(QITAI), "--paths", "300", "--seed", "1",
                                       "--parameter-uncertainty", "--out", str(out)])
     assert result.exit_code == 0, result.output
-    assert "情景假设下的模拟区间" in result.stdout and "90%" not in result.stdout
+    assert "预测区间（5%–95%" in result.stdout and "以情景假设为条件" in result.stdout
+    assert "90%" not in result.stdout and "置信区间" not in result.stdout
     assert "参数不确定性" in result.stdout
-    rows = list(csv.DictReader(open(out / "percentiles.csv", encoding="utf-8")))
+    rows = list(csv.DictReader(open(out / "percentiles.csv", encoding="utf-8-sig")))
     assert {r["series"] for r in rows} >= {"reserve_end", "subsidy_need", "contributors", "beneficiaries"}
     assert {"p5_given_scenario", "p50_given_scenario", "p95_given_scenario"} <= set(rows[0])
-    dep = list(csv.DictReader(open(out / "depletion.csv", encoding="utf-8")))
+    dep = list(csv.DictReader(open(out / "depletion.csv", encoding="utf-8-sig")))
     probs = [float(r["p_depleted_under_rule_given_scenario"]) for r in dep if r["fund"] == "residents"]
     assert all(b >= a for a, b in zip(probs, probs[1:], strict=False))  # by each year: never falls
     for name in ("fan_reserve_end_civil_service.png", "fan_subsidy_need_civil_service.png",
@@ -218,4 +219,28 @@ def test_simulate_cli_writes_tables_and_fan_charts_labelled_conditional(tmp_path
         assert (out / name).stat().st_size > 0, name
     english = CliRunner().invoke(app, ["simulate", str(QITAI), "--paths", "100", "--lang", "en"])
     assert english.exit_code == 0, english.output
+    assert "simulated range (5%–95%)" in english.stdout
     assert "conditional on the scenario's assumptions" in english.stdout
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_simulate_terminal_text_fits_120_columns_in_its_language(lang):
+    from tests.analysis.terminal_text import check
+
+    result = CliRunner().invoke(app, ["simulate", str(QITAI), "--paths", "200", "--parameter-uncertainty",
+                                      "--lang", lang])
+    assert result.exit_code == 0, result.output
+    check(result.stdout, lang, ids=["qitai-2021"])
+    # a range of simulated outcomes, not a confidence interval; one block per fund
+    assert ("预测区间" if lang == "zh" else "simulated range (5%–95%)") in result.stdout
+    assert "置信区间" not in result.stdout and "confidence" not in result.stdout
+
+
+def test_simulate_table_shows_the_years_asked_for(qitai):
+    from model.output.simulation_tables import format_simulation, shown_years
+
+    sim = simulate(qitai, paths=50, seed=0)
+    assert shown_years(sim) == [2026, 2031, 2041, 2050]
+    assert shown_years(sim, [2030, 2022, 2030, 1999]) == [2030, 2022]
+    text = format_simulation(sim, "zh", years=[2030])
+    assert "2030年" in text and "2026年" not in text

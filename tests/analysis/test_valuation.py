@@ -4,6 +4,7 @@ never engine figures (the engine's results change as its formulas are refined)."
 from __future__ import annotations
 
 import csv
+import re
 from dataclasses import replace
 
 import numpy as np
@@ -174,7 +175,7 @@ def test_cli_writes_its_files(tmp_path):
     assert "accrued liability" in result.output and "implicit debt" in result.output
     assert {p.name for p in out.iterdir()} == {"valuation.csv", "valuation_paths.csv", "valuation.xlsx",
                                                ".yanglao-run"}
-    rows = list(csv.DictReader(open(out / "valuation.csv", encoding="utf-8")))
+    rows = list(csv.DictReader(open(out / "valuation.csv", encoding="utf-8-sig")))
     assert {r["fund"] for r in rows} == {"civil_service", "residents"}
     assert any(r["item"] == "implicit_debt" and r["section"] == "closed" for r in rows)
     assert all(r["share_of_pv_budget_revenue"] == "" for r in rows)
@@ -195,3 +196,13 @@ def test_cli_bad_discount_exits_2(tmp_path):
     assert result.exit_code == 2
     assert "--discount" in result.output
     assert not (tmp_path / "v").exists()
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_valuation_terminal_text_fits_120_columns_in_its_language(lang):
+    from tests.analysis.terminal_text import check
+
+    result = CliRunner().invoke(app, ["valuation", str(QITAI), "--lang", lang])
+    assert result.exit_code == 0, result.output
+    check(result.stdout, lang, ids=["qitai-2021"])
+    assert not re.search(r"\de[-+]\d", result.stdout)  # the balance residual is money, not a scientific number
