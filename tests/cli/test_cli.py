@@ -24,7 +24,8 @@ def test_project_writes_the_contract_csv(tmp_path):
     out = tmp_path / "out"
     result = runner.invoke(app, ["project", str(QITAI), "--out", str(out)])
     assert result.exit_code == 0, result.output
-    assert "Headline" in result.output and "dependency ratio" in result.output
+    assert "测算要点（金额单位：万元）" in result.output and "  抚养比：2021年 " in result.output
+    assert "2022年财政补贴需求 " in result.output and "基期校准" in result.output
     with open(out / "projection.csv", encoding="utf-8") as fh:
         rows = list(csv.DictReader(fh))
     assert tuple(rows[0])[: len(CONTRACT_COLUMNS)] == CONTRACT_COLUMNS
@@ -121,7 +122,12 @@ def test_compare_writes_table_workbook_and_charts(tmp_path):
 def test_compare_in_english_and_bad_years(tmp_path):
     result = runner.invoke(app, ["compare", str(QITAI), str(VARIANT_DIR / "indexation-4pct.yaml"), "--lang", "en"])
     assert result.exit_code == 0
-    assert "civil-service fund" in result.stdout and "subsidy need over 10 years" in result.stdout
+    assert "civil-service fund" in result.stdout
+    # one row per scenario, the metrics across under two header lines (period, measure)
+    lines = result.stdout.splitlines()
+    at = next(i for i, line in enumerate(lines) if line.startswith("scenario "))
+    assert "over 10 years" in lines[at - 1] and "subsidy need" in lines[at]
+    assert lines[at + 1].startswith("[0] baseline ") and lines[at + 2].startswith("[1] indexation-4pct ")
     bad = runner.invoke(app, ["compare", str(QITAI), "--at", "2200", "--out", str(tmp_path / "x")])
     assert bad.exit_code == 2 and "outside the projection" in bad.stderr
     assert not (tmp_path / "x").exists()
