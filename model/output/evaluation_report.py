@@ -18,10 +18,11 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Callable
 from pathlib import Path
 
-from model.analysis.consistency import Identity
+from model.analysis.consistency import Figure, Finding, Identity
 from model.analysis.evaluate import (
     HEAD_LINES,
     INCOME_LINES,
@@ -39,14 +40,15 @@ from model.output.finding_words import computed_from_text, finding_note, identit
 from model.output.labels import FUND_LABELS
 from model.output.safe_text import safe_cell, safe_markdown_text
 from model.output.self_evaluation import deviation_text, levels, note_text
-from model.output.text import aligned
+from model.output.text import MAX_WIDTH, display_width, fitted
 from model.scenario.names import COMBINED, FUNDS
+from model.units import plain_number
 
 #: Labels of the lines in the words of a report (Chinese) and in English.
 LINE_LABELS: dict[str, dict[str, str]] = {
     "contribution_income": {"zh": "基本养老保险费收入", "en": "contribution income"},
     "interest_income": {"zh": "利息收入", "en": "interest income"},
-    "subsidy_income": {"zh": "财政补助收入", "en": "fiscal subsidy income"},
+    "subsidy_income": {"zh": "财政补贴收入", "en": "fiscal subsidy income"},
     "other_income": {"zh": "其他收入", "en": "other income"},
     "total_income": {"zh": "总收入", "en": "total income"},
     "benefit_expenditure": {"zh": "养老保险待遇支出", "en": "benefit expenditure"},
@@ -151,7 +153,7 @@ _WORDS = {
     "title": {
         "zh": "{county}{year}年度基金结算评价（情景 {scenario}）："
         "金额单位万元，人数单位人，比率单位%",
-        "en": "{county} {year} outturn evaluation (scenario {scenario}): money in 万元, "
+        "en": "{county} {year} outturn evaluation (scenario {scenario}): money in 10,000 yuan, "
         "heads in persons, rates in %",
     },
     "columns": {
@@ -189,6 +191,32 @@ _WORDS = {
     "short_below": {"zh": "偏低", "en": "(low)"},
     "short_above": {"zh": "偏高", "en": "(high)"},
     "above": {"zh": "高于区间", "en": "above the band"},
+    "warning": {"zh": "提示", "en": "warning"},
+}
+
+#: Names of the figures a report's identities tie together, beside the lines of
+#: :data:`LINE_LABELS`.
+FIGURE_NAMES: dict[str, dict[str, str]] = {
+    "income_increase": {"zh": "收入增加额", "en": "income increase"},
+    "expenditure_increase": {"zh": "支出增加额", "en": "expenditure increase"},
+    "income_growth": {"zh": "收入增幅", "en": "income growth"},
+    "expenditure_growth": {"zh": "支出增幅", "en": "expenditure growth"},
+    "income_budget": {"zh": "收入预算", "en": "income budget"},
+    "expenditure_budget": {"zh": "支出预算", "en": "expenditure budget"},
+    "expenditure_budget_pensions": {"zh": "养老金支出预算", "en": "pensions budget"},
+    "expenditure_budget_funeral": {"zh": "丧葬补助金支出预算", "en": "funeral grants budget"},
+    "income_budget_completion": {"zh": "收入预算完成率", "en": "income budget completion"},
+    "expenditure_budget_completion": {
+        "zh": "支出预算完成率",
+        "en": "expenditure budget completion",
+    },
+    "reserve_start": {"zh": "年初滚存结余", "en": "reserve at year start"},
+}
+#: Short fund names, for a figure of another block named in an identity.
+SHORT_FUND_NAMES = {
+    "civil_service": {"zh": "机关事业单位", "en": "civil-service"},
+    "residents": {"zh": "城乡居民", "en": "residents'"},
+    COMBINED: {"zh": "两项基金", "en": "both funds'"},
 }
 
 
@@ -196,9 +224,205 @@ def _w(key: str, lang: str) -> str | tuple[str, ...]:
     return _WORDS[key][lang if lang in ("zh", "en") else "en"]
 
 
+def _warning_text(w: str, ev: Evaluation, lang: str) -> str:
+    """A warning of the evaluation in ``lang``: the known ones in words, others as they are."""
+    from model.analysis.evaluate import YEAR_BEFORE_UNKNOWN
+
+    if w == YEAR_BEFORE_UNKNOWN:
+        return (
+            f"{ev.year}年既不是情景的基年{ev.scenario_base_year}年，也不是其次年："
+            "上年数只能由报告所列增加额推算"
+            if lang == "zh"
+            else f"{ev.year} is neither the scenario's base year {ev.scenario_base_year} nor "
+            "the year after: the year-before figures come only from the increases the report states"
+        )
+    if lang == "zh":
+        m = re.fullmatch(r"(\w+): estimated, not stated: (.*)", w)
+        if m and m.group(1) in FUND_NAMES:
+            keys = [k.strip() for k in m.group(2).split(",")]
+            return (
+                f"{FUND_NAMES[m.group(1)]['zh']}：报告未列"
+                + "、".join(_figure_name(k, "zh") for k in keys)
+                + "，按情景规则估算"
+            )
+        m = re.fullmatch(r"the outturn is for (.+?) \(.*?\), the scenario for (.+?) \(.*\)", w)
+        if m:
+            return f"结算数属于{m.group(1)}，情景属于{m.group(2)}"
+        m = re.fullmatch(r"(\w+): lines not stated could not be estimated \((.*)\)", w)
+        if m and m.group(1) in FUND_NAMES:
+            return f"{FUND_NAMES[m.group(1)]['zh']}：报告未列的项目无法估算"
+    return w
+
+
+def _figure_name(key: str, lang: str) -> str:
+    """A figure's name in ``lang``: a line, another figure of an identity, or its key."""
+    if key in LINE_LABELS:
+        return LINE_LABELS[key][lang].removeprefix("其中：").removeprefix("of which ")
+    if key in FIGURE_NAMES:
+        return FIGURE_NAMES[key][lang]
+    if key.startswith("targets.") or key.startswith("achieved."):
+        from model.output.self_evaluation import INDICATOR_NAMES
+
+        name = key.split(".", 1)[1]
+        if lang == "zh" and name in INDICATOR_NAMES:
+            return (
+                "年度指标值：" if key.startswith("targets.") else "实际完成值："
+            ) + INDICATOR_NAMES[name][2]
+    return key if lang == "en" else "（未命名项目）"
+
+
+def _name_in(figure: Figure, fund: str, lang: str) -> str:
+    """A figure's name in a finding of ``fund``: with its fund when another block states it,
+    marked when it is a restatement."""
+    name = _figure_name(figure.key, lang)
+    if figure.fund != fund:
+        name = (
+            SHORT_FUND_NAMES.get(figure.fund, {"zh": "", "en": figure.fund})[lang]
+            + ("" if lang == "zh" else " ")
+            + name
+        )
+    if figure.restated:
+        name += "（另处所列）" if lang == "zh" else " (restated)"
+    return name
+
+
+def identity_words(finding: Finding, lang: str = "zh") -> str:
+    """The identity a finding checks, in words: ``当年收支结余 = 总收入 − 总支出``."""
+    from model.analysis.consistency import Identity
+
+    kind, fund = finding.identity, finding.fund
+    zh = lang == "zh"
+    stated = _name_in(finding.figure, fund, lang)
+    names = [_name_in(f, fund, lang) for f in finding.inputs]
+    if kind is Identity.RESTATEMENT:
+        return (
+            f"另处所列{_figure_name(finding.figure.key, lang)}与首次所列相同"
+            if zh
+            else f"{_figure_name(finding.figure.key, lang)} as restated = as first stated"
+        )
+    if kind is Identity.LINES:
+        word = (
+            ("收入" if "income" in finding.figure.key else "支出")
+            if zh
+            else ("income" if "income" in finding.figure.key else "expenditure")
+        )
+        return f"{stated} = 各项{word}之和" if zh else f"{stated} = sum of the {word} lines"
+    if kind is Identity.BUDGET_LINES:
+        return f"{stated} = 预算明细之和" if zh else f"{stated} = sum of the budget lines"
+    if kind is Identity.BUDGET_HOLDS_LINE:
+        return f"{stated} ≥ 所列预算明细" if zh else f"{stated} ≥ the budget line stated"
+    if kind is Identity.BALANCE:
+        return f"{stated} = {names[0]} − {names[1]}"
+    if kind is Identity.RESERVE_ROLL:
+        return f"{stated} = {names[0]} + {names[1]} − {names[2]}"
+    if kind is Identity.GROWTH:
+        increase, total = names
+        return (
+            f"{stated} = {increase} ÷ （{total} − {increase}）"
+            if zh
+            else (f"{stated} = {increase} / ({total} − {increase})")
+        )
+    if kind is Identity.SUM_OF_FUNDS:
+        return f"{stated} = " + " + ".join(names)
+    return f"{stated} = {names[0]} ÷ {names[1]}" if zh else f"{stated} = {names[0]} / {names[1]}"
+
+
+def _figure_value(figure: Figure, lang: str) -> str:
+    unit = {
+        "万元": "万元" if lang == "zh" else "",
+        "人": "人" if lang == "zh" else " persons",
+        "%": "%",
+    }.get(figure.unit, "")
+    return f"{plain_number(figure.value, figure.decimals)}{unit}"
+
+
+def computed_from_words(
+    finding: Finding, lang: str = "zh", quote: Callable[[str], str] = str
+) -> str:
+    """The figures the computed value came from, each with its value and (quoted) source."""
+    from model.analysis.consistency import Identity
+
+    kind, fund = finding.identity, finding.fund
+    zh = lang == "zh"
+
+    def described(f: Figure) -> str:
+        source = quote(f.source)
+        return (
+            f"{_name_in(f, fund, lang)}{_figure_value(f, lang)}（{source}）"
+            if zh
+            else f"{_name_in(f, fund, lang)} {_figure_value(f, lang)} [{source}]"
+        )
+
+    parts = [described(f) for f in finding.inputs]
+    if kind is Identity.RESTATEMENT:
+        return ("首次所列" if zh else "as first stated: ") + parts[0]
+    if kind is Identity.GROWTH:
+        inc, total = parts
+        return (
+            f"{inc} ÷ （{total} − {_name_in(finding.inputs[0], fund, lang)}）"
+            if zh
+            else (f"{inc} / ({total} − {_name_in(finding.inputs[0], fund, lang)})")
+        )
+    if kind in (Identity.DEPENDENCY, Identity.COMPLETION):
+        return f"{parts[0]} {'÷' if zh else '/'} {parts[1]}"
+    minus = {Identity.BALANCE: 1, Identity.RESERVE_ROLL: 2}.get(kind)
+    text = "".join(
+        ("" if i == 0 else " − " if i == minus else " + ") + d for i, d in enumerate(parts)
+    )
+    if finding.unstated:
+        names = [_figure_name(k, lang) for k in finding.unstated]
+        text += (
+            f"；{'、'.join(names)}未列明，按0计"
+            if zh
+            else f"; {', '.join(names)} not stated: taken as 0"
+        )
+    if kind is Identity.BUDGET_HOLDS_LINE:
+        text += (
+            "；另一项预算明细未列明，按所列明细不超过预算核对"
+            if zh
+            else "; the other budget line is not stated: checked lines ≤ budget"
+        )
+    return text
+
+
+def wrapped(text: str, width: int, indent: str, hanging: str) -> list[str]:
+    """``text`` cut into lines no wider than ``width`` columns (Chinese characters two), the
+    first line after ``indent``, the others after ``hanging``; a line is cut after a space or a
+    Chinese sign of punctuation where one is near, else anywhere.
+
+    >>> wrapped("总收入29709.01万元（二(一)）− 总支出", 20, "", "  ")
+    ['总收入29709.01万元', '  （二(一)）− 总支出']
+    """
+    out: list[str] = []
+    lead = indent
+    rest = text
+    while rest:
+        room = width - display_width(lead)
+        if display_width(rest) <= room:
+            out.append(lead + rest)
+            break
+        cut, used = 0, 0
+        for i, ch in enumerate(rest):
+            used += display_width(ch)
+            if used > room:
+                break
+            cut = i + 1
+        breaks = [
+            i + 1
+            for i in range(cut)
+            if rest[i] in " ，；、：）" or (i + 1 < len(rest) and rest[i + 1] == "（")
+        ]
+        at = breaks[-1] if breaks and breaks[-1] > cut // 2 else cut
+        out.append((lead + rest[:at]).rstrip())
+        rest = rest[at:].lstrip(" ")
+        lead = hanging
+    return out
+
+
 def _report_states(ln: Line, lang: str = "zh") -> str:
     """The report's own figures for a line where they differ from the ones used."""
     out = []
+    zh = lang == "zh"
     if ln.stated is not None and (
         _shown_differs(ln.stated, ln.outturn)
         if ln.key not in RATIO_LINES
@@ -206,18 +430,15 @@ def _report_states(ln: Line, lang: str = "zh") -> str:
     ):
         out.append(_stated_text(ln.stated))
     if _shown_differs(ln.stated_change, ln.change):
-        out.append(f"Δ {_stated_text(ln.stated_change)}")
+        out.append(("增减" if zh else "change ") + _stated_text(ln.stated_change))
     if ln.stated_growth_pct is not None and _shown_differs(ln.stated_growth_pct, ln.growth_pct):
-        out.append(f"{_stated_text(ln.stated_growth_pct)}%")
+        out.append(("增幅" if zh else "growth ") + f"{_stated_text(ln.stated_growth_pct)}%")
     primary = _primary_completion(ln)
     if ln.stated_completion_pct is not None and _shown_differs(ln.stated_completion_pct, primary):
-        word = "完成预算" if lang == "zh" else "of budget"
         out.append(
-            f"{word} {_stated_text(ln.stated_completion_pct)}%"
-            if lang == "zh"
-            else f"{_stated_text(ln.stated_completion_pct)}% {word}"
+            ("完成率" if zh else "completion ") + f"{_stated_text(ln.stated_completion_pct)}%"
         )
-    return "; ".join(out)
+    return ("；" if zh else "; ").join(out)
 
 
 def _primary_completion(ln: Line) -> float | None:
@@ -233,10 +454,21 @@ def _primary_completion(ln: Line) -> float | None:
 
 
 def format_evaluation(ev: Evaluation, lang: str = "zh") -> str:
-    """The terminal report: a table per fund, the flags, the disagreements, a headline."""
-    county = ev.county_zh if lang == "zh" else ev.county_en
+    """The terminal report, no line wider than 120 columns: a table per fund, the flags, the
+    disagreements with the identity in words, a headline."""
+    zh = lang == "zh"
+    county = ev.county_zh if zh else ev.county_en
     out = [str(_w("title", lang)).format(county=county, year=ev.year, scenario=ev.scenario_id)]
-    out.extend(f"warning: {w}" for w in ev.warnings)
+    out += [
+        line
+        for w in ev.warnings
+        for line in wrapped(
+            _warning_text(w, ev, lang),
+            MAX_WIDTH,
+            f"{_w('warning', lang)}{'：' if zh else ': '}",
+            "  ",
+        )
+    ]
     headers = _w("columns", lang)
     for fund in ev.funds:
         rows = []
@@ -259,32 +491,48 @@ def format_evaluation(ev: Evaluation, lang: str = "zh") -> str:
                 )
             )
         out.append("")
-        out.append(f"{FUND_NAMES[fund]['zh']} ({FUND_NAMES[fund]['en']})")
-        out += aligned([headers, *rows], left=(0, 8), strip=True)
+        out.append(FUND_NAMES[fund][lang])
+        out += [line.rstrip() for line in fitted([headers, *rows], left=(0, 8))]
     out.append("")
-    out.append(str(_w("flags", lang)) + ":")
+    out.append(str(_w("flags", lang)) + ("：" if zh else ":"))
     flagged = ev.flagged
     for ln in flagged:
         out.append(
-            f"  [{ln.fund}] {LINE_LABELS[ln.key][lang]}: {pct(ln.completion_pct)}% "
-            f"({_w(ln.flag, lang)} {ln.band_pct[0]:g}%–{ln.band_pct[1]:g}%)"
+            f"  {FUND_NAMES[ln.fund][lang]}：{LINE_LABELS[ln.key][lang]} {pct(ln.completion_pct)}%"
+            f"（{_w(ln.flag, lang)}{ln.band_pct[0]:g}%–{ln.band_pct[1]:g}%）"
+            if zh
+            else f"  {FUND_NAMES[ln.fund][lang]}: {LINE_LABELS[ln.key][lang]} "
+            f"{pct(ln.completion_pct)}% ({_w(ln.flag, lang)} "
+            f"{ln.band_pct[0]:g}%–{ln.band_pct[1]:g}%)"
         )
     if not flagged:
         out.append(f"  {_w('none', lang)}")
     out.append("")
-    out.append(str(_w("disagreements", lang)).format(n=len(ev.disagreements)) + ":")
-    for d in ev.disagreements:
-        used = "" if d.used is None else f"; uses {figure_text(d.line, d.used)}"
-        out.append(
-            f"  [{d.fund}] {identity_text(d.finding)}: stated {figure_text(d.line, d.stated)}, "
-            f"computed {figure_text(d.line, d.computed)}{used}"
-        )
-        out.append(
-            f"      stated in {d.stated_source}; computed from {computed_from_text(d.finding)}"
-        )
+    out.append(
+        str(_w("disagreements", lang)).format(n=len(ev.disagreements)) + ("：" if zh else ":")
+    )
+    for i, d in enumerate(ev.disagreements, start=1):
+        stated, computed = figure_text(d.line, d.stated), figure_text(d.line, d.computed)
+        if zh:
+            head = f"{i}. {FUND_NAMES[d.fund]['zh']}：{identity_words(d.finding, 'zh')}"
+            what = f"报告所列{stated}，按其他数字计算为{computed}" + (
+                "" if d.used is None else f"，本评价采用{figure_text(d.line, d.used)}"
+            )
+            where = f"出处：{d.stated_source}"
+            how = f"计算依据：{computed_from_words(d.finding, 'zh')}"
+        else:
+            head = f"{i}. {FUND_NAMES[d.fund]['en']}: {identity_words(d.finding, 'en')}"
+            what = f"stated {stated}, computed {computed}" + (
+                "" if d.used is None else f"; the evaluation uses {figure_text(d.line, d.used)}"
+            )
+            where = f"stated in {d.stated_source}"
+            how = f"computed from {computed_from_words(d.finding, 'en')}"
+        out += wrapped(head, MAX_WIDTH, "  ", "      ")
+        for part in (what, where, how):
+            out += wrapped(part, MAX_WIDTH, "      ", "        ")
     out.append("")
-    out.append(str(_w("headline", lang)) + ":")
-    out.extend("  " + h for h in headline(ev, lang))
+    out.append(str(_w("headline", lang)) + ("：" if zh else ":"))
+    out += [line for h in headline(ev, lang) for line in wrapped(h, MAX_WIDTH, "  ", "    ")]
     return "\n".join(out)
 
 
@@ -314,7 +562,10 @@ def headline(ev: Evaluation, lang: str = "zh") -> list[str]:
                 )
             parts.append(text)
         if parts:
-            out.append(f"{FUND_NAMES[fund][lang]}: " + ("; " if lang == "en" else "；").join(parts))
+            out.append(
+                f"{FUND_NAMES[fund][lang]}"
+                + (": " + "; ".join(parts) if lang == "en" else "：" + "；".join(parts))
+            )
     n = len(ev.disagreements)
     out.append(
         f"{n} disagreements in the report, {len(ev.findings)} identities checked"
@@ -636,8 +887,8 @@ def _budget_notes(ln: Line) -> list[str]:
             sec = _md(section_of(used.source))
             how = f"按报告{sec}所列预算{money(used.value)}万元计"
         out.append(
-            f"报告所列预算{money(primary.value)}万元与{against}不一致，{how}；"
-            f"按{money(primary.value)}万元计完成{pct(primary.completion_pct)}%"
+            f"报告所列预算{money(primary.value)}万元与{against}不一致，{how}，"
+            f"按{money(primary.value)}万元计则完成{pct(primary.completion_pct)}%"
         )
     s = ln.stated_completion_pct
     own = primary.completion_pct if primary is not None else ln.completion_pct
@@ -654,8 +905,9 @@ def _budget_notes(ln: Line) -> list[str]:
 
 
 def _restatement_notes(ev: Evaluation, fund: str, keys: tuple[str, ...]) -> list[str]:
-    """Notes on figures the report restates differently elsewhere, for the lines ``keys``."""
-    out = []
+    """Notes on figures the report restates differently elsewhere, for the lines ``keys``: one
+    note for the figures restated with the same value in the same section."""
+    points: dict[tuple[str, str, str, str], list[str]] = {}
     for d in ev.disagreements:
         if (
             d.fund != fund
@@ -669,16 +921,25 @@ def _restatement_notes(ev: Evaluation, fund: str, keys: tuple[str, ...]) -> list
             continue
         ln = ev.lines[fund][d.line]
         unit = "人" if d.line in HEAD_LINES else "万元"
-        text = (
-            f"报告{_md(section_of(d.stated_source))}所列{_lab(fund, d.line)}"
-            f"{value_text(d.line, d.stated)}{unit}与{_md(section_of(ln.outturn_source))}所列"
-            f"{value_text(d.line, d.used)}{unit}不一致，按{value_text(d.line, d.used)}{unit}计"
+        point = (
+            _md(section_of(d.stated_source)),
+            f"{value_text(d.line, d.stated)}{unit}",
+            _md(section_of(ln.outturn_source)),
+            f"{value_text(d.line, d.used)}{unit}",
         )
-        budgets = {
-            round_half_up(v.value) for line in ev.lines[fund].values() for v in line.budget_versions
-        }
-        if round_half_up(d.stated) in budgets:
-            text += f"，{value_text(d.line, d.stated)}{unit}与预算数相同"
+        points.setdefault(point, []).append(_lab(fund, d.line))
+    budgets = {
+        value_text("total_income", v.value)
+        for line in ev.lines[fund].values()
+        for v in line.budget_versions
+    }
+    out = []
+    for (where, stated, where_used, used), labels in points.items():
+        text = (
+            f"报告{where}所列{'、'.join(labels)}{stated}与{where_used}所列{used}不一致，按{used}计"
+        )
+        if stated.removesuffix("万元") in budgets:
+            text += f"，{stated}与预算数相同"
         out.append(text)
     return out
 
@@ -727,7 +988,7 @@ def _shortfall_sentence(ev: Evaluation, fund: str) -> str:
     if arrears is not None:
         bound = "至少" if arrears.bound == "at_least" else ""
         text += (
-            f"，其中财政补助资金{bound}{money(arrears.value)}万元没有拨付到位"
+            f"，其中财政补贴{bound}{money(arrears.value)}万元未拨付到位"
             f"（报告{_md(section_of(arrears.source))}）"
         )
     return text + "。"
@@ -843,10 +1104,20 @@ def _combined_paragraph(ev: Evaluation) -> str:
     return _with_notes(text, notes)
 
 
+def _achieved_words(row: SelfEvaluationRow) -> str:
+    """实际完成值 in a sentence of the draft: a bound in words (``99%以上``), so that a sign
+    (``≥``) stands only with a target."""
+    text = actual_text(row)
+    if row.actual is None or row.key.endswith("_completion") or row.unit == "人":
+        return text
+    word = {"at_least": "以上", "at_most": "以下"}.get(row.actual_bound, "")
+    return f"{row.actual:g}{row.unit}{word}"
+
+
 def _targets_paragraph(ev: Evaluation, fund: str) -> str:
     parts = []
     for r in ev.self_evaluation[fund]:
-        target, actual = target_text(r), actual_text(r)
+        target, actual = target_text(r), _achieved_words(r)
         if not actual:
             continue
         verdict = {True: "达标", False: "未达标", None: ""}[r.met]
@@ -862,14 +1133,14 @@ def _targets_paragraph(ev: Evaluation, fund: str) -> str:
 
 
 def draft_markdown(ev: Evaluation) -> str:
-    """``draft.md``: the report's paragraphs in Chinese, every number from the evaluation."""
+    """``draft.md``: the report's paragraphs in Chinese, every number from the evaluation; no code
+    and no English (an identity is written in words, 当年收支结余 = 总收入 − 总支出)."""
     out = [
         f"# {_md(ev.county_zh)}{ev.year}年度社会保险基金绩效自评报告（数字草稿）",
         "",
-        f"> 本稿由 `yanglao evaluate` 按{_md(ev.report or '结算数')}的结算数生成"
-        f"（情景 {_md(ev.scenario_id)}）："
-        "每个数字均为计算所得，金额单位万元、保留两位小数，百分比保留两位小数（四舍五入）；"
-        "报告自相矛盾之处按一致的数字计，并加注说明。",
+        f"> 本稿按{_md(ev.report or '结算数')}所列结算数计算生成（情景 {_md(ev.scenario_id)}）。"
+        "金额单位万元，人数单位人；各项数字四舍五入到0.01万元，百分比四舍五入到0.01%，"
+        "合计可能与分项之和相差0.01。报告自相矛盾之处按一致的数字计，并加注说明。",
         "",
     ]
     if COMBINED in ev.lines:
@@ -888,9 +1159,10 @@ def draft_markdown(ev: Evaluation) -> str:
         for d in ev.disagreements:
             used = "" if d.used is None else f"；本稿采用{figure_text(d.line, d.used)}"
             out.append(
-                f"- {FUND_NAMES[d.fund]['zh']}，`{identity_text(d.finding)}`：报告所列"
+                f"- {FUND_NAMES[d.fund]['zh']}，{_md(identity_words(d.finding, 'zh'))}：报告所列"
                 f"{figure_text(d.line, d.stated)}（{_md(d.stated_source)}），按其他数字计算为"
-                f"{figure_text(d.line, d.computed)}（{_md(computed_from_text(d.finding))}）{used}。"
+                f"{figure_text(d.line, d.computed)}，计算依据为"
+                f"{computed_from_words(d.finding, 'zh', _md)}{used}。"
             )
         out.append("")
     return "\n".join(out)

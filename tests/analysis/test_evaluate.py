@@ -452,7 +452,7 @@ def test_draft_numbers_follow_from_the_outturn(fund, heading, outturn, draft):
     assert number(r"当年总收入(-?[\d.]+)万元", text) == income
     assert number(r"基本养老保险费收入(-?[\d.]+)万元", text) == o.contribution_income.value
     assert number(r"利息收入(-?[\d.]+)万元", text) == o.interest_income.value
-    assert number(r"财政补助收入(-?[\d.]+)万元", text) == o.subsidy_income.value
+    assert number(r"财政补贴收入(-?[\d.]+)万元", text) == o.subsidy_income.value
     increase = o.income_increase.value
     assert number(r"收入较上年增长(-?[\d.]+)万元", text) == round_half_up(increase)
     assert number(r"收入较上年增长[\d.]+万元，增幅([\d.]+)%", text) == pct(
@@ -510,9 +510,10 @@ def test_draft_notes_each_disagreement(ev, draft):
         "30150.48万元计算为-441.47万元",
         "报告所列完成率100.79%系截尾所得，四舍五入为100.80%",
         "报告所列抚养比1.73与人数不一致，按在职缴费人员6816人、享受待遇人员4167人计算为1.64",
-        "报告三(二)所列总支出29359.26万元与二(一)所列30150.48万元不一致，按30150.48万元计",
-        "报告所列预算5740.63万元与预算明细之和不一致，按报告一(二)所列预算5736.43万元计；"
-        "按5740.63万元计完成97.90%",
+        "报告三(二)所列养老保险待遇支出、总支出29359.26万元与二(一)所列30150.48万元不一致，"
+        "按30150.48万元计，29359.26万元与预算数相同",
+        "报告所列预算5740.63万元与预算明细之和不一致，按报告一(二)所列预算5736.43万元计，"
+        "按5740.63万元计则完成97.90%",
         "报告所列增幅8.12%系截尾所得，四舍五入为8.13%",
         "报告所列当年收支结余909.68万元与总收入、总支出不一致",
         "报告所列收入合计37857.27万元与两项基金之和不一致，按两项基金相加为36042.78万元",
@@ -539,7 +540,7 @@ def test_draft_explains_the_flag(draft):
         "完成全年预算8283.87万元的76.46%，低于预算完成率绩效目标区间（90%–110%）的下限90%" in text
     )
     # 8283.87 - 6333.77 = 1950.10, of which the county's subsidy of 1700余万元 was not paid in
-    assert "收入较预算少1950.10万元，其中财政补助资金至少1700.00万元没有拨付到位" in text
+    assert "收入较预算少1950.10万元，其中财政补贴至少1700.00万元未拨付到位" in text
 
 
 # --------------------------------------------------------------------------------------------
@@ -714,3 +715,107 @@ def test_an_outturn_of_totals_only_is_evaluated_with_its_estimates_marked(scenar
     )
     assert parts == pytest.approx(29709.01, abs=0.01)
     assert any("estimated, not stated" in w and CS in w for w in result.warnings)
+
+
+# --------------------------------------------------------------------------------------------
+# the words of the draft and of the terminal
+
+
+def _quoted(ev) -> set[str]:
+    """The report's own words the evaluation quotes: its sources, the county and the report."""
+    sources = {ev.county_zh, ev.report}
+    for d in ev.disagreements:
+        sources.add(d.stated_source)
+        sources.update(f.source for f in (d.finding.figure, *d.finding.inputs))
+    return sources
+
+
+def test_draft_has_no_code_and_no_english(ev, draft):
+    from tests.analysis.terminal_text import latin_words
+
+    assert "`" not in draft and "yanglao" not in draft
+    text = draft
+    for quote in sorted(_quoted(ev), key=len, reverse=True):
+        text = text.replace(evaluation_report._md(quote), "")
+    assert not latin_words(text, ids=[ev.scenario_id]), latin_words(text, ids=[ev.scenario_id])
+    # an identity in words, as the tables of the report name its lines
+    appendix = draft.split("## 附")[1]
+    first = "- 机关事业单位基本养老保险基金，当年收支结余 = 总收入 − 总支出：报告所列-174.28"
+    assert first in appendix
+    assert "两项基金合计，总收入 = 机关事业单位总收入 + 城乡居民总收入" in appendix
+    assert "total_income" not in draft and "restated" not in draft and "primary figure" not in draft
+
+
+def test_draft_says_the_subsidy_one_way_and_its_arrears_in_the_bureau_words(ev, draft):
+    text = draft
+    for quote in _quoted(ev):
+        text = text.replace(evaluation_report._md(quote), "")
+    assert "财政补助" not in text and "财政补贴收入" in text
+    assert "没有拨付" not in draft and "未拨付到位" in draft
+
+
+def test_draft_puts_a_sign_with_the_target_only(draft):
+    text = paragraph(draft, "三、绩效目标完成情况")
+    # achieved: 满意率99%以上 against a target of ≥95%
+    assert "满意度99%以上（年度指标值≥95%，达标）" in text
+    assert "满意度≥99%" not in text and "准确率≥" not in text
+
+
+def test_draft_states_its_rounding_once_and_notes_each_point_once(draft):
+    assert draft.count("四舍五入到0.01万元") == 1
+    assert "合计可能与分项之和相差0.01" in draft
+    body = draft.split("## 附")[0]
+    # two figures restated with the same value in the same section: one note
+    assert body.count("29359.26万元与预算数相同") == 1
+    for paragraph_text in body.split("\n\n"):
+        notes = re.findall(r"（注：(.*?)）。", paragraph_text)
+        for group in notes:
+            parts = group.split("；")
+            assert len(parts) == len(set(parts)), parts
+
+
+def test_draft_totals_add_up_as_printed(draft):
+    text = paragraph(draft, "一、社会保险基金收支总体情况")
+    cs, res = paragraph(draft, "（一）机关事业单位"), paragraph(draft, "（二）城乡居民")
+    income = number(r"两项基金收入合计([\d.]+)万元", text)
+    assert income == pytest.approx(
+        number(r"当年总收入([\d.]+)万元", cs) + number(r"当年总收入([\d.]+)万元", res), abs=0.01
+    )
+    for part in (cs, res):
+        parts = re.search(r"当年总收入([\d.]+)万元（其中：([^）]*)）", part)
+        assert parts
+        printed = [float(x) for x in re.findall(r"(-?[\d.]+)万元", parts.group(2))]
+        assert sum(printed) == pytest.approx(float(parts.group(1)), abs=0.01)
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_terminal_text_fits_120_columns_in_its_language(ev, lang):
+    from tests.analysis.terminal_text import check
+
+    text = evaluation_report.format_evaluation(ev, lang)
+    check(text, lang, ids=[ev.scenario_id], allowed=_quoted(ev))
+    if lang == "zh":
+        assert "stated" not in text and "computed" not in text and "uses" not in text
+        assert "报告所列-174.28，按其他数字计算为-441.47，本评价采用-441.47" in text
+        assert "当年收支结余 = 总收入 − 总支出" in text
+    else:
+        assert "stated -174.28, computed -441.47; the evaluation uses -441.47" in text
+        assert "balance of the year = total income − total expenditure" in text
+
+
+def test_cli_evaluate_fits_120_columns_in_both_languages(ev):
+    from tests.analysis.terminal_text import check
+
+    for lang in ("zh", "en"):
+        result = invoke(["evaluate", str(QITAI), str(OUTTURN), "--lang", lang])
+        assert result.exit_code == 0, result.output
+        check(result.stdout, lang, ids=[ev.scenario_id], allowed=_quoted(ev))
+
+
+def test_long_text_is_wrapped_by_display_width():
+    from model.output.text import display_width
+
+    text = "计算依据：总收入29709.01万元（二(一): 当年总收入29709.01万元） − 总支出30150.48万元" * 3
+    lines = evaluation_report.wrapped(text, 60, "  ", "    ")
+    assert all(display_width(x) <= 60 for x in lines)
+    assert "".join(x.strip() for x in lines).replace(" ", "") == text.replace(" ", "")
