@@ -53,11 +53,19 @@ def latin_words(text: str, ids: Iterable[str] = ()) -> list[str]:
 
 
 def chinese_in(text: str, allowed: Iterable[str] = ()) -> list[str]:
-    """The lines of an English text that hold Chinese outside the ``allowed`` names and quotes."""
-    for name in sorted(set(allowed), key=len, reverse=True):
-        if name:
-            text = text.replace(name, "")
-    return [line for line in text.splitlines() if _CJK.search(line)]
+    """The lines of an English text that hold Chinese outside the ``allowed`` names and quotes
+    (a quote may be wrapped over lines: spaces and line breaks are not compared)."""
+    names = sorted({re.sub(r"\s", "", a) for a in allowed if a}, key=len, reverse=True)
+    out = []
+    for line in text.splitlines():
+        if _CJK.search(line):
+            out.append(line)
+    if not out or not names:
+        return out
+    flat = re.sub(r"\s", "", text)
+    for name in names:
+        flat = flat.replace(name, "")
+    return out if _CJK.search(flat) else []
 
 
 def check(text: str, lang: str, ids: Iterable[str] = (), allowed: Iterable[str] = ()) -> None:
