@@ -462,9 +462,11 @@ def _pct(x: float) -> str:
     return f"{100 * x:.2f}".rstrip("0").rstrip(".") + "%"
 
 
-def assumption_base(scenario: Scenario, shock: str, fund: str, year: int) -> tuple[str, str]:
-    """(the value in force in ``year``, its source) of the input a shock moves, as the scenario
-    states them; ``("–", "")`` where the scenario has no such input."""
+def assumption_base(
+    scenario: Scenario, shock: str, fund: str, year: int, lang: str = "zh"
+) -> tuple[str, str]:
+    """(the value in force in ``year`` in words of ``lang``, its source as the scenario states
+    it) of the input a shock moves; ``("–", "")`` where the scenario has no such input."""
     a, p = scenario.assumptions, scenario.policy
     cs, rs = p.civil_service, p.residents
 
@@ -484,7 +486,8 @@ def assumption_base(scenario: Scenario, shock: str, fund: str, year: int) -> tup
         if rs is None:
             return "–", ""
         node = rs.basic_pension_central_monthly_yuan
-        return f"{at(node):g} 元/月", node.source
+        unit = "元/月" if lang == "zh" else "yuan/month"
+        return f"{at(node):g} {unit}", node.source
     if cs is None:
         return "–", ""
     if shock == "indexation":
@@ -493,21 +496,23 @@ def assumption_base(scenario: Scenario, shock: str, fund: str, year: int) -> tup
         return _pct(at(cs.contribution_rate_employer)), cs.contribution_rate_employer.source
     if shock == "retirement_age":
         ages = cs.retirement_age
-        return f"{ages.male:g} / {ages.female_55:g} / {ages.female_50:g}", ages.source
+        text = AGES[lang].format(m=ages.male, f55=ages.female_55, f50=ages.female_50)
+        return text, ages.source
     if shock == "headcount_growth":
         h = cs.headcount
         if h.rule == "growth" and h.growth_rate is not None:
             return _pct(at(h.growth_rate)), h.growth_rate.source
-        return h.rule, h.source
+        return HEADCOUNT_RULES[lang].get(h.rule, h.rule), h.source
     return "–", ""
 
 
-_HEADCOUNT_RULES = {
-    "constant": "人数不变",
-    "growth": "按增长率",
-    "replacement": "按补充率",
-    "path": "按人数路径",
+#: The headcount rules of the civil-service fund in words.
+HEADCOUNT_RULES = {
+    "zh": {"constant": "人数不变", "replacement": "按补充率", "path": "按人数路径"},
+    "en": {"constant": "constant", "replacement": "replacement", "path": "a path of heads"},
 }
+#: The statutory retirement ages in words (men; women in posts retiring at 55 and at 50).
+AGES = {"zh": "男{m:g}岁，女{f55:g}/{f50:g}岁", "en": "men {m:g}, women {f55:g} / {f50:g}"}
 
 
 def _tornado_rows(data: PageData, fund: str, lang: str) -> list[tuple[str, float, float, Any]]:
@@ -539,9 +544,7 @@ def _assumptions(data: PageData, lang: str) -> str:
         body = []
         for label, down, up, row in rows:
             name = row["shock"].name
-            value, source = assumption_base(data.scenario, name, fund, year)
-            if lang == "zh" and value in _HEADCOUNT_RULES:
-                value = _HEADCOUNT_RULES[value]
+            value, source = assumption_base(data.scenario, name, fund, year, lang)
             step = STEP_ZH[name] if lang == "zh" else shock_step(name)
             body.append(
                 f"<tr><th>{_e(label)}</th><td>{_e(value)}</td><td>{_e(step)}</td>"

@@ -251,8 +251,8 @@ def test_chinese_page_has_no_latin_words_and_english_no_chinese(pages):
     assert not re.findall(r"[A-Za-z]{2,}", text), re.findall(r"[A-Za-z]{2,}", text)[:10]
     assert zh.sources  # the scenario's sources are shown as written
     en = Page(pages["en"])
-    # units, and the names of places in the scenario's own title and level names, may be Chinese
-    text = " ".join(en.text).replace("万元", "").replace("元/月", "")
+    # the unit 万元 stays Chinese in English output
+    text = " ".join(en.text).replace("万元", "")
     assert not CJK.findall(text), CJK.findall(text)[:10]
 
 
@@ -510,3 +510,24 @@ def test_cjk_renders_as_glyphs(browsed):
         )
         _, same, changed = rendered_glyphs(browser, root, "tofu", {"FONTCONFIG_FILE": str(conf)})
         assert same and changed < 0.005, "the probe does not tell missing glyphs from real ones"
+
+
+def test_assumptions_show_the_scenarios_values_and_sources(qitai, pages):
+    cs = qitai.policy.civil_service
+    assert page_report.assumption_base(qitai, "indexation", "civil_service", 2022) == (
+        "4%",
+        cs.indexation.source,
+    )
+    assert page_report.assumption_base(qitai, "retirement_age", "civil_service", 2022, "en") == (
+        "men 60, women 55 / 50",
+        cs.retirement_age.source,
+    )
+    rs = qitai.policy.residents
+    assert page_report.assumption_base(qitai, "residents_pension", "residents", 2022) == (
+        "98 元/月",
+        rs.basic_pension_central_monthly_yuan.source,
+    )
+    # the page shows the largest shocks' sources as the scenario gives them
+    shown = Page(pages["zh"]).sources
+    assert cs.indexation.source in shown and rs.basic_pension_central_monthly_yuan.source in shown
+    assert "<td>4%</td><td>±1个百分点</td>" in pages["zh"]
