@@ -756,34 +756,77 @@ def _self_evaluation_sheet(ev: Evaluation, fund: str) -> list[list[object]]:
     return rows
 
 
-def write_self_evaluation_workbook(ev: Evaluation, path: Path) -> None:
-    """``self_evaluation.xlsx``: a self-evaluation sheet per fund, all lines, the disagreements."""
-    from openpyxl import Workbook
+def write_self_evaluation_workbook(ev: Evaluation, path: Path, lang: str = "zh",
+                                   run: object = None) -> None:
+    """``self_evaluation.xlsx``: the 说明 sheet, a self-evaluation sheet per fund (the report's
+    form: title, fund, header on the third row), all lines, the disagreements; styled as every
+    workbook (:mod:`model.output.workbook_style`). ``run`` is the command line's
+    :class:`~model.output.workbook_style.RunSettings`."""
     from openpyxl.styles import Alignment, Font
 
-    wb = Workbook()
-    wb.remove(wb.active)
+    from model.output.workbook_style import (
+        About,
+        Column,
+        RunSettings,
+        ScenarioFacts,
+        Sheet,
+        add_sheet,
+        column,
+        new_workbook,
+        style_sheet,
+    )
+
+    zh = lang == "zh"
+    facts = ScenarioFacts(id=ev.scenario_id, region=ev.county_zh if zh else ev.county_en,
+                          base_year=ev.scenario_base_year, sources=(ev.report,) if ev.report else ())
+    settings = run if isinstance(run, RunSettings) else RunSettings(
+        command="yanglao evaluate", years=(ev.year, ev.year), lang=lang)
+    note = (f"{ev.year}年度决算（{ev.report}）对照年初预算与上年决算" if zh else
+            f"the {ev.year} outturn ({ev.report}) against its budget and the year before")
+    wb = new_workbook(About((facts,), settings, notes=(note,)), lang)
     for fund in (f for f in ev.funds if f in ev.self_evaluation):
         ws = wb.create_sheet(SHEET_NAMES.get(fund, fund)[:31])
         for row in _self_evaluation_sheet(ev, fund):
             ws.append([safe_cell(v) for v in row])
+        style_sheet(ws, header_row=3, freeze_columns=3)
         ws["A1"].font = Font(bold=True, size=13)
-        for cell in ws[3]:
-            cell.font = Font(bold=True)
-        for col, width in zip("ABCDEFGHIJ", (12, 18, 32, 16, 14, 9, 50, 40, 40, 40), strict=True):
-            ws.column_dimensions[col].width = width
         for row in ws.iter_rows(min_row=4):
             for cell in row:
                 cell.alignment = Alignment(wrap_text=True, vertical="top")
-    for name, rows in (("lines", evaluation_rows(ev)), ("disagreements", disagreement_rows(ev))):
-        ws = wb.create_sheet(name)
-        columns = list(rows[0]) if rows else (list(CSV_COLUMNS) if name == "lines" else [])
-        ws.append([safe_cell(c) for c in columns])
-        for cell in ws[1]:
-            cell.font = Font(bold=True)
-        for r in rows:
-            ws.append([safe_cell(r[c]) for c in columns])
-        ws.freeze_panes = "C2"
+
+    def by_unit(r: dict) -> str:
+        return {"人": "persons", "/1": "ratio"}.get(str(r.get("unit")), "money")
+
+    label = "label_zh" if zh else "label_en"
+    money = ("outturn", "stated", "budget", "previous", "change", "stated_change")
+    rates = ("completion_pct", "band_low_pct", "band_high_pct", "growth_pct", "stated_growth_pct",
+             "stated_completion_pct")
+    keys = ("fund", label, "unit", "outturn", "outturn_source", "stated", "stated_source", "budget",
+            "budget_source", "completion_pct", "band_low_pct", "band_high_pct", "flag",
+            "other_budgets", "previous", "previous_source", "change", "growth_pct", "stated_change",
+            "stated_growth_pct", "stated_completion_pct", "notes")
+    columns = [
+        Column(label, "项目" if zh else "line") if k == label
+        else column(k, lang, kind=by_unit) if k in money
+        else column(k, lang, scale=0.01) if k in rates  # percentages stored as fractions
+        else column(k, lang)
+        for k in keys
+    ]
+    add_sheet(wb, Sheet("各项目" if zh else "lines", columns, evaluation_rows(ev), freeze_columns=2),
+              lang)
+    line_words = {k: v[lang] for k, v in LINE_LABELS.items()}
+    aspects = {"outturn": "决算数", "budget": "预算数", "completion": "预算完成率", "change": "增减额",
+               "growth": "增长率"} if zh else {}
+    disagreements = disagreement_rows(ev)
+    heads = list(disagreements[0]) if disagreements else []
+    d_columns = [
+        Column(k, k.split(" ", 1)[0 if zh else 1],
+               "number" if k.split(" ", 1)[1] in ("stated", "computed", "used") else "text",
+               values=line_words if k.endswith(" line") else aspects if k.endswith(" aspect") else None)
+        for k in heads
+    ]
+    add_sheet(wb, Sheet("报告不一致之处" if zh else "disagreements", d_columns, disagreements,
+                        freeze_columns=2), lang)
     wb.save(path)
 
 

@@ -33,21 +33,36 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import secrets
 import shutil
 import signal
 import tempfile
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 from model.errors import OutputError
-from model.output.labels import CSV_COLUMNS, FUND_LABELS, LABELS, level_names, words
-from model.output.report import estimated_lines
 from model.engine.results import Projection
+from model.output.labels import CSV_COLUMNS, FUND_LABELS, HEAD_COLUMNS, level_names
+from model.output.report import estimated_lines
 from model.output.safe_text import safe_cell
+from model.output.workbook_style import (
+    FUND_SHEETS,
+    UNIT_KINDS,
+    About,
+    Column,
+    RunSettings,
+    ScenarioFacts,
+    Sheet,
+    Table,
+    column,
+    label_column,
+    scenario_facts,
+    series_values,
+    write_workbook,
+)
 
 #: The manifest a run leaves in its folder: which files it wrote (JSON). A folder with one, and
 #: nothing beside the files it lists, may be replaced by the next run.
@@ -59,7 +74,6 @@ INTERRUPTS = tuple(getattr(signal, name) for name in ("SIGINT", "SIGTERM", "SIGH
 
 Writer = Callable[[Path], None]
 
-_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 
 # --------------------------------------------------------------------------------------------
@@ -286,6 +300,8 @@ def write_folder(out_dir: str | Path, files: dict[str, Writer], force: bool = Fa
         for name, writer in files.items():
             try:
                 writer(tmp / name)
+                if name.lower().endswith(".csv"):
+                    _add_bom(tmp / name)
             except OSError as err:
                 raise OutputError(f"{shown}: cannot write {name}: {_reason(err)}") from None
         try:
@@ -384,6 +400,8 @@ def write_file(path: str | Path, writer: Writer,
         tmp = state["tmp"]
         try:
             writer(tmp)
+            if out.name.lower().endswith(".csv"):
+                _add_bom(tmp)
             tmp.chmod(0o666 & ~umask)
             if out.is_dir():
                 raise IsADirectoryError(21, "a folder is in the way")
@@ -405,54 +423,128 @@ def write_file(path: str | Path, writer: Writer,
 # --------------------------------------------------------------------------------------------
 # the runs' files
 
+#: Formats of ``--format`` that write a file, so need ``--out``.
+FILE_FORMATS = frozenset({"xlsx"})
+
+
+def check_format_output(fmt: str, out: str | Path | None, lang: str = "zh") -> None:
+    """Raise :class:`OutputError` when ``--format fmt`` writes a file and no ``--out`` names the
+    folder (a workbook cannot go to a terminal): the command line calls this before computing."""
+    if fmt in FILE_FORMATS and out is None:
+        raise OutputError(f"--format {fmt} 写出工作簿：请用 --out 指定输出文件夹" if lang == "zh" else
+                          f"--format {fmt} writes a workbook: name the folder with --out")
+
+
+def csv_bytes_writer(text: str) -> Writer:
+    """A writer of CSV ``text`` as a file: UTF-8 with a byte-order mark, so that Excel or WPS on
+    a Chinese Windows PC opens it by a double-click with its Chinese intact. (CSV written to
+    standard output has no mark: it would break a pipe.)"""
+    return lambda p: p.write_text(text, encoding="utf-8-sig")
+
+
+def _add_bom(path: Path) -> None:
+    """Put the UTF-8 byte-order mark at the start of the CSV file at ``path`` if it has none."""
+    data = path.read_bytes()
+    if not data.startswith(BOM):
+        path.write_bytes(BOM + data)
+
+
+#: The UTF-8 byte-order mark every CSV file of a run starts with.
+BOM = "\ufeff".encode()
+
+
+def _run(run: RunSettings | None, command: str, lang: str, facts: Sequence[ScenarioFacts] = (),
+         seed: int | None = None, years: tuple[int, int] | None = None) -> RunSettings:
+    """The run's settings: as the command line gave them, else described from the result."""
+    if run is not None:
+        return run
+    return RunSettings(command=f"yanglao {command}", paths=tuple(f.file for f in facts if f.file),
+                       seed=seed, years=years, lang=lang)
+
+
+def _years(years: Any) -> tuple[int, int]:
+    return int(years[0]), int(years[-1])
+
 
 def write_projection(result: Projection, out_dir: str | Path, xlsx: bool = False, json: bool = False,
-                     force: bool = False) -> list[Path]:
+                     force: bool = False, lang: str = "zh", run: RunSettings | None = None) -> list[Path]:
     """``projection.csv`` always; ``projection.xlsx`` (a sheet per fund) and
     ``projection.json`` on request."""
     from model.output.report import projection_csv_text, projection_json_text
 
     files: dict[str, Callable[[Path], None]] = {
-        "projection.csv": lambda p: p.write_text(projection_csv_text(result), encoding="utf-8"),
+        "projection.csv": csv_bytes_writer(projection_csv_text(result)),
     }
     if json:
         files["projection.json"] = lambda p: p.write_text(projection_json_text(result), encoding="utf-8")
     if xlsx:
-        files["projection.xlsx"] = lambda p: write_projection_workbook(result, p)
+        files["projection.xlsx"] = lambda p: write_projection_workbook(result, p, lang=lang, run=run)
     return write_folder(out_dir, files, force=force)
 
 
-def write_projection_workbook(result: Projection, path: Path, batch: int = 0) -> None:
-    """Workbook: one sheet per fund (bilingual headers with units), a calibration sheet."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
+#: The calibrated quantities of :mod:`model.engine.calibrate` in words (a name not here is shown
+#: as it is).
+CALIBRATION_WORDS: dict[str, dict[str, str]] = {
+    "mean_contribution_base_yuan": {"zh": "人均缴费基数", "en": "mean contribution base"},
+    "indexed_wage_ratio": {"zh": "本人平均缴费工资指数", "en": "indexed wage ratio"},
+    "pensions_in_payment_level": {"zh": "在领养老金水平系数", "en": "level of pensions in payment"},
+    "deemed_contribution_index": {"zh": "视同缴费指数", "en": "deemed contribution index"},
+    "mean_pension_monthly_yuan": {"zh": "人均月养老金", "en": "mean monthly pension"},
+    "reserve_start": {"zh": "年初滚存结余", "en": "reserve at year start"},
+    "interest_rate_base_year": {"zh": "基年利率", "en": "interest rate of the base year"},
+    "reserve_months_held": {"zh": "基年可支付月数", "en": "months of payouts held"},
+    "beneficiaries_share_of_older": {"zh": "领取人数占60岁以上人口比例",
+                                     "en": "beneficiaries' share of the older population"},
+    "uptake_at_pension_age": {"zh": "达到领取年龄者领取比例", "en": "uptake at pension age"},
+    "contributors": {"zh": "缴费人数", "en": "contributors"},
+    "contributor_rate": {"zh": "16–59岁人口缴费比例", "en": "contributors' share of ages 16–59"},
+    "other_income_ratio": {"zh": "其他收入/保险费收入", "en": "other income ÷ contributions"},
+    "funeral_grant_yuan": {"zh": "人均丧葬补助金", "en": "funeral grant per death"},
+    "top_up_pension_monthly_yuan": {"zh": "地方加发基础养老金(月)", "en": "local top-up pension (monthly)"},
+}
 
-    wb = Workbook()
-    wb.remove(wb.active)
+
+def _unit_kind(unit: str, ratio: str = "ratio") -> str:
+    """The kind of a number from its unit; ``ratio`` for ``/1``."""
+    return ratio if unit == "/1" else UNIT_KINDS.get(unit, "number")
+
+
+def write_projection_workbook(result: Projection, path: Path, batch: int = 0, lang: str = "zh",
+                              run: RunSettings | None = None) -> None:
+    """``projection.xlsx``: the 说明 sheet, a sheet per fund (the columns of projection.csv in
+    words, with units), the calibration, and the base-year lines estimated rather than stated."""
+    sc = result.scenario
+    levels = level_names(sc, lang) if sc is not None else None
+    facts = (scenario_facts(sc, lang, horizon=int(result.years[-1])),) if sc is not None else ()
+    about = About(facts, _run(run, "project", lang, facts, years=_years(result.years)))
     rows = result.rows(batch)
-    for fund in result.funds:
-        ws = wb.create_sheet(fund)
-        zh, en = level_names(result.scenario, "zh"), level_names(result.scenario, "en")
-        ws.append([words(LABELS[c], "zh", zh) for c in CSV_COLUMNS])
-        ws.append([words(LABELS[c], "en", en) + (f" ({LABELS[c]['unit']})" if LABELS[c]["unit"] else "")
-                   for c in CSV_COLUMNS])
-        for cell in ws[1] + ws[2]:
-            cell.font = Font(bold=True)
-        for r in rows:
-            if r["fund"] == fund:
-                ws.append([_cell(r[c]) for c in CSV_COLUMNS])
-        ws.freeze_panes = "C3"
-    ws = wb.create_sheet("calibration")
-    ws.append(["fund", "name", "value", "unit", "reproduces"])
-    for c in result.calibration:
-        ws.append([_cell(x) for x in (c.fund, c.name, float(c.value), c.unit, c.target)])
-    estimated = estimated_lines(result.scenario) if result.scenario is not None else []
+    columns = [label_column(c, lang, levels) for c in CSV_COLUMNS]
+    sheets = [Sheet(FUND_SHEETS[fund][lang], columns, [r for r in rows if r["fund"] == fund],
+                    freeze_columns=2) for fund in result.funds]
+    names = {k: v[lang] for k, v in CALIBRATION_WORDS.items()}
+    calibration = [{"fund": c.fund, "name": c.name, "value": float(c.value), "unit": c.unit,
+                    "target": c.target} for c in result.calibration]
+    sheets.append(Sheet(_w("校准", "calibration", lang), [
+        column("fund", lang),
+        Column("name", _w("校准项", "quantity", lang), values=names),
+        Column("value", _w("数值", "value", lang), lambda r: _unit_kind(r["unit"], "factor")),
+        column("unit", lang),
+        Column("target", _w("所复现的基期数据", "reproduces", lang), wrap=True),
+    ], calibration))
+    estimated = estimated_lines(sc) if sc is not None else []
     if estimated:
-        ws = wb.create_sheet("estimated")
-        ws.append(["fund", "line", "value", "unit", "rule"])
-        for e in estimated:
-            ws.append([_cell(e[k]) for k in ("fund", "line", "value", "unit", "rule")])
-    wb.save(path)
+        sheets.append(Sheet(_w("估计项", "estimated", lang), [
+            column("fund", lang),
+            Column("line", _w("项目", "line", lang), values=series_values(lang, levels)),
+            Column("value", _w("数值", "value", lang), lambda r: _unit_kind(r["unit"])),
+            column("unit", lang),
+            Column("rule", _w("估计规则", "rule", lang), wrap=True),
+        ], estimated))
+    write_workbook(path, sheets, about, lang)
+
+
+def _w(zh: str, en: str, lang: str) -> str:
+    return zh if lang == "zh" else en
 
 
 def _cell(v):
@@ -463,44 +555,40 @@ def _cell(v):
     return safe_cell(v)
 
 
-def _csv_writer(rows: list[dict], columns: list[str] | None = None) -> Callable[[Path], None]:
+def _csv_text(rows: list[dict], columns: list[str] | None = None) -> str:
     import csv
+    import io
 
-    def write(path: Path) -> None:
-        cols = columns or (list(rows[0]) if rows else [])
-        with open(path, "w", encoding="utf-8", newline="") as fh:
-            w = csv.writer(fh, lineterminator="\n")
-            w.writerow([safe_cell(k) for k in cols])
-            for r in rows:
-                w.writerow(["" if r.get(k) is None else safe_cell(r.get(k)) for k in cols])
-
-    return write
+    buffer = io.StringIO()
+    cols = columns or (list(rows[0]) if rows else [])
+    w = csv.writer(buffer, lineterminator="\n")
+    w.writerow([safe_cell(k) for k in cols])
+    for r in rows:
+        w.writerow(["" if r.get(k) is None else safe_cell(r.get(k)) for k in cols])
+    return buffer.getvalue()
 
 
-def _sheet_writer(sheets: dict[str, list[dict]]) -> Callable[[Path], None]:
-    def write(path: Path) -> None:
-        from openpyxl import Workbook
-        from openpyxl.styles import Font
+def _csv_writer(rows: list[dict], columns: list[str] | None = None) -> Callable[[Path], None]:
+    """A CSV file of ``rows`` (UTF-8 with the byte-order mark, :func:`csv_bytes_writer`)."""
+    return csv_bytes_writer(_csv_text(rows, columns))
 
-        wb = Workbook()
-        wb.remove(wb.active)
-        for name, rows in sheets.items():
-            ws = wb.create_sheet(name[:31])
-            if not rows:
-                continue
-            cols = list(rows[0])
-            ws.append([_cell(c) for c in cols])
-            for cell in ws[1]:
-                cell.font = Font(bold=True)
-            for r in rows:
-                ws.append([_cell(r[c]) for c in cols])
-        wb.save(path)
 
-    return write
+def _workbook_writer(sheets: Sequence[Sheet], about: About, lang: str) -> Callable[[Path], None]:
+    return lambda path: write_workbook(path, sheets, about, lang)
+
+
+def _metric_kind(m: Any) -> str:
+    """The number format of a comparison metric: years, shares (cost and contribution rates),
+    ratios, money."""
+    if m.unit == "年":
+        return "year"
+    if m.kind in ("cost_rate", "contribution_rate"):
+        return "share"
+    return "ratio" if m.unit == "/1" else "money"
 
 
 def write_comparison(c, out_dir: str | Path, lang: str = "zh",
-                        force: bool = False) -> list[Path]:
+                     force: bool = False, run: RunSettings | None = None) -> list[Path]:
     """compare.csv (long), compare_paths.csv (yearly reserve and subsidy of every scenario),
     compare.xlsx and PNG charts of the reserve and subsidy paths per fund."""
     from model.output.comparison_tables import comparison_long_rows, metric_label, short_names
@@ -517,124 +605,237 @@ def write_comparison(c, out_dir: str | Path, lang: str = "zh",
                               "subsidy_need": float(d["subsidy_need"][b, t]),
                               "contributors": float(d["contributors"][b, t]),
                               "beneficiaries": float(d["beneficiaries"][b, t])})
-    sheets = {}
     names = short_names(c, lang)
+    sheets = []
     for fund, rows in c.table.items():
         wide = []
         for row in rows:
             m = row["metric"]
-            entry = {"metric": m.name, "label": metric_label(m, lang), "unit": m.unit}
-            for n, v in zip(names, row["values"], strict=True):
-                entry[n] = v
-            for n, dv in zip(names[1:], row["differences"][1:], strict=True):
-                entry[f"Δ {n}"] = dv
+            entry = {"label": metric_label(m, lang), "unit": m.unit, "_kind": _metric_kind(m)}
+            for i, (v, dv) in enumerate(zip(row["values"], row["differences"], strict=True)):
+                entry[f"v{i}"], entry[f"d{i}"] = v, dv
             wide.append(entry)
-        sheets[fund] = wide
-    sheets["paths"] = paths
-    sheets["scenarios"] = [{"scenario": sid, "name": n, "title": t}
-                           for sid, n, t in zip(c.ids, names, c.titles(lang), strict=True)]
+        by_row = lambda r: r["_kind"]  # noqa: E731
+        columns = [Column("label", _w("指标", "metric", lang)), column("unit", lang)]
+        columns += [Column(f"v{i}", n, by_row) for i, n in enumerate(names)]
+        columns += [Column(f"d{i}", _w(f"{n}与基准之差", f"Δ {n}", lang), by_row)
+                    for i, n in enumerate(names) if i > 0]
+        sheets.append(Sheet(FUND_SHEETS[fund][lang], columns, wide))
+    sheets.append(Sheet(_w("各年路径", "paths", lang),
+                        [column(k, lang) for k in ("fund", "scenario", "year", "reserve_end", "subsidy_income",
+                                                   "subsidy_need", "contributors", "beneficiaries")],
+                        paths, freeze_columns=3))
+    sheets.append(Sheet(_w("情景", "scenarios", lang), [column(k, lang) for k in ("scenario", "name", "title")],
+                        [{"scenario": sid, "name": n, "title": t}
+                         for sid, n, t in zip(c.ids, names, c.titles(lang), strict=True)]))
+    facts = tuple(scenario_facts(sc, lang, horizon=int(res.years[-1])) for sc in c.scenarios)
+    about = About(facts, _run(run, "compare", lang, facts, years=_years(res.years)))
     files: dict[str, Callable[[Path], None]] = {
         "compare.csv": _csv_writer(long_rows),
         "compare_paths.csv": _csv_writer(paths),
-        "compare.xlsx": _sheet_writer(sheets),
+        "compare.xlsx": _workbook_writer(sheets, about, lang),
     }
-    # scenario titles label the charts' lines: without control characters (no glyph to draw)
-    labels = {sid: _CONTROL.sub("", t) for sid, t in zip(c.ids, c.titles(lang), strict=True)}
-    for fund, d in res.funds.items():
-        fund_name = FUND_LABELS[fund][lang]
-        for series, zh, en in (("reserve_end", "年末滚存结余", "reserve at year end"),
-                               ("subsidy_income", "财政补贴收入", "fiscal subsidy")):
-            data = {labels[sid]: d[series][b] for b, sid in enumerate(c.ids)}
-            title = f"{fund_name} {zh if lang == 'zh' else en}"
-            ylabel = "万元" if lang == "zh" else "10,000 yuan (万元)"
-            files[f"{series}_{fund}.png"] = _chart_paths(res.years, data, title, ylabel, lang)
+    from model.output.charts import comparison_charts
+
+    files.update(comparison_charts(c, lang))
     return write_folder(out_dir, files, force=force)
 
 
-def _chart_paths(years, data, title, ylabel, lang) -> Callable[[Path], None]:
-    def write(path: Path) -> None:
-        from model.output.charts import plot_paths
-
-        plot_paths(years, data, title, ylabel, path, lang=lang)
-
-    return write
-
-
 def write_sensitivity(r, out_dir: str | Path, lang: str = "zh",
-                         force: bool = False) -> list[Path]:
+                      force: bool = False, run: RunSettings | None = None) -> list[Path]:
     """sensitivity.csv, break_even.csv, sensitivity.xlsx and a tornado chart per fund."""
-    from model.output.sensitivity_tables import break_even_rows, sensitivity_rows, shock_label, shock_step
+    from model.output.sensitivity_tables import break_even_rows, sensitivity_rows
 
     rows = sensitivity_rows(r, lang)
     be = break_even_rows(r, lang)
+    keys = ["fund", "rank", "label", "step", "subsidy_need_10y_down", "subsidy_need_10y_up",
+            "subsidy_paid_10y_down", "subsidy_paid_10y_up", "depletion_year_without_subsidy_down",
+            "depletion_year_without_subsidy_up", "baseline_subsidy_need_10y", "baseline_subsidy_paid_10y",
+            "baseline_depletion_year_without_subsidy"]
+    columns = [column(k, lang) for k in keys]
+    columns[2] = Column("label", _w("冲击", "shock", lang))
+    be_columns = [column("fund", lang), Column("label", _w("调节参数", "lever", lang)),
+                  *(column(k, lang, kind="rate") for k in ("break_even_value", "searched_from", "searched_to")),
+                  column("target_subsidy_need_10y", lang)]
+    sc = r.baseline
+    facts = (scenario_facts(sc, lang),)
+    about = About(facts, _run(run, "sensitivity", lang, facts))
     files: dict[str, Callable[[Path], None]] = {
         "sensitivity.csv": _csv_writer(rows),
         "break_even.csv": _csv_writer(be, ["fund", "lever", "label", "break_even_value", "searched_from",
                                           "searched_to", "target_subsidy_need_10y"]),
-        "sensitivity.xlsx": _sheet_writer({"sensitivity": rows, "break_even": be}),
+        "sensitivity.xlsx": _workbook_writer([Sheet(_w("敏感性", "sensitivity", lang), columns, rows, freeze_columns=3),
+                                              Sheet(_w("盈亏平衡", "break-even", lang), be_columns, be, freeze_columns=2)],
+                                             about, lang),
     }
-    for fund, fund_rows in r.rows.items():
-        # The civil-service fund is judged by its subsidy need; the residents' fund, whose
-        # pensions the budget pays as due, by the subsidy paid.
-        key = "need" if fund == "civil_service" else "paid"
-        bars = [(shock_label(x["shock"].name, lang) + f" ({shock_step(x['shock'].name)})" if lang == "en"
-                 else shock_label(x["shock"].name, lang), x[f"{key}_down"], x[f"{key}_up"]) for x in fund_rows]
-        what = ("10年财政补贴需求变化" if key == "need" else "10年财政补贴变化") if lang == "zh" else \
-            ("change in the 10-year subsidy need" if key == "need" else "change in the 10-year subsidy paid")
-        title = f"{FUND_LABELS[fund][lang]}: {what}"
-        xlabel = "万元 (相对基准)" if lang == "zh" else "万元, difference from the baseline"
-        files[f"tornado_{fund}.png"] = _chart_tornado(bars, title, xlabel, lang)
+    from model.output.charts import sensitivity_charts
+
+    files.update(sensitivity_charts(r, lang))
     return write_folder(out_dir, files, force=force)
 
 
-def _chart_tornado(bars, title, xlabel, lang) -> Callable[[Path], None]:
-    def write(path: Path) -> None:
-        from model.output.charts import plot_tornado
-
-        plot_tornado(bars, title, xlabel, path, lang=lang)
-
-    return write
+#: Budget lines counted in heads.
+_HEAD_LINES = ("contributors", "beneficiaries")
 
 
 def write_budget(b, out_dir: str | Path, lang: str = "zh",
-                    force: bool = False) -> list[Path]:
+                 force: bool = False, run: RunSettings | None = None) -> list[Path]:
     """budget.csv, targets.csv and budget.xlsx (a sheet of lines per fund, one of targets)."""
     from model.output.budget_tables import budget_rows, target_rows
 
     rows = budget_rows(b, lang)
     targets = target_rows(b)
-    sheets = {fund: [r for r in rows if r["fund"] == fund] for fund in dict.fromkeys(r["fund"] for r in rows)}
-    sheets["targets"] = targets
+    by_line = lambda r: "persons" if r["line"] in _HEAD_LINES else "money"  # noqa: E731
+    columns = [Column("label", _w("项目", "line", lang)),
+               column("budget", lang, kind=by_line),
+               column("low_5pct_given_scenario", lang, kind=by_line),
+               column("high_95pct_given_scenario", lang, kind=by_line),
+               column("band_probability", lang),
+               column("best_budget_for_band", lang),
+               column("flag", lang)]
+    sheets = [Sheet(FUND_SHEETS[fund][lang], columns, [r for r in rows if r["fund"] == fund])
+              for fund in dict.fromkeys(r["fund"] for r in rows)]
+    # a percentage target is shown as a percentage (stored as a fraction)
+    shown_targets = [{**t, "projected": None if t["projected"] is None else
+                      t["projected"] / 100 if t["unit"] == "%" else t["projected"]} for t in targets]
+    kinds = {"人": "persons", "%": "share", "月": "months"}
+    sheets.append(Sheet(_w("绩效目标", "targets", lang), [
+        column("fund", lang), column("level1", lang), column("level2", lang),
+        Column("indicator_zh", _w("三级指标", "indicator", lang)) if lang == "zh" else
+        Column("indicator_en", "indicator"),
+        column("unit", lang), column("target", lang),
+        column("projected", lang, kind=lambda r: kinds.get(r["unit"], "number")),
+        column("note", lang, values=TARGET_NOTES[lang], wrap=True),
+    ], shown_targets, freeze_columns=2))
+    facts = (scenario_facts(b.scenario, lang),)
+    about = About(facts, _run(run, "budget", lang, facts, years=(b.year, b.year)),
+                  notes=(_w(f"区间为情景假设下的模拟区间（5%–95%），概率为执行率落在90%–110%的模拟占比（{b.paths}次模拟）",
+                            f"ranges are simulated 5%–95% ranges conditional on the scenario's assumptions; "
+                            f"probabilities are shares of {b.paths} simulated outturns", lang),))
     return write_folder(out_dir, {
         "budget.csv": _csv_writer(rows),
         "targets.csv": _csv_writer(targets),
-        "budget.xlsx": _sheet_writer(sheets),
+        "budget.xlsx": _workbook_writer(sheets, about, lang),
     }, force=force)
 
 
+#: The notes of the performance targets in words.
+TARGET_NOTES = {"zh": {"not modelled: target carried from the base year": "未建模：沿用基期目标"},
+                "en": {}}
+
+
+#: The history series and sexes of the fitted driver models in words.
+DRIVER_WORDS: dict[str, dict[str, str]] = {
+    "wage_growth": {"zh": "工资增长率", "en": "wage growth"},
+    "inflation": {"zh": "物价涨幅", "en": "inflation"},
+    "deposit_rate": {"zh": "存款利率", "en": "deposit rate"},
+    "e0_male": {"zh": "男", "en": "male"},
+    "e0_female": {"zh": "女", "en": "female"},
+}
+
+
+#: The trend of the economic model (:data:`model.analysis.drivers.ECONOMIC_TRENDS`) in Chinese.
+TREND_WORDS = {"c": "围绕常数均值", "ct": "围绕线性趋势"}
+
+
+def _driver_word(name: str, lang: str) -> str:
+    return DRIVER_WORDS.get(name, {}).get(lang, name)
+
+
+def driver_sheets(drivers: dict[str, Any], lang: str) -> list[Sheet]:
+    """The fitted driver models as tables of cells: the economic model's parameters, standard
+    errors, shock correlations and diagnostics; the mortality model by sex and its quantities."""
+    import math
+
+    import numpy as np
+
+    from model.analysis.drivers import ECONOMIC_TRENDS, Z_90
+    from model.output.driver_tables import SPREAD_YEARS
+
+    sheets: list[Sheet] = []
+    fit = drivers.get("economic")
+    if fit is not None:
+        names = [_driver_word(n, lang) for n in fit.series]
+        first, last = fit.years
+        head = [_w("方程(本年)", "equation (this year)", lang), _w("截距", "intercept", lang),
+                _w(f"×自{first - 1}年起的年数", f"× years since {first - 1}", lang),
+                *(_w(f"×上年{n}", f"× {n} last year", lang) for n in names),
+                _w(f"{first}年拟合趋势", f"fitted trend {first}", lang),
+                _w(f"{last}年拟合趋势", f"fitted trend {last}", lang),
+                _w("样本均值", "sample mean", lang), _w("冲击标准差", "shock sd", lang)]
+        sd = fit.residual_sd
+        start = fit.trend_at(first)
+        rows = [[names[i], fit.intercepts[i], fit.trend_coefficients[i], *fit.coefficients[i],
+                 start[i], fit.mean[i], fit.sample_mean[i], sd[i]] for i in range(len(names))]
+        sheets.append(Table(_w("经济驱动-参数", "economic fit", lang), head, rows).sheet())
+        sheets.append(Table(_w("经济驱动-标准误", "economic s.e.", lang),
+                            [_w("标准误", "standard error", lang), *(_w(f"×上年{n}", f"× {n} last year", lang)
+                                                                   for n in names)],
+                            [[names[i], *fit.coefficient_se[i]] for i in range(len(names))]).sheet())
+        correlation = fit.residual_covariance / np.outer(sd, sd)
+        sheets.append(Table(_w("经济驱动-冲击相关", "shock correlation", lang),
+                            [_w("冲击相关系数", "shock correlation", lang), *names],
+                            [[names[i], *correlation[i]] for i in range(len(names))]).sheet())
+        d = fit.diagnostics
+        level = fit.level_sd(SPREAD_YEARS + 1)[-1, 0]
+        diag: list[list[Any]] = [
+            [_w("方法", "method", lang), f"{fit.method}, " + (TREND_WORDS.get(fit.trend, fit.trend) if lang == "zh"
+                                                               else ECONOMIC_TRENDS[fit.trend])],
+            [_w("备用模型原因", "fallback", lang), fit.fallback_reason or _w("无：采用VAR(1)", "none: the VAR(1)", lang)],
+            [_w("数据年份", "years of data", lang), f"{first}–{last}"],
+            [_w("观测数(年度变动)", "observations (yearly transitions)", lang), d.n_obs],
+            [_w("平稳", "stable", lang), _w("是" if d.stable else "否", "yes" if d.stable else "no", lang)],
+            [_w("最大特征根模", "largest root modulus", lang), d.largest_root_modulus],
+            ["AIC", d.aic],
+            *([_w(f"Ljung–Box检验p值({d.ljung_box_lags}阶) {n}", f"Ljung–Box p ({d.ljung_box_lags} lags), {n}",
+                  lang), p] for n, p in zip(names, d.ljung_box_pvalues, strict=True)),
+            [_w(f"{SPREAD_YEARS}年后工资水平5%分位(相对情景)", f"wage level after {SPREAD_YEARS} years, 5% "
+                "(× the scenario's)", lang), math.exp(-Z_90 * level)],
+            [_w(f"{SPREAD_YEARS}年后工资水平95%分位(相对情景)", f"wage level after {SPREAD_YEARS} years, 95% "
+                "(× the scenario's)", lang), math.exp(Z_90 * level)],
+        ]
+        sheets.append(Table(_w("经济驱动-诊断", "economic diagnostics", lang),
+                            [_w("诊断项", "diagnostic", lang), _w("数值", "value", lang)], diag).sheet())
+    mort = drivers.get("mortality")
+    if mort is not None:
+        head = [_w("性别", "sex", lang), _w("预期寿命年漂移(年/年)", "drift of e0 (years a year)", lang),
+                _w("漂移标准误", "its s.e.", lang), _w("噪声标准差(年)", "noise sd (years)", lang),
+                _w("生命表预期寿命", "table e0", lang), _w("改善率", "improvement rate", lang),
+                _w("每年预期寿命对应改善率", "rate per year of e0", lang), _w("Ljung–Box检验p值", "Ljung–Box p", lang)]
+        rows = [[_driver_word(name, lang), mort.drift_e0[s], mort.drift_e0_se[s], mort.sd_e0[s], mort.table_e0[s],
+                 mort.rate_by_sex[s], mort.rate_per_e0_year[s], mort.diagnostics.ljung_box_pvalues[s]]
+                for s, name in enumerate(mort.series)]
+        sheets.append(Table(_w("死亡率-按性别", "mortality by sex", lang), head, rows).sheet())
+        d = mort.diagnostics
+        quantities: list[list[Any]] = [
+            [_w("拟合变动年份", "years of change fitted", lang), f"{mort.years[0]}–{mort.years[1]}"],
+            [_w("观测数(年度变动)", "observations (yearly changes)", lang), d.n_obs],
+            [_w("男女噪声相关系数", "correlation of male and female noise", lang), mort.correlation],
+            [_w("换算所用生命表", "life table of the translation", lang), mort.table],
+            [_w("男女平均改善率", "improvement rate, both sexes (mean)", lang), mort.rate_mean],
+            [_w("改善率标准误(漂移不确定性)", "its standard error (drift uncertainty)", lang), mort.rate_mean_se],
+            [_w("改善率年噪声标准差", "yearly noise sd of the rate", lang), mort.rate_sd],
+            [_w("Ljung–Box检验阶数", "Ljung–Box lags", lang), d.ljung_box_lags],
+            ["AIC", d.aic],
+        ]
+        sheets.append(Table(_w("死亡率-诊断", "mortality diagnostics", lang),
+                            [_w("项目", "quantity", lang), _w("数值", "value", lang)], quantities).sheet())
+    return sheets
+
+
 def write_simulation(sim, out_dir: str | Path, lang: str = "zh",
-                          force: bool = False) -> list[Path]:
+                     force: bool = False, run: RunSettings | None = None) -> list[Path]:
     """percentiles.csv, depletion.csv, simulation.xlsx and fan charts of the reserve and the
     subsidy need per fund; every range is a simulated range conditional on the scenario's
-    assumptions, and the workbook's first sheet says so."""
-    from model.analysis.simulate import PERCENTILES, depletion_rows, driver_rows, percentile_rows
-    from model.output.simulation_tables import simulation_text
+    assumptions, and the workbook's 说明 sheet says so."""
+    from model.analysis.simulate import PERCENTILES, depletion_rows, percentile_rows
 
     pct = percentile_rows(sim)
     dep = depletion_rows(sim)
-    sheets = {"about": [{"simulation": simulation_text(sim, lang)}], "percentiles": pct, "depletion": dep,
-              "driver_factors": driver_rows(sim)}
-    if sim.drivers:
-        from model.output.driver_tables import format_economic_fit, format_mortality_fit
-
-        # the fitted models as the Markdown tables of docs/drivers.md, one line per row
-        text = (format_economic_fit(sim.drivers["economic"]) + "\n\n"
-                + format_mortality_fit(sim.drivers["mortality"]))
-        sheets["drivers"] = [{"fitted driver models (docs/drivers.md)": line} for line in text.splitlines()]
     files: dict[str, Callable[[Path], None]] = {
         "percentiles.csv": _csv_writer(pct),
         "depletion.csv": _csv_writer(dep),
-        "simulation.xlsx": _sheet_writer(sheets),
+        "simulation.xlsx": lambda p: write_simulation_workbook(sim, p, lang=lang, run=run),
     }
     words = {"reserve_end": ("年末滚存结余", "reserve at year end"),
              "subsidy_need": ("财政补贴需求", "subsidy need"),
@@ -650,6 +851,37 @@ def write_simulation(sim, out_dir: str | Path, lang: str = "zh",
     return write_folder(out_dir, files, force=force)
 
 
+def write_simulation_workbook(sim, path: Path, lang: str = "zh", run: RunSettings | None = None) -> None:
+    """``simulation.xlsx``: the 说明 sheet (what the ranges are conditional on), the percentiles,
+    the depletion probabilities, the driver factors and the fitted driver models as tables."""
+    from model.analysis.simulate import PERCENTILE_COLUMN, PERCENTILES, depletion_rows, driver_rows, percentile_rows
+    from model.output.simulation_tables import simulation_text
+
+    pct = percentile_rows(sim)
+    dep = depletion_rows(sim)
+    levels = level_names(sim.scenario, lang)
+    by_series = lambda r: "persons" if r["series"] in HEAD_COLUMNS else "money"  # noqa: E731
+    pct_keys = [PERCENTILE_COLUMN.format(p=p) for p in PERCENTILES]
+    sheets = [
+        Sheet(_w("分位数", "percentiles", lang),
+              [column("fund", lang), Column("series", _w("指标", "series", lang), values=series_values(lang, levels)),
+               column("year", lang), *(column(k, lang, kind=by_series) for k in [*pct_keys, "deterministic"])],
+              pct, freeze_columns=3),
+        Sheet(_w("耗尽概率", "depletion", lang),
+              [column(k, lang) for k in ("fund", "year", "p_depleted_under_rule_given_scenario",
+                                         "p_depleted_without_subsidy_given_scenario")], dep, freeze_columns=2),
+        Sheet(_w("驱动因素", "driver factors", lang),
+              [column("factor", lang), column("year", lang), *(column(k, lang, kind="factor") for k in pct_keys)],
+              driver_rows(sim), freeze_columns=2),
+    ]
+    if sim.drivers:
+        sheets += driver_sheets(sim.drivers, lang)
+    facts = (scenario_facts(sim.scenario, lang, horizon=int(sim.years[-1])),)
+    about = About(facts, _run(run, "simulate", lang, facts, seed=sim.seed, years=_years(sim.years)),
+                  notes=(simulation_text(sim, lang),))
+    write_workbook(path, sheets, about, lang)
+
+
 def _chart_fan(years, pct, levels, title, ylabel, lang, det) -> Callable[[Path], None]:
     def write(path: Path) -> None:
         from model.output.charts import plot_fan
@@ -660,16 +892,32 @@ def _chart_fan(years, pct, levels, title, ylabel, lang, det) -> Callable[[Path],
 
 
 def write_valuation(v, out_dir: str | Path, lang: str = "zh",
-                       force: bool = False) -> list[Path]:
+                    force: bool = False, run: RunSettings | None = None) -> list[Path]:
     """valuation.csv (per fund and item), valuation_paths.csv (discount factors, price index,
     closed-group benefits by year) and valuation.xlsx with both."""
     from model.analysis.valuation import valuation_path_rows
-    from model.output.valuation_tables import valuation_rows
+    from model.output.valuation_tables import discount_text, valuation_rows
 
     rows = valuation_rows(v, lang)
     paths = valuation_path_rows(v)
+    value_keys = ("sum_nominal", "sum_base_year_prices", "present_value", "share_of_pv_payroll",
+                  "share_of_pv_budget_revenue", "multiple_of_base_year_payroll",
+                  "multiple_of_base_year_budget_revenue")
+    sheets = [
+        Sheet(_w("精算平衡", "valuation", lang),
+              [column("fund", lang), column("section", lang), Column("label", _w("项目", "item", lang)),
+               *(column(k, lang) for k in value_keys)], rows, freeze_columns=3),
+        Sheet(_w("各年贴现", "paths", lang), [column(k, lang) for k in (
+            "fund", "year", "discount_rate", "discount_factor", "price_index", "closed_group_discount_factor",
+            "closed_group_pensioners_benefits")], paths, freeze_columns=2),
+    ]
+    facts = (ScenarioFacts(id=v.scenario_id, region="", base_year=v.base_year, horizon=v.last_year),)
+    about = About(facts, _run(run, "valuation", lang, facts, years=(v.base_year + 1, v.last_year)),
+                  notes=(_w(f"现值折算至{v.base_year}年末，贴现：{discount_text(v.discount, lang)}",
+                            f"present values at the end of {v.base_year}, discounted at "
+                            f"{discount_text(v.discount, lang)}", lang),))
     return write_folder(out_dir, {
         "valuation.csv": _csv_writer(rows),
         "valuation_paths.csv": _csv_writer(paths),
-        "valuation.xlsx": _sheet_writer({"valuation": rows, "paths": paths}),
+        "valuation.xlsx": _workbook_writer(sheets, about, lang),
     }, force=force)

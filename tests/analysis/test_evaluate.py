@@ -551,7 +551,7 @@ def test_files_are_written_together(ev, tmp_path):
     out = tmp_path / "eval"
     written = write_evaluation(ev, out)
     assert sorted(p.name for p in written) == ["draft.md", "evaluation.csv", "self_evaluation.xlsx"]
-    rows = list(csv.DictReader(open(out / "evaluation.csv", encoding="utf-8")))
+    rows = list(csv.DictReader(open(out / "evaluation.csv", encoding="utf-8-sig")))
     assert len({(r["fund"], r["line"]) for r in rows}) == len(rows)
     assert {r["fund"] for r in rows} == {CS, RES, BOTH}
     row = {(r["fund"], r["line"]): r for r in rows}
@@ -567,7 +567,7 @@ def test_files_are_written_together(ev, tmp_path):
     from openpyxl import load_workbook
 
     wb = load_workbook(out / "self_evaluation.xlsx")
-    assert wb.sheetnames == ["自评表-机关事业单位", "自评表-城乡居民", "lines", "disagreements"]
+    assert wb.sheetnames == ["说明", "自评表-机关事业单位", "自评表-城乡居民", "各项目", "报告不一致之处"]
     ws = wb["自评表-城乡居民"]
     values = [[c.value for c in r] for r in ws.iter_rows()]
     header = values[2]
@@ -607,8 +607,8 @@ def test_files_are_written_together(ev, tmp_path):
     ) == ("≥95%", "≥95%", "是")
     blank = table["按标准足额保障参保人员待遇支出"]
     assert blank["实际完成值"] is None and blank["备注"]  # blank, with a note
-    assert wb["disagreements"].max_row == 1 + 15
-    assert wb["lines"].max_row == 1 + len(rows)
+    assert wb["报告不一致之处"].max_row == 1 + 15
+    assert wb["各项目"].max_row == 1 + len(rows)
 
 
 def test_nothing_is_written_when_one_file_fails(ev, tmp_path, monkeypatch):

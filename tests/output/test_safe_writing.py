@@ -64,7 +64,7 @@ def test_a_writer_failing_half_way_changes_nothing(tmp_path, monkeypatch):
     assert project("--out", str(out), "--format", "xlsx").exit_code == 0
     before = snapshot(out)
 
-    def broken(result, path, batch=0):
+    def broken(result, path, batch=0, **_settings):
         path.write_bytes(b"PK half a workbook")
         raise OSError(28, "No space left on device")
 
@@ -81,7 +81,7 @@ def test_files_of_an_earlier_run_never_stay_beside_new_ones(tmp_path):
     assert project("--out", str(out), "--format", "xlsx").exit_code == 0
     assert project("--out", str(out), "--years", "5").exit_code == 0
     assert sorted(p.name for p in out.iterdir()) == [MANIFEST, "projection.csv"]
-    rows = list(csv.DictReader(open(out / "projection.csv", encoding="utf-8")))
+    rows = list(csv.DictReader(open(out / "projection.csv", encoding="utf-8-sig")))
     assert max(int(r["year"]) for r in rows) == 2026
     assert leftovers(out) == []
 
@@ -418,7 +418,7 @@ def _check_workbook(path: Path) -> int:
 
 def _check_csv(path: Path) -> int:
     hits = 0
-    with open(path, encoding="utf-8", newline="") as fh:
+    with open(path, encoding="utf-8-sig", newline="") as fh:
         for row in csv.reader(fh):
             for value in row:
                 assert "\x07" not in value
@@ -452,7 +452,7 @@ def test_titles_and_sources_never_become_formulas(tmp_path):
     result = runner.invoke(app, ["project", str(scenario), "--out", str(pr), "--format", "xlsx"])
     assert result.exit_code == 0, result.output
     _check_workbook(pr / "projection.xlsx")
-    rows = list(csv.DictReader(open(pr / "projection.csv", encoding="utf-8")))
+    rows = list(csv.DictReader(open(pr / "projection.csv", encoding="utf-8-sig")))
     assert any(float(r["balance"]) < 0 for r in rows)  # negative numbers are still numbers
 
 
