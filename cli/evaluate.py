@@ -13,13 +13,30 @@ from typing import Annotated
 
 import typer
 
-from cli.common import DebugOpt, ForceOpt, Lang, LangOpt, OutOpt, ScenarioArg, check_out, fail
+from cli.common import (
+    DebugOpt,
+    ForceOpt,
+    Lang,
+    LangOpt,
+    OutOpt,
+    ScenarioArg,
+    call_with_lang,
+    check_out,
+    fail,
+    h,
+    wrote,
+)
 from model.errors import YanglaoError
 
 OutturnArg = Annotated[
     Path,
-    typer.Argument(help="outturn .yaml file: the year's stated figures (scenarios/outturns/)",
-                   show_default=False),
+    typer.Argument(
+        help=h(
+            "结算数文件（.yaml）：该年度报告所列的数字（见 scenarios/outturns/）",
+            "outturn .yaml file: the year's stated figures (scenarios/outturns/)",
+        ),
+        show_default=False,
+    ),
 ]
 
 
@@ -31,15 +48,15 @@ def evaluate(
     force: ForceOpt = False,
     debug: DebugOpt = False,
 ) -> None:
-    """Judge a year's outturn against its budget and the year before; draft the self-evaluation."""
+    """评价一个年度的结算数并起草绩效自评。示例：yanglao evaluate 情景.yaml 结算.yaml --out 评价/"""
     # Per fund: every line with its budget, completion rate (flagged outside the band), the year
     # before and the growth, then the report's own disagreements; --out DIR writes
     # evaluation.csv, self_evaluation.xlsx and draft.md (all or nothing; an earlier run's folder
     # is replaced whole, one holding other files only with --force).
-    from model.scenario.outturn import load_outturn
     from model.scenario.load import load_scenario
+    from model.scenario.outturn import load_outturn
 
-    language = lang.value if isinstance(lang, Lang) else str(lang)
+    language = Lang(lang)
     try:
         sc = load_scenario(scenario)
         figures = load_outturn(outturn)
@@ -49,9 +66,13 @@ def evaluate(
         from model.output.evaluation_report import format_evaluation, write_evaluation
 
         result = run_evaluation(sc, figures)
-        written = write_evaluation(result, out, force=force) if out is not None else []
-        typer.echo(format_evaluation(result, lang=language))
+        written = (
+            call_with_lang(write_evaluation, result, out, force=force, lang=language)
+            if out is not None
+            else []
+        )
+        typer.echo(format_evaluation(result, lang=language.value))
         if written:
-            typer.echo("wrote " + ", ".join(str(p) for p in written), err=True)
+            typer.echo(wrote(written, language), err=True)
     except YanglaoError as err:
         fail(err, debug)

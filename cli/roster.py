@@ -16,7 +16,7 @@ from typing import Annotated
 
 import typer
 
-from cli.common import DebugOpt, fail
+from cli.common import DebugOpt, Lang, LangOpt, call_with_lang, fail, h, wrote
 from model.errors import YanglaoError
 
 
@@ -28,44 +28,65 @@ class BasePeriod(StrEnum):
 RosterArg = Annotated[
     Path,
     typer.Argument(
-        help="anonymised roster of the contributors (在职): .csv or .xlsx; a workbook may hold "
-        "sheets 在职 and 退休",
+        help=h(
+            "在职人员的匿名花名册：.csv 或 .xlsx；工作簿可含“在职”和“退休”两个工作表",
+            "anonymised roster of the contributors (在职): .csv or .xlsx; a workbook may hold "
+            "sheets 在职 and 退休",
+        ),
         show_default=False,
     ),
 ]
 BaseYearOpt = Annotated[
     int,
     typer.Option(
-        "--base-year", min=2000, max=2100, help="the roster is summarised as of 31 December of it"
+        "--base-year",
+        min=2000,
+        max=2100,
+        help=h("花名册按该年 12 月 31 日汇总", "the roster is summarised as of 31 December of it"),
     ),
 ]
 FragmentOut = Annotated[
     Path | None,
     typer.Option(
         "--out",
-        help="YAML fragment to write (an existing file is replaced only if `yanglao roster` "
-        "wrote it); without it the fragment is printed",
+        help=h(
+            "要写的 YAML 片段（已有文件只有是 yanglao roster 写的才替换）；不给则打印片段",
+            "YAML fragment to write (an existing file is replaced only if `yanglao roster` "
+            "wrote it); without it the fragment is printed",
+        ),
     ),
 ]
 PensionersOpt = Annotated[
     Path | None,
-    typer.Option("--pensioners", help="roster of the pensioners (退休): .csv or .xlsx"),
+    typer.Option(
+        "--pensioners",
+        help=h("退休人员的花名册：.csv 或 .xlsx", "roster of the pensioners (退休): .csv or .xlsx"),
+    ),
 ]
-BandOpt = Annotated[int, typer.Option("--band-width", min=1, max=20, help="years per age band")]
+BandOpt = Annotated[
+    int,
+    typer.Option("--band-width", min=1, max=20, help=h("每个年龄组的岁数", "years per age band")),
+]
 RecentOpt = Annotated[
     int,
     typer.Option(
         "--recent-years",
         min=1,
         max=50,
-        help="entry ages from the contributors who started service in the last N years",
+        help=h(
+            "新进人员年龄取自最近 N 年参加工作的在职人员",
+            "entry ages from the contributors who started service in the last N years",
+        ),
     ),
 ]
 PeriodOpt = Annotated[
     BasePeriod,
     typer.Option(
         "--base-period",
-        help="period of a contribution base whose header does not say it (缴费基数): month or year",
+        help=h(
+            "表头未注明期间的缴费基数按月（month）还是按年（year）",
+            "period of a contribution base whose header does not say it (缴费基数): month or year",
+        ),
     ),
 ]
 MinBandOpt = Annotated[
@@ -73,18 +94,31 @@ MinBandOpt = Annotated[
     typer.Option(
         "--min-band",
         min=1,
-        help="pool age bands of fewer members in the salary and pension scales (no single "
-        "member's amount can be read off)",
+        help=h(
+            "工资和养老金曲线中人数少于此数的年龄组与相邻组合并（读不出任何个人的金额）",
+            "pool age bands of fewer members in the salary and pension scales (no single "
+            "member's amount can be read off)",
+        ),
     ),
 ]
 DropBadOpt = Annotated[
     bool,
     typer.Option(
-        "--drop-bad", help="leave rows with bad values out (counted) instead of refusing the roster"
+        "--drop-bad",
+        help=h(
+            "剔除含错误值的行（计数）而不是拒绝整个花名册",
+            "leave rows with bad values out (counted) instead of refusing the roster",
+        ),
     ),
 ]
 RosterForceOpt = Annotated[
-    bool, typer.Option("--force", help="replace --out even if yanglao did not write it")
+    bool,
+    typer.Option(
+        "--force",
+        help=h(
+            "即使 --out 不是 yanglao 写的也替换", "replace --out even if yanglao did not write it"
+        ),
+    ),
 ]
 
 
@@ -99,11 +133,16 @@ def roster(
     min_band: MinBandOpt = 5,
     drop_bad: DropBadOpt = False,
     force: RosterForceOpt = False,
+    lang: LangOpt = Lang.zh,
     debug: DebugOpt = False,
 ) -> None:
-    """Summarise an anonymised member roster (花名册) as the civil-service fund's member inputs."""
+    """把匿名花名册汇总为机关事业单位基金的人员输入。
+
+    示例：yanglao roster 在职.csv --pensioners 退休.csv --base-year 2022 --out 人员.yaml
+    """
     from model.scenario.roster import read_roster
 
+    language = Lang(lang)
     period = base_period.value if isinstance(base_period, BasePeriod) else str(base_period)
     try:
         if out is not None:
@@ -123,12 +162,12 @@ def roster(
         )
         from model.output.roster_fragment import format_summary, fragment_text, write_fragment
 
-        typer.echo(format_summary(summary))
+        typer.echo(call_with_lang(format_summary, summary, lang=language))
         if out is not None:
-            write_fragment(summary, out, force=force)
-            typer.echo(f"wrote {out}", err=True)
+            call_with_lang(write_fragment, summary, out, force=force, lang=language)
+            typer.echo(wrote([out], language), err=True)
         else:
             typer.echo("")
-            typer.echo(fragment_text(summary), nl=False)
+            typer.echo(call_with_lang(fragment_text, summary, lang=language), nl=False)
     except YanglaoError as err:
         fail(err, debug)

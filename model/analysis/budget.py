@@ -38,6 +38,7 @@ A line without spread gets probability 0 or 1.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -252,17 +253,27 @@ def _draw_rates(rates: np.ndarray, paths: int, rng: np.random.Generator) -> np.n
 
 
 def simulate_budget_year(scenario: Scenario, year: int, paths: int = 2000,
-                         seed: int = 0) -> dict[str, dict[str, np.ndarray]]:
-    """Simulated outturns of ``year`` [万元]: {fund or combined: {line: (paths,)}}."""
+                         seed: int = 0, progress: Callable[[int, int], None] | None = None
+                         ) -> dict[str, dict[str, np.ndarray]]:
+    """Simulated outturns of ``year`` [万元]: {fund or combined: {line: (paths,)}}.
+
+    ``progress(done, total)``, if given, is called after each of the three blocks of work (the
+    deterministic projection, the simulated projection, the model errors)."""
     t = _year_index(scenario, year)
     basis = build_basis(scenario, t)
     det = project_basis(basis)
+    if progress is not None:
+        progress(1, 3)
     rng = np.random.default_rng(seed)
     residents = scenario.assumptions.residents
     risk = residents.subsidy_arrears_risk if residents is not None else None
     sim = project_basis(_perturbed_basis(basis, det, paths, t, rng, risk), keep_members=False)
+    if progress is not None:
+        progress(2, 3)
     lines = lines_from(sim, t)
     errors = model_errors(scenario)
+    if progress is not None:
+        progress(3, 3)
     subsidy_rules = {"civil_service": basis.civil_service, "residents": basis.residents}
     for fund, d in lines.items():
         fund_errors = errors.get(fund, {})
@@ -345,15 +356,18 @@ class Budget:
     targets: list[dict[str, Any]] = field(default_factory=list)
 
 
-def simulation_budget_year(scenario: Scenario, year: int, paths: int, seed: int) -> dict[str, dict[str, np.ndarray]]:
+def simulation_budget_year(scenario: Scenario, year: int, paths: int, seed: int,
+                           progress: Callable[[int, int], None] | None = None
+                           ) -> dict[str, dict[str, np.ndarray]]:
     """Outturns of ``year`` from the Monte Carlo of ``model.analysis.simulate`` (fitted drivers, mortality
     trend, small-population counts). Lines the simulation does not draw separately keep their
-    point value; totals, balance and the subsidy split are recomputed so the identities hold."""
+    point value; totals, balance and the subsidy split are recomputed so the identities hold.
+    ``progress`` is handed to the simulation."""
     from model.analysis.simulate import simulate
 
     t = _year_index(scenario, year)
     point = budget_lines(scenario, year)
-    sim = simulate(scenario, paths=paths, seed=seed, years=t)
+    sim = simulate(scenario, paths=paths, seed=seed, years=t, progress=progress)
     out: dict[str, dict[str, np.ndarray]] = {}
     for fund, series in sim.funds.items():
         p = point[fund]
@@ -375,22 +389,37 @@ def simulation_budget_year(scenario: Scenario, year: int, paths: int, seed: int)
 
 
 def make_budget(scenario: Scenario, year: int | None = None, paths: int = 2000, seed: int = 0,
-                intervals: str = "budget") -> Budget:
+                intervals: str = "budget",
+                progress: Callable[[int, int], None] | None = None) -> Budget:
     """Budget lines with intervals and band probabilities, and the performance-target table.
 
     ``intervals="budget"`` draws the outturn as described in this module; ``"simulation"`` takes
     it from the Monte Carlo of ``model.analysis.simulate`` (``yanglao budget --intervals simulation``).
-    ``year`` defaults to the year after the base year.
+    ``year`` defaults to the year after the base year. ``progress(done, total)``, if given, is
+    called between blocks of work, from ``(0, total)`` to ``(total, total)``.
     """
+    if intervals not in ("budget", "simulation"):
+        raise YanglaoError(f"--intervals: expected 'budget' or 'simulation', got {intervals!r}")
     if year is None:
         year = scenario.meta.base_year + 1
+    # blocks: the point budget, the samples' blocks, the intervals
+    sample_blocks = [3 if intervals == "budget" else 2 + len(scenario.funds)]
+
+    def report(done: int) -> None:
+        if progress is not None:
+            progress(done, sample_blocks[0] + 2)
+
+    def sampled(done: int, total: int) -> None:
+        sample_blocks[0] = total
+        report(1 + done)
+
+    report(0)
     point = budget_lines(scenario, year)
+    report(1)
     if intervals == "simulation":
-        samples = simulation_budget_year(scenario, year, paths, seed)
-    elif intervals == "budget":
-        samples = simulate_budget_year(scenario, year, paths, seed)
+        samples = simulation_budget_year(scenario, year, paths, seed, sampled)
     else:
-        raise YanglaoError(f"--intervals: expected 'budget' or 'simulation', got {intervals!r}")
+        samples = simulate_budget_year(scenario, year, paths, seed, sampled)
     lines = []
     for fund, values in point.items():
         for key, kind in LINES:
@@ -400,6 +429,7 @@ def make_budget(scenario: Scenario, year: int | None = None, paths: int = 2000, 
             lines.append(BudgetLine(
                 fund, key, kind, v, float(np.quantile(x, 0.05)), float(np.quantile(x, 0.95)),
                 band_probability(x, v) if banded else None, best_budget(x, v) if banded else None))
+    report(sample_blocks[0] + 2)
     return Budget(scenario, year, paths, lines, _targets(scenario, point, samples))
 
 

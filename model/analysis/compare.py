@@ -17,6 +17,7 @@ Money in 万元; differences are scenario minus the first scenario.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -69,22 +70,45 @@ class Comparison:
         return [sid[len(first) + 1 :] if sid.startswith(first + "-") else sid for sid in self.ids]
 
 
-def run_batched(scenarios: list[Scenario], years: int | None = None) -> Projection:
-    """Calibrate each scenario, stack them, and project all in one engine call."""
-    bases = [build_basis(s, years) for s in scenarios]
+def run_batched(
+    scenarios: list[Scenario],
+    years: int | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> Projection:
+    """Calibrate each scenario, stack them, and project all in one engine call.
+
+    ``progress(done, total)``, if given, is called from ``(0, total)`` as each scenario is
+    calibrated and once the projection is done (``total`` is the number of scenarios plus one).
+    """
+    total = len(scenarios) + 1
+    if progress is not None:
+        progress(0, total)
+    bases = []
+    for i, s in enumerate(scenarios, start=1):
+        bases.append(build_basis(s, years))
+        if progress is not None:
+            progress(i, total)
     try:
         stacked = stack_bases(bases)
     except YanglaoError as err:
         raise YanglaoError(f"these scenarios cannot be compared: {err}") from None
     result = project_basis(stacked, scenario=scenarios[0], keep_members=False)
     result.checks(raise_on_failure=True)
+    if progress is not None:
+        progress(total, total)
     return result
 
 
 def compare(
-    scenarios: list[Scenario], years: int | None = None, at_years: tuple[int, ...] | None = None
+    scenarios: list[Scenario],
+    years: int | None = None,
+    at_years: tuple[int, ...] | None = None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> Comparison:
-    """Project ``scenarios`` together and tabulate their headline metrics per fund."""
+    """Project ``scenarios`` together and tabulate their headline metrics per fund.
+
+    ``progress(done, total)``, if given, is called between blocks of work
+    (:func:`run_batched`)."""
     if not scenarios:
         raise YanglaoError("nothing to compare: give at least one scenario")
     base_years = {s.meta.base_year for s in scenarios}
@@ -93,7 +117,7 @@ def compare(
             f"scenarios have different base years {sorted(base_years)}; "
             "expected one base year for a comparison"
         )
-    result = run_batched(scenarios, years)
+    result = run_batched(scenarios, years, progress)
     yrs = result.years
     if at_years is None:
         at_years = tuple(int(yrs[0] + k) for k in DEFAULT_OFFSETS if yrs[0] + k <= yrs[-1])

@@ -55,6 +55,13 @@ if TYPE_CHECKING:
     from model.scenario.schema import Scenario
 
 
+#: A warning (in :attr:`Evaluation.warnings`) that the year before is not known: the outturn's
+#: year is neither the scenario's base year nor the year after it, so the year-before figures
+#: come only from the increases the report states. Its words, with the years
+#: (:attr:`Evaluation.year`, :attr:`Evaluation.scenario_base_year`), are in
+#: ``model.output.evaluation_report``.
+YEAR_BEFORE_UNKNOWN = "year_before_unknown"
+
 #: The lines of an evaluation, in the order they are shown.
 LINE_KEYS = (
     "contribution_income",
@@ -356,7 +363,8 @@ class Evaluation:
     subsidy_arrears : dict[str, Indicator]
         Per fund, the stated fiscal subsidy not paid in (万元), for the reasons of a shortfall.
     warnings : tuple[str, ...]
-        Things that do not stop the evaluation (another county than the scenario's, …).
+        Things that do not stop the evaluation (another county than the scenario's, …); a key
+        such as :data:`YEAR_BEFORE_UNKNOWN` is put in words by ``model.output``.
     """
 
     year: int
@@ -806,6 +814,12 @@ def evaluate(scenario: Scenario, outturn: Outturn) -> Evaluation:
                 fund_lines[key] = ln
         if fund != COMBINED or any(ln.outturn is not None for ln in fund_lines.values()):
             lines[fund] = fund_lines
+    if year not in (base_year, base_year + 1) and any(
+        ln.outturn is not None and ln.previous is None
+        for fund_lines in lines.values()
+        for ln in fund_lines.values()
+    ):
+        warnings.append(YEAR_BEFORE_UNKNOWN)
 
     findings = tuple(check_stated(outturn))
     disagreements = tuple(_disagreement(f, lines) for f in findings if not f.agrees)

@@ -155,11 +155,14 @@ def _headline(result, b: int, fund: str) -> dict[str, Any]:
 
 
 def sensitivity(scenario: Scenario, years: int | None = None, break_even: bool = True,
-                extra_multiples: tuple[int, ...] = ()) -> Sensitivity:
+                extra_multiples: tuple[int, ...] = (),
+                progress: Callable[[int, int], None] | None = None) -> Sensitivity:
     """Run every shock down and up in one batched projection; solve the break-even values.
 
     ``extra_multiples`` adds shocks of several steps (e.g. ``(2,)`` for ±2 steps) to the same
-    batched call; the table reports the one-step shocks.
+    batched call; the table reports the one-step shocks. ``progress(done, total)``, if given, is
+    called between blocks of work (each variant calibrated, the batched projection, each
+    break-even lever), from ``(0, total)`` to ``(total, total)``.
     """
     base = scenario.meta.base_year
     variants = [scenario]
@@ -175,7 +178,20 @@ def sensitivity(scenario: Scenario, years: int | None = None, break_even: bool =
                     for _ in range(k):
                         s.apply(d, g, base)
                 variants.append(shocked(scenario, apply_k))
-    result = project_basis(stack_bases([build_basis(v, years) for v in variants]), keep_members=False)
+    solving = break_even and scenario.base_year.civil_service is not None
+    total = len(variants) + 1 + (len(LEVERS) if solving else 0)
+
+    def report(done: int) -> None:
+        if progress is not None:
+            progress(done, total)
+
+    report(0)
+    bases = []
+    for i, v in enumerate(variants, start=1):
+        bases.append(build_basis(v, years))
+        report(i)
+    result = project_basis(stack_bases(bases), keep_members=False)
+    report(len(variants) + 1)
     result.checks(raise_on_failure=True)
     if result.years.size <= 10:
         raise YanglaoError("a sensitivity needs at least 10 projection years")
@@ -196,7 +212,8 @@ def sensitivity(scenario: Scenario, years: int | None = None, break_even: bool =
             key=lambda r: -max(abs(r["need_down"]), abs(r["need_up"]), abs(r["paid_down"]), abs(r["paid_up"])),
         )
         rows[fund] = ordered
-    solved = break_even_values(scenario, years) if break_even and scenario.base_year.civil_service else []
+    solved = (break_even_values(scenario, years, lambda k: report(len(variants) + 1 + k))
+              if solving else [])
     return Sensitivity(scenario, rows, base_values, solved)
 
 
@@ -243,9 +260,11 @@ LEVERS: tuple[Lever, ...] = (
 BREAK_EVEN_GRID = 13
 
 
-def break_even_values(scenario: Scenario, years: int | None = None) -> list[dict[str, Any]]:
+def break_even_values(scenario: Scenario, years: int | None = None,
+                      solved: Callable[[int], None] | None = None) -> list[dict[str, Any]]:
     """Values of each lever at which the civil-service 10-year subsidy need equals ten times
-    the base year's subsidy (held constant in nominal terms)."""
+    the base year's subsidy (held constant in nominal terms). ``solved(k)``, if given, is called
+    once the first ``k`` levers are solved."""
     from scipy.optimize import brentq
 
     base = scenario.meta.base_year
@@ -270,4 +289,6 @@ def break_even_values(scenario: Scenario, years: int | None = None) -> list[dict
 
             entry["value"] = float(brentq(f, grid[i], grid[i + 1], xtol=1e-6))
         out.append(entry)
+        if solved is not None:
+            solved(len(out))
     return out

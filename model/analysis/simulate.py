@@ -53,6 +53,7 @@ number of paths. With every scale at zero the simulation equals the deterministi
 from __future__ import annotations
 
 import functools
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -174,6 +175,7 @@ def simulate(
     scales: Scales = Scales(),
     deviations=None,
     parameter_uncertainty: bool = False,
+    progress: Callable[[int, int], None] | None = None,
 ) -> Simulation:
     """Simulate ``paths`` futures of every fund of ``scenario``, conditional on its assumptions.
 
@@ -195,11 +197,18 @@ def simulate(
     parameter_uncertainty : bool, default False
         Draw each path's VAR coefficients from their estimated covariance (explosive draws
         redrawn) and its own error of the mortality drift, instead of using the point estimates.
+    progress : callable, optional
+        Called as ``progress(done, total)`` between blocks of work (the deterministic
+        projection, the driver paths, each fund's paths), from ``(0, total)`` to
+        ``(total, total)``.
     """
     if paths < 1:
         raise YanglaoError("--paths: expected at least one path")
     basis = build_basis(scenario, years)
+    blocks = 2 + (basis.civil_service is not None) + (basis.residents is not None)
+    done = _counter(progress, blocks)
     det = project_basis(basis, scenario=scenario, keep_members=True, keep_vintages=True)
+    done()
     T = basis.years.size
     if deviations is None:
         wage, inflation, interest, improvement, fits = _driver_paths(
@@ -208,6 +217,7 @@ def simulate(
     else:
         wage, inflation, interest, improvement = (np.asarray(x, dtype=float) for x in deviations)
         fits = {}
+    done()
     # Inside, paths are the last axis (T, P): every yearly step reads and writes contiguous
     # rows. The results are returned as (P, T) views.
     wage, inflation, interest, improvement = (
@@ -233,8 +243,10 @@ def simulate(
         out["civil_service"] = _civil_service_paths(
             basis, det, factors, rate_dev, rng, scales.population
         )
+        done()
     if basis.residents is not None:
         out["residents"] = _residents_paths(basis, det, factors, rate_dev, rng, scales.population)
+        done()
     funds = {fund: {k: v.T for k, v in series.items()} for fund, series in out.items()}
     return Simulation(
         scenario,
@@ -247,6 +259,20 @@ def simulate(
         {k: v.T for k, v in factors.items()},
         parameter_uncertainty,
     )
+
+
+def _counter(progress: Callable[[int, int], None] | None, total: int) -> Callable[[], None]:
+    """Report ``(0, total)`` now and return a function that reports one more block done."""
+    count = [0]
+
+    def step() -> None:
+        count[0] += 1
+        if progress is not None:
+            progress(count[0], total)
+
+    if progress is not None:
+        progress(0, total)
+    return step
 
 
 def _growth_factor(amount: np.ndarray, link: np.ndarray, rate_dev: np.ndarray) -> np.ndarray:

@@ -125,8 +125,73 @@ def read_yaml(path: str | Path) -> tuple[Any, Mapping[tuple[Any, ...], int]]:
     except (YAMLError, ValueError, TypeError):
         data = None
     if isinstance(data, dict) and all(isinstance(k, str) for k in data):
-        return data, _LinesOnDemand(text, name)
-    return _parse_with_lines(text, name)
+        lines: Mapping[tuple[Any, ...], int] = _LinesOnDemand(text, name)
+    else:
+        data, lines = _parse_with_lines(text, name)
+    _check_thousands(data, lines, text, name)
+    return data, lines
+
+
+#: A number written with thousands separators (14,500.00); in a flow mapping
+#: (``{value: 14,500.00}``) YAML reads it as the number 14 and a key 500.00 with no value.
+_THOUSANDS = re.compile(r"(?<![\w.,])\d{1,3}(?:,\d{3})+(?:\.\d+)?(?![\w.]|,\d)")
+
+
+def _is_number(x: Any) -> bool:
+    return isinstance(x, int | float) and not isinstance(x, bool)
+
+
+def _check_thousands(data: Any, lines: Mapping[tuple[Any, ...], int], text: str, name: str) -> None:
+    """Refuse numbers written with thousands separators in flow mappings, one problem per field
+    naming the file, line and field, rather than the keys YAML makes of the digits after a comma.
+
+    Raises
+    ------
+    ScenarioError
+        One problem per such number.
+    """
+    found: list[tuple[tuple[Any, ...], list[Any]]] = []  # (field, the number's parts as read)
+
+    def walk(node: Any, path: tuple[Any, ...]) -> None:
+        if isinstance(node, dict):
+            items = list(node.items())
+            for i, (key, value) in enumerate(items):
+                before = items[i - 1] if i else None
+                if _is_number(key) and value is None and before is not None:
+                    if found and found[-1][0][:-1] == path and before[1] is None:
+                        found[-1][1].append(key)  # 1,234,567: a second stray key
+                    elif isinstance(before[0], str) and _is_number(before[1]):
+                        found.append((path + (before[0],), [before[1], key]))
+                walk(value, path + (key,))
+        elif isinstance(node, list):
+            for i, item in enumerate(node):
+                walk(item, path + (i,))
+
+    walk(data, ())
+    if not found:
+        return
+    text_lines = text.splitlines()
+    problems = []
+    for field, parts in found:
+        try:
+            line: int | None = lines[field]
+        except KeyError:
+            line = None
+        written = None
+        if line is not None and 0 < line <= len(text_lines):
+            m = _THOUSANDS.search(text_lines[line - 1])
+            written = m.group() if m else None
+        written = written or ",".join(str(p) for p in parts)
+        problems.append(
+            Problem(
+                name,
+                ".".join(str(p) for p in field),
+                f"the number {written} is written with a thousands separator, which YAML reads "
+                f"as separate keys; write numbers without separators: {written.replace(',', '')}",
+                line,
+            )
+        )
+    raise ScenarioError(problems)
 
 
 #: What a scenario file is, in the messages about reading one.
@@ -764,7 +829,7 @@ def _problems_from(
             # A validator of a mapping stops at its first bad key: report the others too.
             found.extend((k, m, e["type"]) for k, m in _later_bad_keys(loc, key, data, root))
         else:
-            found.append((loc, _message(e, loc, data, root), e["type"]))
+            found.append((loc, _separator_hint(_message(e, loc, data, root), e), e["type"]))
     # A misspelt key is reported once, as unknown with a suggestion; the field it was meant to
     # be is then also missing, which would report the same mistake twice.
     suggested = {
@@ -915,6 +980,16 @@ def _maybe_int(s: str) -> Any:
         return int(s)
     except ValueError:
         return s
+
+
+def _separator_hint(message: str, e: dict[str, Any]) -> str:
+    """``message``, with how to write the number when the value is one written with thousands
+    separators ("14,500.00")."""
+    got = e.get("input")
+    if isinstance(got, str) and _THOUSANDS.fullmatch(got.strip()) and "number" in message:
+        fixed = got.strip().replace(",", "")
+        return f"{message}; write numbers without thousands separators: {fixed}"
+    return message
 
 
 def _message(

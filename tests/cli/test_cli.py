@@ -77,7 +77,10 @@ def test_json_and_xlsx_outputs(tmp_path):
 def test_validate_reports_a_valid_file():
     result = runner.invoke(app, ["validate", str(QITAI)])
     assert result.exit_code == 0
-    assert "valid" in result.output
+    assert f"{QITAI}：有效" in result.output
+    result = runner.invoke(app, ["validate", str(QITAI), "--lang", "en"])
+    assert result.exit_code == 0
+    assert f"{QITAI}: valid" in result.output
 
 
 def test_existing_output_folder_of_other_files_is_refused(tmp_path):
@@ -96,9 +99,9 @@ def test_installed_console_script_runs():
     top-level names `model` and `cli` with another installed package)."""
     exe = shutil.which("yanglao", path=str(Path(sys.executable).parent))
     assert exe, "the yanglao console script is not installed next to this Python"
-    proc = subprocess.run([exe, "validate", str(QITAI)], capture_output=True, text=True, timeout=120)
+    proc = subprocess.run([exe, "validate", str(QITAI), "--lang", "en"], capture_output=True, text=True, timeout=120)
     assert proc.returncode == 0, proc.stderr
-    assert "valid" in proc.stdout
+    assert f"{QITAI}: valid" in proc.stdout
 
 
 VARIANT_DIR = QITAI.parent / "variants"

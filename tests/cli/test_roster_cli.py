@@ -34,7 +34,7 @@ def test_prints_the_summary_and_writes_the_fragment(tmp_path):
     assert "mean contribution base 6,200.00 元/月" in text
     assert "pensioners 6 (tuixiu.csv)" in text and "mean pension 5,666.67 元/月" in text
     written = out.read_text(encoding="utf-8")
-    assert "salary_scale:" in written and f"wrote {out}" in text
+    assert "salary_scale:" in written and f"已写入：{out}" in text
     for birth in BIRTHS:
         assert birth not in text and birth not in written
     # a second run replaces its own file; a file it did not write is refused, unless --force
