@@ -27,7 +27,6 @@ from cli.common import (  # (shared options, spelled once)
     ScenarioArg,
     YearsOpt,
     _named,
-    call_with_lang,
     check_out,
     fail,
     h,
@@ -106,6 +105,18 @@ def project(
             ),
         ),
     ] = Format.table,
+    show: Annotated[
+        str | None,
+        typer.Option(
+            "--show-years",
+            help=h(
+                "表格显示哪些年份：以逗号分隔（如 2022,2025,2030），或 all（全部）；"
+                "默认为基期、其后逐年若干年，再每五年一列，以及末年",
+                "the years the table shows: comma-separated (e.g. 2022,2025,2030) or all; "
+                "default: the base year and the years after it, then every fifth year and the last",
+            ),
+        ),
+    ] = None,
     lang: LangOpt = Lang.zh,
     force: ForceOpt = False,
     debug: DebugOpt = False,
@@ -117,6 +128,7 @@ def project(
         from model.output.io import check_format_output
 
         check_format_output(fmt.value, out, lang=lang.value)  # a workbook needs --out
+        _shown_years(show)  # a bad --show-years fails before the run
         sc = load_scenario(scenario)
         check_out(out, force)
         # The engine is imported only once the scenario is known to be valid.
@@ -140,9 +152,9 @@ def project(
         elif fmt is Format.json:
             sys.stdout.write(projection_json_text(result))
         else:
-            typer.echo(call_with_lang(format_table, result, lang=lang))
-            typer.echo(call_with_lang(format_headline, result, lang=lang))
-            typer.echo(call_with_lang(format_calibration, result, lang=lang))
+            typer.echo(format_table(result, lang=lang.value, years_shown=_shown_years(show)))
+            typer.echo(format_headline(result, lang=lang.value))
+            typer.echo(format_calibration(result, lang=lang.value))
         if out is not None:
             typer.echo(wrote(written, lang), err=True)
     except YanglaoError as err:
@@ -495,6 +507,19 @@ def valuation(
     )
 
 
+def _shown_years(text: str | None) -> tuple[int, ...] | None:
+    """``--show-years``: None for the default years, all years for ``all``."""
+    if text is not None and text.strip().lower() == "all":
+        return tuple(range(1900, 2201))
+    try:
+        return _parse_years(text)
+    except YanglaoError:
+        raise YanglaoError(
+            f"--show-years: expected years separated by commas (e.g. 2022,2025,2030) or all, "
+            f"got {text!r}"
+        ) from None
+
+
 def _parse_years(text: str | None) -> tuple[int, ...] | None:
     if text is None:
         return None
@@ -558,11 +583,11 @@ def check(scenario: ScenarioArg, lang: LangOpt = Lang.zh, debug: DebugOpt = Fals
         findings = check_base_year(sc)
     except YanglaoError as err:
         fail(err, debug)
-    typer.echo(call_with_lang(format_findings, findings, lang=lang))
+    typer.echo(format_findings(findings, lang=lang.value))
     from model.output.check_report import format_estimated
     from model.output.report import estimated_lines
 
-    if estimated := call_with_lang(format_estimated, estimated_lines(sc), lang=lang):
+    if estimated := format_estimated(estimated_lines(sc), lang=lang.value):
         typer.echo(estimated)
     if any(not f.agrees for f in findings):
         raise typer.Exit(1)

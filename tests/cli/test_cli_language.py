@@ -359,3 +359,21 @@ def test_the_bar_is_drawn_only_on_a_terminal(monkeypatch):
     assert shown.exit_code == 0, shown.output
     assert callable(seen[0])
     assert shown.stdout == plain.stdout
+
+
+def test_the_projection_table_shows_the_years_asked_for():
+    result = runner.invoke(
+        app, ["project", str(QITAI), "--years", "10", "--show-years", "2022,2030"]
+    )
+    assert result.exit_code == 0, result.output
+    years = [ln.split()[0] for ln in result.output.splitlines() if re.match(r"\d{4} ", ln)]
+    assert years == ["2022", "2030"] * 2  # one block per fund
+    every = runner.invoke(app, ["project", str(QITAI), "--years", "10", "--show-years", "all"])
+    years = [ln.split()[0] for ln in every.output.splitlines() if re.match(r"\d{4} ", ln)]
+    assert years == [str(y) for y in range(2021, 2032)] * 2
+    bad = runner.invoke(app, ["project", str(QITAI), "--show-years", "soon"])
+    assert bad.exit_code == 2
+    assert bad.output == (
+        "error: --show-years: expected years separated by commas (e.g. 2022,2025,2030) or all, "
+        "got 'soon'\n"
+    )
