@@ -12,6 +12,16 @@ from model.engine.project import project
 from model.scenario.load import read_yaml, validate_data
 
 ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(autouse=True)
+def _default_language(monkeypatch, tmp_path):
+    """Tests see the program's own default language, whatever a developer's shell sets
+    (YANGLAO_LANG) or their config file says (a config folder without one)."""
+    monkeypatch.delenv("YANGLAO_LANG", raising=False)
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+
+
 QITAI = ROOT / "scenarios" / "qitai-2021.yaml"
 
 

@@ -88,8 +88,8 @@ def _fixed(x: float | None, digits: int) -> str:
     """A figure with thousands separators and ``digits`` decimals; a figure that rounds to zero
     is written without a sign ("0.00", never "-0.00"); "" for None.
 
-    >>> _fixed(-1e-9, 2), _fixed(-12.345, 2), _fixed(6816.0, 0), _fixed(None, 2)
-    ('0.00', '-12.35', '6,816', '')
+    >>> _fixed(-1e-9, 2), _fixed(-12.345, 2), _fixed(1234.0, 0), _fixed(None, 2)
+    ('0.00', '-12.35', '1,234', '')
     """
     if x is None:
         return ""

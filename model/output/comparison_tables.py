@@ -8,9 +8,8 @@ from typing import Any
 import numpy as np
 
 from model.analysis.compare import Comparison, Metric
-from model.output.check_report import wrapped
 from model.output.labels import FUND_LABELS
-from model.output.text import MAX_WIDTH, fitted
+from model.output.text import MAX_WIDTH, fitted, wrapped
 
 
 def metric_label(m: Metric, lang: str = "en") -> str:

@@ -40,7 +40,7 @@ from model.output.finding_words import computed_from_text, finding_note, identit
 from model.output.labels import FUND_LABELS
 from model.output.safe_text import safe_cell, safe_markdown_text
 from model.output.self_evaluation import deviation_text, levels, note_text
-from model.output.text import MAX_WIDTH, display_width, fitted
+from model.output.text import MAX_WIDTH, fitted, wrapped
 from model.scenario.names import COMBINED, FUNDS
 from model.units import plain_number
 
@@ -385,40 +385,6 @@ def computed_from_words(
     return text
 
 
-def wrapped(text: str, width: int, indent: str, hanging: str) -> list[str]:
-    """``text`` cut into lines no wider than ``width`` columns (Chinese characters two), the
-    first line after ``indent``, the others after ``hanging``; a line is cut after a space or a
-    Chinese sign of punctuation where one is near, else anywhere.
-
-    >>> wrapped("总收入29709.01万元（二(一)）− 总支出", 20, "", "  ")
-    ['总收入29709.01万元', '  （二(一)）− 总支出']
-    """
-    out: list[str] = []
-    lead = indent
-    rest = text
-    while rest:
-        room = width - display_width(lead)
-        if display_width(rest) <= room:
-            out.append(lead + rest)
-            break
-        cut, used = 0, 0
-        for i, ch in enumerate(rest):
-            used += display_width(ch)
-            if used > room:
-                break
-            cut = i + 1
-        breaks = [
-            i + 1
-            for i in range(cut)
-            if rest[i] in " ，；、：）" or (i + 1 < len(rest) and rest[i + 1] == "（")
-        ]
-        at = breaks[-1] if breaks and breaks[-1] > cut // 2 else cut
-        out.append((lead + rest[:at]).rstrip())
-        rest = rest[at:].lstrip(" ")
-        lead = hanging
-    return out
-
-
 def _report_states(ln: Line, lang: str = "zh") -> str:
     """The report's own figures for a line where they differ from the ones used."""
     out = []
@@ -464,9 +430,9 @@ def format_evaluation(ev: Evaluation, lang: str = "zh") -> str:
         for w in ev.warnings
         for line in wrapped(
             _warning_text(w, ev, lang),
-            MAX_WIDTH,
             f"{_w('warning', lang)}{'：' if zh else ': '}",
             "  ",
+            MAX_WIDTH,
         )
     ]
     headers = _w("columns", lang)
@@ -527,12 +493,12 @@ def format_evaluation(ev: Evaluation, lang: str = "zh") -> str:
             )
             where = f"stated in {d.stated_source}"
             how = f"computed from {computed_from_words(d.finding, 'en')}"
-        out += wrapped(head, MAX_WIDTH, "  ", "      ")
+        out += wrapped(head, "  ", "      ", MAX_WIDTH)
         for part in (what, where, how):
-            out += wrapped(part, MAX_WIDTH, "      ", "        ")
+            out += wrapped(part, "      ", "        ", MAX_WIDTH)
     out.append("")
     out.append(str(_w("headline", lang)) + ("：" if zh else ":"))
-    out += [line for h in headline(ev, lang) for line in wrapped(h, MAX_WIDTH, "  ", "    ")]
+    out += [line for h in headline(ev, lang) for line in wrapped(h, "  ", "    ", MAX_WIDTH)]
     return "\n".join(out)
 
 
@@ -756,8 +722,9 @@ def _self_evaluation_sheet(ev: Evaluation, fund: str) -> list[list[object]]:
     return rows
 
 
-def write_self_evaluation_workbook(ev: Evaluation, path: Path, lang: str = "zh",
-                                   run: object = None) -> None:
+def write_self_evaluation_workbook(
+    ev: Evaluation, path: Path, lang: str = "zh", run: object = None
+) -> None:
     """``self_evaluation.xlsx``: the 说明 sheet, a self-evaluation sheet per fund (the report's
     form: title, fund, header on the third row), all lines, the disagreements; styled as every
     workbook (:mod:`model.output.workbook_style`). ``run`` is the command line's
@@ -777,12 +744,22 @@ def write_self_evaluation_workbook(ev: Evaluation, path: Path, lang: str = "zh",
     )
 
     zh = lang == "zh"
-    facts = ScenarioFacts(id=ev.scenario_id, region=ev.county_zh if zh else ev.county_en,
-                          base_year=ev.scenario_base_year, sources=(ev.report,) if ev.report else ())
-    settings = run if isinstance(run, RunSettings) else RunSettings(
-        command="yanglao evaluate", years=(ev.year, ev.year), lang=lang)
-    note = (f"{ev.year}年度决算（{ev.report}）对照年初预算与上年决算" if zh else
-            f"the {ev.year} outturn ({ev.report}) against its budget and the year before")
+    facts = ScenarioFacts(
+        id=ev.scenario_id,
+        region=ev.county_zh if zh else ev.county_en,
+        base_year=ev.scenario_base_year,
+        sources=(ev.report,) if ev.report else (),
+    )
+    settings = (
+        run
+        if isinstance(run, RunSettings)
+        else RunSettings(command="yanglao evaluate", years=(ev.year, ev.year), lang=lang)
+    )
+    note = (
+        f"{ev.year}年度决算（{ev.report}）对照年初预算与上年决算"
+        if zh
+        else f"the {ev.year} outturn ({ev.report}) against its budget and the year before"
+    )
     wb = new_workbook(About((facts,), settings, notes=(note,)), lang)
     for fund in (f for f in ev.funds if f in ev.self_evaluation):
         ws = wb.create_sheet(SHEET_NAMES.get(fund, fund)[:31])
@@ -799,34 +776,85 @@ def write_self_evaluation_workbook(ev: Evaluation, path: Path, lang: str = "zh",
 
     label = "label_zh" if zh else "label_en"
     money = ("outturn", "stated", "budget", "previous", "change", "stated_change")
-    rates = ("completion_pct", "band_low_pct", "band_high_pct", "growth_pct", "stated_growth_pct",
-             "stated_completion_pct")
-    keys = ("fund", label, "unit", "outturn", "outturn_source", "stated", "stated_source", "budget",
-            "budget_source", "completion_pct", "band_low_pct", "band_high_pct", "flag",
-            "other_budgets", "previous", "previous_source", "change", "growth_pct", "stated_change",
-            "stated_growth_pct", "stated_completion_pct", "notes")
+    rates = (
+        "completion_pct",
+        "band_low_pct",
+        "band_high_pct",
+        "growth_pct",
+        "stated_growth_pct",
+        "stated_completion_pct",
+    )
+    keys = (
+        "fund",
+        label,
+        "unit",
+        "outturn",
+        "outturn_source",
+        "stated",
+        "stated_source",
+        "budget",
+        "budget_source",
+        "completion_pct",
+        "band_low_pct",
+        "band_high_pct",
+        "flag",
+        "other_budgets",
+        "previous",
+        "previous_source",
+        "change",
+        "growth_pct",
+        "stated_change",
+        "stated_growth_pct",
+        "stated_completion_pct",
+        "notes",
+    )
     columns = [
-        Column(label, "项目" if zh else "line") if k == label
-        else column(k, lang, kind=by_unit) if k in money
-        else column(k, lang, scale=0.01) if k in rates  # percentages stored as fractions
+        Column(label, "项目" if zh else "line")
+        if k == label
+        else column(k, lang, kind=by_unit)
+        if k in money
+        else column(k, lang, scale=0.01)
+        if k in rates  # percentages stored as fractions
         else column(k, lang)
         for k in keys
     ]
-    add_sheet(wb, Sheet("各项目" if zh else "lines", columns, evaluation_rows(ev), freeze_columns=2),
-              lang)
+    add_sheet(
+        wb, Sheet("各项目" if zh else "lines", columns, evaluation_rows(ev), freeze_columns=2), lang
+    )
     line_words = {k: v[lang] for k, v in LINE_LABELS.items()}
-    aspects = {"outturn": "决算数", "budget": "预算数", "completion": "预算完成率", "change": "增减额",
-               "growth": "增长率"} if zh else {}
+    aspects = (
+        {
+            "outturn": "决算数",
+            "budget": "预算数",
+            "completion": "预算完成率",
+            "change": "增减额",
+            "growth": "增长率",
+        }
+        if zh
+        else {}
+    )
     disagreements = disagreement_rows(ev)
     heads = list(disagreements[0]) if disagreements else []
     d_columns = [
-        Column(k, k.split(" ", 1)[0 if zh else 1],
-               "number" if k.split(" ", 1)[1] in ("stated", "computed", "used") else "text",
-               values=line_words if k.endswith(" line") else aspects if k.endswith(" aspect") else None)
+        Column(
+            k,
+            k.split(" ", 1)[0 if zh else 1],
+            "number" if k.split(" ", 1)[1] in ("stated", "computed", "used") else "text",
+            values=line_words
+            if k.endswith(" line")
+            else aspects
+            if k.endswith(" aspect")
+            else None,
+        )
         for k in heads
     ]
-    add_sheet(wb, Sheet("报告不一致之处" if zh else "disagreements", d_columns, disagreements,
-                        freeze_columns=2), lang)
+    add_sheet(
+        wb,
+        Sheet(
+            "报告不一致之处" if zh else "disagreements", d_columns, disagreements, freeze_columns=2
+        ),
+        lang,
+    )
     wb.save(path)
 
 

@@ -18,7 +18,6 @@ from collections.abc import Sequence
 from typing import Any
 
 from model.engine.results import HEADLINE_HORIZONS, Projection
-from model.output.check_report import wrapped
 from model.output.labels import (
     CSV_COLUMNS,
     FUND_LABELS,
@@ -28,7 +27,7 @@ from model.output.labels import (
     figure_name,
     level_names,
 )
-from model.output.text import MAX_WIDTH, fitted
+from model.output.text import MAX_WIDTH, fitted, wrapped
 
 #: Columns of the terminal table.
 TABLE_COLUMNS = (

@@ -4,6 +4,7 @@ terminal cut into blocks of columns that each fit."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Collection, Sequence
 
 #: The widest a table is printed by default: a terminal of 120 columns.
@@ -100,3 +101,65 @@ def transposed(rows: Sequence[Sequence[str]]) -> list[list[str]]:
     [['', 'x'], ['a', '1'], ['b', '2']]
     """
     return [list(column) for column in zip(*rows, strict=True)]
+
+
+#: Pieces a line is broken between: a run of spaces, a run of printable ASCII (a word or a
+#: number), or any other single character (a Chinese character can end a line anywhere).
+_PIECES = re.compile(r" +|[!-~]+|.")
+
+#: Signs that do not begin a line (they stay with what comes before them).
+_NO_BREAK_BEFORE = set("，。；：、）》」』！？,.;:)]")
+
+#: Signs that do not end a line (they go down with what follows them).
+_NO_BREAK_AFTER = "（《「『(["
+
+
+def wrapped(text: str, first: str = "", rest: str = "", width: int = MAX_WIDTH) -> list[str]:
+    """``text`` broken into lines no wider than ``width`` columns: the first begins with
+    ``first``, the others with ``rest``; a break falls between words or Chinese characters,
+    not before a closing sign, and a word longer than a line is cut.
+
+    >>> wrapped("收入合计 12,345.67 万元，支出合计", "  ", "    ", width=20)
+    ['  收入合计 12,345.67', '    万元，支出合计']
+    >>> wrapped("总收入 1234.5 [第(2)页: 基金总收入]", width=16)
+    ['总收入 1234.5', '[第(2)页: 基金总', '收入]']
+    """
+    out: list[str] = []
+    prefix, line = first, ""
+    pieces = _PIECES.findall(text)
+    i = 0
+    while i < len(pieces):
+        piece = pieces[i]
+        if not line and piece.isspace():
+            i += 1  # no line begins with spaces
+            continue
+        if display_width(prefix + line + piece) <= width:
+            line += piece
+            i += 1
+            continue
+        if not line.strip():
+            # a word longer than the line: cut it
+            room = max(width - display_width(prefix), 1)
+            cut = max(
+                (n for n in range(1, len(piece) + 1) if display_width(piece[:n]) <= room), default=1
+            )
+            out.append(prefix + piece[:cut])
+            prefix, line, pieces[i] = rest, "", piece[cut:]
+            if not pieces[i]:
+                i += 1
+            continue
+        head, down = line.rstrip(), ""
+        if piece[0] in _NO_BREAK_BEFORE and head == line:
+            # a closing sign does not begin a line: the character before it goes down too
+            head, down = head[:-1], head[-1]
+        opening = len(head) - len(head.rstrip(_NO_BREAK_AFTER))
+        if opening:
+            # an opening sign goes down with what it opens
+            head, down = head[:-opening], head[-opening:] + down
+        if not head.strip():
+            head, down = line.rstrip(), ""
+        out.append(prefix + head.rstrip())
+        prefix, line, pieces[i] = rest, "", down + piece
+    if line.strip() or not out:
+        out.append(prefix + line.rstrip())
+    return out

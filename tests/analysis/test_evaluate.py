@@ -567,7 +567,13 @@ def test_files_are_written_together(ev, tmp_path):
     from openpyxl import load_workbook
 
     wb = load_workbook(out / "self_evaluation.xlsx")
-    assert wb.sheetnames == ["说明", "自评表-机关事业单位", "自评表-城乡居民", "各项目", "报告不一致之处"]
+    assert wb.sheetnames == [
+        "说明",
+        "自评表-机关事业单位",
+        "自评表-城乡居民",
+        "各项目",
+        "报告不一致之处",
+    ]
     ws = wb["自评表-城乡居民"]
     values = [[c.value for c in r] for r in ws.iter_rows()]
     header = values[2]
@@ -813,9 +819,9 @@ def test_cli_evaluate_fits_120_columns_in_both_languages(ev):
 
 
 def test_long_text_is_wrapped_by_display_width():
-    from model.output.text import display_width
+    from model.output.text import display_width, wrapped
 
     text = "计算依据：总收入29709.01万元（二(一): 当年总收入29709.01万元） − 总支出30150.48万元" * 3
-    lines = evaluation_report.wrapped(text, 60, "  ", "    ")
+    lines = wrapped(text, "  ", "    ", 60)
     assert all(display_width(x) <= 60 for x in lines)
     assert "".join(x.strip() for x in lines).replace(" ", "") == text.replace(" ", "")

@@ -57,7 +57,9 @@ def test_sensitivity_terminal_text_fits_120_columns_in_its_language(sens_with_br
     if lang == "zh":
         # each shock with its size, in Chinese
         assert re.search(r"工资增长率 +±1个百分点 ", text) and "percentage point" not in text
-        assert re.search(r"死亡率改善 +±0.5个百分点 ", text) and re.search(r"法定退休年龄 +±1岁 ", text)
+        assert re.search(r"死亡率改善 +±0.5个百分点 ", text) and re.search(
+            r"法定退休年龄 +±1岁 ", text
+        )
     else:
         assert re.search(r"wage growth +±1 pp ", text) and "pp = percentage point" in text
 
