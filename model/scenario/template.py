@@ -32,82 +32,58 @@ DEFAULT_HORIZON_YEARS = 29
 
 @dataclass(frozen=True)
 class ToEnter:
-    """A figure the region must enter: where it goes, what it is, where it usually comes from."""
+    """A figure the region must enter: the field it goes in and its unit; what it is and where
+    it usually comes from, in words, are in ``model.output.new_scenario``."""
 
     field: str
-    what: str
-    where: str
     unit: str
     required: bool = True
 
+    @property
+    def key(self) -> str:
+        """The field's last part (``contributors``), which names the figure."""
+        return self.field.rsplit(".", 1)[-1]
 
-def _to_enter(fund: str) -> list[ToEnter]:
-    report = "绩效自评报告 or 社会保险基金决算表"
-    common = [
-        ToEnter(
-            f"base_year.{fund}.beneficiaries",
-            "领取待遇人数 at the year end (or beneficiaries_average)",
-            report,
-            "人",
-        ),
-        ToEnter(
-            f"base_year.{fund}.total_income",
-            "基金收入合计 (or the subsidy by level: subsidy_by_level)",
-            f"{report}; a yearbook gives it in 亿元",
-            "万元",
-        ),
-        ToEnter(f"base_year.{fund}.total_expenditure", "基金支出合计", report, "万元"),
-        ToEnter(
-            f"base_year.{fund}.reserve_end",
-            "年末滚存结余 (or reserve_start with the totals)",
-            report,
-            "万元",
-        ),
-    ]
-    if fund == "civil_service":
-        common.insert(
-            0,
-            ToEnter(f"base_year.{fund}.contributors", "在职缴费人数 at the year end", report, "人"),
-        )
-    optional = [
-        ToEnter(f"base_year.{fund}.{key}", what, report, "万元", required=False)
-        for key, what in (
-            ("contribution_income", "基本养老保险费收入"),
-            ("subsidy_income", "财政补助收入"),
-            ("interest_income", "利息收入"),
-            ("benefit_expenditure", "养老保险待遇支出"),
-            ("expenditure_budget", "支出预算 (for budget execution)"),
-        )
-    ]
-    return common + optional
+
+#: A fund's figures to enter, required first, with their units; the lines beside the totals are
+#: optional (model.scenario.accounts estimates what is not stated).
+FUND_FIGURES = (
+    ("contributors", "人", True),
+    ("beneficiaries", "人", True),
+    ("total_income", "万元", True),
+    ("total_expenditure", "万元", True),
+    ("reserve_end", "万元", True),
+    ("contribution_income", "万元", False),
+    ("subsidy_income", "万元", False),
+    ("interest_income", "万元", False),
+    ("benefit_expenditure", "万元", False),
+    ("expenditure_budget", "万元", False),
+)
 
 
 def checklist(funds: tuple[str, ...], has_age_structure: bool) -> list[ToEnter]:
-    """What a new region enters, required first: its fund figures and its population."""
-    items = [x for f in funds for x in _to_enter(f)]
+    """What a new region enters, required first: its fund figures and its population (the
+    residents' fund counts its contributors from contributions: they are not asked for)."""
+    items = [
+        ToEnter(f"base_year.{fund}.{key}", unit, required)
+        for fund in funds
+        for key, unit, required in FUND_FIGURES
+        if not (fund == "residents" and key == "contributors")
+    ]
     if "residents" in funds:
-        items.append(
-            ToEnter(
-                "assumptions.population.total_persons",
-                "常住人口 at the year end",
-                "统计公报 (国民经济和社会发展统计公报)",
-                "人",
-            )
-        )
+        items.append(ToEnter("assumptions.population.total_persons", "人"))
         if not has_age_structure:
-            items.append(
-                ToEnter(
-                    "assumptions.population.age_structure",
-                    "population by age group (weights)",
-                    "第七次人口普查公报 or 统计年鉴: not shipped for this province",
-                    "人",
-                )
-            )
+            items.append(ToEnter("assumptions.population.age_structure", "人"))
     return sorted(items, key=lambda x: not x.required)
 
 
+#: The source of a figure left to enter; ``model.output.new_scenario`` adds what it is and where
+#: it usually comes from when it writes the file.
+TO_ENTER = "TO ENTER"
+
+
 def _placeholder(item: ToEnter) -> dict[str, Any]:
-    return {"value": None, "unit": item.unit, "source": f"TO ENTER: {item.what}; from {item.where}"}
+    return {"value": None, "unit": item.unit, "source": TO_ENTER}
 
 
 def _defaults() -> dict[str, Any]:
@@ -276,8 +252,7 @@ def _population(
             "weights": None,
             "band_width": 10,
             "last_age": 100,
-            "source": f"TO ENTER: the population by age group; {p.zh}'s census age structure is "
-            "not shipped (MISSING in model/data/regions/census2020_age_sex.csv)",
+            "source": TO_ENTER,
         }
     share = male_share(p.code)
     if share is not None:
