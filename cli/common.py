@@ -193,6 +193,7 @@ WORDS: dict[str, dict[Lang, str]] = {
         Lang.en: "wrote {out}: {id}, base year {base_year}, horizon {horizon}",
     },
     "computing": {Lang.zh: "计算中", Lang.en: "computing"},
+    "writing": {Lang.zh: "写入文件中", Lang.en: "writing the files"},
     "list_sep": {Lang.zh: "、", Lang.en: ", "},
 }
 
@@ -277,6 +278,19 @@ def call_with_lang(function: Callable[..., Any], *args: Any, lang: Lang, **kwarg
     return function(*args, **kwargs)
 
 
+@contextmanager
+def status_shown(lang: Lang, what: str, show: bool = True) -> Iterator[None]:
+    """A spinner with ``what`` in words on stderr while the block runs (a run whose work cannot
+    be counted: one projection, writing charts), when stderr is a terminal; nothing otherwise."""
+    if not (show and _stderr_is_terminal()):
+        yield
+        return
+    from rich.console import Console
+
+    with Console(stderr=True).status(say(what, lang)):
+        yield
+
+
 def run_report(
     scenario: Path | list[Path],
     analysis: str,
@@ -312,10 +326,12 @@ def run_report(
         with progress_shown(lang) as report:
             if progress and report is not None:
                 kwargs["progress"] = report
-            result = _named(analysis)(loaded, **kwargs)
-        written = (
-            _named(writer)(result, out, lang=lang.value, force=force) if out is not None else []
-        )
+            with status_shown(lang, "computing", show=not (progress and report is not None)):
+                result = _named(analysis)(loaded, **kwargs)
+        with status_shown(lang, "writing", show=out is not None):
+            written = (
+                _named(writer)(result, out, lang=lang.value, force=force) if out is not None else []
+            )
         typer.echo(_named(tables)(result, lang=lang.value))
         if written:
             typer.echo(wrote(written, lang), err=True)
