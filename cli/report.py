@@ -15,7 +15,18 @@ from typing import Annotated
 
 import typer
 
-from cli.common import DebugOpt, ForceOpt, Lang, LangOpt, ScenarioArg, check_out, fail, h, wrote
+from cli.common import (
+    DebugOpt,
+    ForceOpt,
+    Lang,
+    LangOpt,
+    ScenarioArg,
+    check_out,
+    fail,
+    h,
+    status_shown,
+    wrote,
+)
 from model.errors import YanglaoError
 
 ReportOutOpt = Annotated[
@@ -83,7 +94,8 @@ def report(
         # the analyses are imported once the scenario is known to be valid
         from model.output.page_report import write_page
 
-        written = write_page(sc, out, lang=language.value, paths=paths, seed=seed, force=force)
+        with status_shown(language, "computing"):
+            written = write_page(sc, out, lang=language.value, paths=paths, seed=seed, force=force)
         typer.echo(wrote(written, language), err=True)
         if not any(p.name == "report.pdf" for p in written):
             typer.echo(NO_PDF[language], err=True)
