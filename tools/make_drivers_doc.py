@@ -19,10 +19,12 @@ from model.analysis.drivers import (  # noqa: E402
     DEFAULT_ECONOMIC_YEARS,
     ECONOMIC_SERIES,
     ECONOMIC_TRENDS,
+    STORED_FIT_FILE,
     Z_90,
     fit_economic,
     fit_mortality,
     load_history,
+    read_stored_fit,
 )
 from model.errors import YanglaoError  # noqa: E402
 from model.output.driver_tables import (  # noqa: E402
@@ -32,7 +34,6 @@ from model.output.driver_tables import (  # noqa: E402
     format_mortality_fit,
     four_decimals,
 )
-
 
 #: Alternative fits shown beside the chosen one: (years, method, trend). The constant-mean
 #: VAR(1) is the model the simulation used before deviations were taken about a trend;
@@ -65,7 +66,29 @@ def format_economic_alternatives(history: pandas.DataFrame) -> str:
 
 
 #: Marker names of the generated sections of docs/drivers.md.
-DOC_SECTIONS = ("history-data", "economic-fit", "economic-alternatives", "mortality-fit")
+DOC_SECTIONS = ("history-data", "economic-fit", "economic-alternatives", "mortality-fit",
+                "stored-fit")
+
+
+def format_stored_fit(record: dict | None) -> str:
+    """A Markdown table of the stored fit's file: its digest, settings and what fitted it."""
+    if record is None:
+        return "No stored fit: run `yanglao drivers --refit`."
+    settings = record["settings"]
+    eco, mort = settings["economic"], settings["mortality"]
+    rows = [
+        ("file", f"`model/data/{STORED_FIT_FILE}`"),
+        ("digest (sha256 of the history rows and settings)", f"`{record['digest']}`"),
+        ("format", str(settings["format"])),
+        ("economic fit", f"{eco['years'][0]}–{eco['years'][1]}, method {eco['method']}, "
+                         f"trend {eco['trend']}"),
+        ("mortality fit", f"{mort['years'][0]}–{mort['years'][1]}, table {mort['table']}, "
+                          f"weights of the sexes {' / '.join(f'{w:g}' for w in mort['sex_weights'])}"),
+        ("Ljung–Box lags at most", str(settings["ljung_box_max_lags"])),
+        ("fitted with", ", ".join(f"{k} {v}" for k, v in record.get("fitted_with", {}).items())),
+    ]
+    return "\n".join(["| stored fit | value |", "|---|---|"]
+                     + [f"| {k} | {v} |" for k, v in rows])
 
 
 def doc_sections() -> dict[str, str]:
@@ -76,6 +99,7 @@ def doc_sections() -> dict[str, str]:
         "economic-fit": format_economic_fit(fit_economic(history)),
         "economic-alternatives": format_economic_alternatives(history),
         "mortality-fit": format_mortality_fit(fit_mortality(history)),
+        "stored-fit": format_stored_fit(read_stored_fit()),
     }
 
 

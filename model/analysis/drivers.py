@@ -29,11 +29,14 @@ singular covariance) raises :class:`~model.errors.DataError` naming the series a
 
 from __future__ import annotations
 
+import hashlib
 import io
+import json
 import math
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from importlib import resources
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -890,6 +893,301 @@ def fit_mortality(history: pandas.DataFrame, years: Iterable[int] = DEFAULT_MORT
     )
 
 
+# ------------------------------------------------------------------------------------------------
+# The stored fit: both models fitted on the shipped history, kept with that history
+
+#: The stored fit in ``model/data`` (written by ``yanglao drivers --refit``).
+STORED_FIT_FILE = "fitted_drivers.json"
+#: Version of the stored fit's layout and of the fitting code behind it: raise it when a change
+#: of the code changes the fitted numbers, so that a fit stored by the old code is refitted.
+STORED_FIT_FORMAT = 1
+
+_ECONOMIC_ARRAYS = ("coefficients", "coefficient_se", "intercepts", "residual_covariance", "mean",
+                    "sample_mean", "trend_coefficients", "trend_slope", "coefficient_covariance")
+_MORTALITY_ARRAYS = ("drift_e0", "drift_e0_se", "sd_e0", "table_e0", "rate_by_sex",
+                     "rate_per_e0_year")
+
+
+class DriverFitWarning(UserWarning):
+    """The stored driver fit is not that of the shipped history or settings: refitted."""
+
+
+@dataclass(frozen=True, eq=False)
+class DriverFits:
+    """The fitted driver models a simulation uses, and where they came from.
+
+    Attributes
+    ----------
+    economic : EconomicFit
+    mortality : MortalityFit
+    stored : bool
+        True if read from the stored fit (the history and settings it was fitted on are those
+        shipped); False if fitted now.
+    reason : str or None
+        Why the stored fit was not used (missing, unreadable, another history or settings).
+    digest : str
+        sha256 of the fitted history rows and the fit settings (:func:`history_record`).
+    """
+
+    economic: EconomicFit
+    mortality: MortalityFit
+    stored: bool
+    reason: str | None
+    digest: str
+
+
+def fit_settings() -> dict:
+    """The settings of the default fits, as stored beside them (plain JSON data)."""
+    return {
+        "format": STORED_FIT_FORMAT,
+        "economic": {"years": [DEFAULT_ECONOMIC_YEARS[0], DEFAULT_ECONOMIC_YEARS[-1]],
+                     "method": "auto", "trend": DEFAULT_ECONOMIC_TREND},
+        "mortality": {"years": [DEFAULT_MORTALITY_YEARS[0], DEFAULT_MORTALITY_YEARS[-1]],
+                      "table": MORTALITY_TABLE, "sex_weights": list(SEX_WEIGHTS)},
+        "ljung_box_max_lags": LJUNG_BOX_MAX_LAGS,
+    }
+
+
+def _column_values(history: pandas.DataFrame, columns: Sequence[str], years: Sequence[int]
+                   ) -> dict[str, list]:
+    frame = history.reindex(index=list(years))
+    out: dict[str, list] = {"years": [int(y) for y in years]}
+    for column in columns:
+        values = frame[column] if column in frame.columns else [math.nan] * len(years)
+        out[column] = [_json_float(v) for v in values]
+    return out
+
+
+def history_record(history: pandas.DataFrame, settings: dict | None = None) -> dict:
+    """The history rows the default fits read, the settings, and their sha256 ``digest``.
+
+    The rows are the values each fit reads (wage growth, inflation and the deposit rate over the
+    economic years; life expectancy by sex over the mortality years and the year before) and the
+    sha256 of the life table that translates gains of life expectancy into rates.
+    """
+    from model.engine.tables import life_table
+
+    settings = fit_settings() if settings is None else settings
+    eco_first, eco_last = settings["economic"]["years"]
+    mort_first, mort_last = settings["mortality"]["years"]
+    qx = np.ascontiguousarray(life_table(settings["mortality"]["table"]), dtype="<f8")
+    rows = {
+        "economic": _column_values(history, ECONOMIC_SERIES, range(eco_first, eco_last + 1)),
+        "mortality": _column_values(history, E0_SERIES, range(mort_first - 1, mort_last + 1)),
+        "life_table_sha256": hashlib.sha256(qx.tobytes()).hexdigest(),
+    }
+    return {"settings": settings, "history": rows, "digest": _digest(settings, rows)}
+
+
+def _digest(settings: dict, rows: dict) -> str:
+    text = json.dumps({"settings": settings, "history": rows}, sort_keys=True,
+                      separators=(",", ":"), allow_nan=False)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _json_float(x: float) -> float | None:
+    x = float(x)
+    return x if math.isfinite(x) else None  # NaN (no value) as null: strict JSON
+
+
+def _plain(value):
+    if isinstance(value, np.ndarray):
+        return [_plain(v) for v in value.tolist()] if value.ndim else _json_float(value)
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    if isinstance(value, float | np.floating):
+        return _json_float(value)
+    if isinstance(value, np.integer):
+        return int(value)
+    if isinstance(value, FitDiagnostics):
+        return {f.name: _plain(getattr(value, f.name)) for f in fields(value)}
+    return value
+
+
+def _unplain_floats(values) -> tuple[float, ...]:
+    return tuple(math.nan if v is None else float(v) for v in values)
+
+
+def _array(values) -> np.ndarray:
+    return _frozen(np.array(values, dtype=float))
+
+
+def fit_record(economic: EconomicFit, mortality: MortalityFit, history: pandas.DataFrame) -> dict:
+    """The stored fit as plain JSON data: the history record, the fits, what fitted them."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    def installed(package: str) -> str:
+        try:
+            return version(package)
+        except PackageNotFoundError:
+            return "unknown"
+
+    record = history_record(history)
+    return {
+        "about": ("Driver models fitted on the shipped history by model/analysis/drivers.py; "
+                  "written by `yanglao drivers --refit`. Not to be edited: a simulation refits when the "
+                  "history or the settings below differ from the digest's."),
+        "digest": record["digest"],
+        "settings": record["settings"],
+        "history": record["history"],
+        "fitted_with": {p: installed(p) for p in ("statsmodels", "numpy", "scipy")},
+        "economic": {f.name: _plain(getattr(economic, f.name)) for f in fields(economic)},
+        "mortality": {f.name: _plain(getattr(mortality, f.name)) for f in fields(mortality)},
+    }
+
+
+def fits_from_record(record: dict) -> tuple[EconomicFit, MortalityFit]:
+    """The two fits of a stored record (:func:`fit_record`).
+
+    Raises
+    ------
+    DataError
+        If the record lacks a field or has one of the wrong shape.
+    """
+    try:
+        eco = dict(record["economic"])
+        mort = dict(record["mortality"])
+        for name in _ECONOMIC_ARRAYS:
+            eco[name] = _array(eco[name])
+        for name in _MORTALITY_ARRAYS:
+            mort[name] = _array(mort[name])
+        for part in (eco, mort):
+            d = dict(part["diagnostics"])
+            d["ljung_box_pvalues"] = _unplain_floats(d["ljung_box_pvalues"])
+            part["diagnostics"] = FitDiagnostics(**d)
+            part["series"] = tuple(part["series"])
+            part["years"] = tuple(int(y) for y in part["years"])
+        economic = EconomicFit(**eco)
+        mortality = MortalityFit(**mort)
+    except (KeyError, TypeError, ValueError) as err:
+        raise DataError(f"the stored driver fit model/data/{STORED_FIT_FILE} is not readable "
+                        f"({type(err).__name__}: {err}); refit it with `yanglao drivers --refit`"
+                        ) from None
+    k = len(ECONOMIC_SERIES)
+    shapes = (economic.coefficients.shape, economic.coefficient_covariance.shape)
+    if shapes != ((k, k), (k * k, k * k)):
+        raise DataError(f"the stored driver fit model/data/{STORED_FIT_FILE} has arrays of the "
+                        "wrong shape; refit it with `yanglao drivers --refit`")
+    return economic, mortality
+
+
+def stored_fit_path() -> Path:
+    """Where the stored fit is (in the installed package's ``model/data``)."""
+    return Path(str(resources.files("model.data").joinpath(STORED_FIT_FILE)))
+
+
+def stored_fit_text(record: dict) -> str:
+    """The stored fit's file text: JSON, keys in a fixed order, floats exact (shortest repr)."""
+    import re
+
+    text = json.dumps(record, indent=1, ensure_ascii=False, allow_nan=False)
+    # a list of numbers on one line (a matrix: a row a line)
+    return re.sub(r"\[\s*([-+0-9.eE,\snul]*?)\s*\]",
+                  lambda m: "[" + ", ".join(x.strip() for x in m.group(1).split(",")) + "]",
+                  text) + "\n"
+
+
+def read_stored_fit() -> dict | None:
+    """The stored record, or None if there is no stored fit; :class:`DataError` if unreadable."""
+    path = stored_fit_path()
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return None
+    except OSError as err:
+        raise DataError(f"the stored driver fit {path} cannot be read ({err.strerror})") from None
+    try:
+        record = json.loads(text)
+    except ValueError as err:
+        raise DataError(f"the stored driver fit {path} is not JSON ({err})") from None
+    if not isinstance(record, dict):
+        raise DataError(f"the stored driver fit {path} is not a JSON object")
+    return record
+
+
+def stored_fit_problem(record: dict | None, current: dict) -> str | None:
+    """Why a stored record is not the fit of the ``current`` history record; None if it is."""
+    if record is None:
+        return f"there is no stored fit (model/data/{STORED_FIT_FILE})"
+    if record.get("settings") != current["settings"]:
+        return "the fit settings differ from those of the stored fit"
+    rows = record.get("history")
+    if not isinstance(rows, dict) or _digest(record["settings"], rows) != record.get("digest"):
+        return "the stored fit's history does not match its digest"
+    if record["digest"] != current["digest"]:
+        changed = [part for part in ("economic", "mortality", "life_table_sha256")
+                   if rows.get(part) != current["history"][part]]
+        return ("the shipped history differs from the history of the stored fit ("
+                + ", ".join(changed) + ")")
+    return None
+
+
+def fit_drivers(history: pandas.DataFrame | None = None) -> tuple[EconomicFit, MortalityFit]:
+    """Both models fitted now with the default settings (statsmodels; a few seconds)."""
+    history = load_history() if history is None else history
+    settings = fit_settings()
+    return (
+        fit_economic(history, range(settings["economic"]["years"][0],
+                                    settings["economic"]["years"][1] + 1),
+                     method=settings["economic"]["method"], trend=settings["economic"]["trend"]),
+        fit_mortality(history, range(settings["mortality"]["years"][0],
+                                     settings["mortality"]["years"][1] + 1),
+                      table=settings["mortality"]["table"]),
+    )
+
+
+def fitted_drivers(history: pandas.DataFrame | None = None) -> DriverFits:
+    """The driver models of the shipped history: the stored fit, refitted only when needed.
+
+    The stored fit (``model/data/fitted_drivers.json``) is used when the history rows the fits
+    read (``history``, default :func:`load_history`) and the fit settings hash to the digest
+    it was stored with; otherwise both models are fitted now, with a
+    :class:`DriverFitWarning` saying why (``yanglao drivers --refit`` stores the new fit).
+    """
+    import warnings
+
+    history = load_history() if history is None else history
+    current = history_record(history)
+    try:
+        record = read_stored_fit()
+        reason = stored_fit_problem(record, current)
+        if reason is None and record is not None:
+            economic, mortality = fits_from_record(record)
+            return DriverFits(economic, mortality, stored=True, reason=None,
+                              digest=current["digest"])
+    except DataError as err:
+        reason = str(err)
+    warnings.warn(DriverFitWarning(f"driver models refitted: {reason}; "
+                                   "`yanglao drivers --refit` stores the new fit"), stacklevel=2)
+    economic, mortality = fit_drivers(history)
+    return DriverFits(economic, mortality, stored=False, reason=reason, digest=current["digest"])
+
+
+def fit_differences(a: tuple[EconomicFit, MortalityFit], b: tuple[EconomicFit, MortalityFit]
+                    ) -> dict[str, float]:
+    """Largest absolute difference of each array (and number) between two pairs of fits."""
+    out: dict[str, float] = {}
+    for part, (x, y) in (("economic", (a[0], b[0])), ("mortality", (a[1], b[1]))):
+        for f in fields(x):
+            u, v = getattr(x, f.name), getattr(y, f.name)
+            if isinstance(u, FitDiagnostics):
+                u, v = u.ljung_box_pvalues + (u.aic, u.largest_root_modulus), \
+                    v.ljung_box_pvalues + (v.aic, v.largest_root_modulus)
+                name = "diagnostics"
+            else:
+                name = f.name
+            if isinstance(u, str | None) or isinstance(u, tuple) and u and isinstance(u[0], str):
+                out[f"{part}.{name}"] = 0.0 if u == v else math.inf
+                continue
+            ua, va = np.asarray(u, dtype=float), np.asarray(v, dtype=float)
+            if ua.shape != va.shape:
+                out[f"{part}.{name}"] = math.inf
+                continue
+            both_nan = np.isnan(ua) & np.isnan(va)
+            diff = np.where(both_nan, 0.0, np.abs(ua - va))
+            largest = float(np.nan_to_num(diff, nan=math.inf).max()) if diff.size else 0.0
+            out[f"{part}.{name}"] = largest
+    return out
 
 
 #: The standard normal's 95th percentile: 5–95% of a normal is its mean ± Z_90 sd.

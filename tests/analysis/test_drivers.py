@@ -4,6 +4,7 @@ bad data, and the shipped history, Qitai history and docs/drivers.md agree with 
 from __future__ import annotations
 
 import importlib.util
+import json
 import math
 
 import numpy as np
@@ -479,3 +480,150 @@ def test_doc_economic_table_numbers_match_the_fit_to_4_decimals(shipped_economic
                     shipped_economic.trend_at(shipped_economic.years[0])[i], shipped_economic.mean[i],
                     shipped_economic.sample_mean[i], shipped_economic.residual_sd[i]]
         np.testing.assert_allclose(numbers, expected, atol=5e-5)
+
+
+# ------------------------------------------------------------------------------------------------
+# The stored fit (model/data/fitted_drivers.json) and when it is refitted
+
+
+def _fresh() -> tuple[EconomicFit, MortalityFit]:
+    return drivers.fit_drivers(load_history())
+
+
+def test_stored_fit_is_the_fresh_fit(shipped_economic, shipped_mortality):
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", drivers.DriverFitWarning)
+        fits = drivers.fitted_drivers()
+    assert fits.stored and fits.reason is None
+    differences = drivers.fit_differences((fits.economic, fits.mortality),
+                                          (shipped_economic, shipped_mortality))
+    assert max(differences.values()) <= 1e-10, differences
+    assert fits.economic.method == shipped_economic.method
+    assert fits.economic.fallback_reason == shipped_economic.fallback_reason
+    assert fits.mortality.table == shipped_mortality.table
+    # the stored numbers are read as written: frozen arrays, NaN p-values kept
+    assert not fits.economic.coefficients.flags.writeable
+
+
+def test_stored_file_is_the_record_of_the_shipped_history(history, shipped_economic,
+                                                          shipped_mortality):
+    """The file holds the fits of today's code on today's history: refit it with
+    `yanglao drivers --refit` when this fails."""
+    text = drivers.stored_fit_path().read_text(encoding="utf-8")
+    record = drivers.fit_record(shipped_economic, shipped_mortality, history)
+    assert json.loads(text)["digest"] == record["digest"]
+    stored = drivers.fits_from_record(json.loads(text))
+    again = drivers.fits_from_record(json.loads(drivers.stored_fit_text(record)))
+    assert max(drivers.fit_differences(stored, again).values()) <= 1e-10
+
+
+def test_round_trip_through_the_file_text_is_exact(shipped_economic, shipped_mortality, history):
+    record = drivers.fit_record(shipped_economic, shipped_mortality, history)
+    economic, mortality = drivers.fits_from_record(json.loads(drivers.stored_fit_text(record)))
+    differences = drivers.fit_differences((economic, mortality),
+                                          (shipped_economic, shipped_mortality))
+    assert max(differences.values()) == 0.0
+
+
+def test_changed_history_is_refitted_with_a_warning(history):
+    changed = history.copy()
+    changed.loc[2010, "inflation"] += 0.001
+    with pytest.warns(drivers.DriverFitWarning, match="economic"):
+        fits = drivers.fitted_drivers(changed)
+    assert not fits.stored and "history differs" in (fits.reason or "")
+    expected = fit_economic(changed)
+    assert fits.economic.coefficients == pytest.approx(expected.coefficients, abs=1e-12)
+    assert fits.digest != drivers.history_record(history)["digest"]
+
+
+def test_what_makes_the_stored_fit_stale(history):
+    current = drivers.history_record(history)
+    record = drivers.read_stored_fit()
+    assert record is not None
+    assert drivers.stored_fit_problem(record, current) is None
+    assert "no stored fit" in (drivers.stored_fit_problem(None, current) or "")
+    other_settings = dict(current, settings={**current["settings"], "ljung_box_max_lags": 3})
+    assert "settings" in (drivers.stored_fit_problem(record, other_settings) or "")
+    tampered = json.loads(json.dumps(record))
+    tampered["history"]["economic"]["inflation"][0] += 0.01
+    assert "digest" in (drivers.stored_fit_problem(tampered, current) or "")
+    # a life table that changed is a changed history too
+    table = dict(current, history={**current["history"], "life_table_sha256": "0" * 64})
+    table["digest"] = drivers._digest(table["settings"], table["history"])
+    assert "life_table" in (drivers.stored_fit_problem(record, table) or "")
+
+
+def test_unreadable_stored_fit_is_a_data_error():
+    record = drivers.read_stored_fit()
+    assert record is not None
+    broken = json.loads(json.dumps(record))
+    del broken["economic"]["coefficients"]
+    with pytest.raises(DataError, match="drivers --refit"):
+        drivers.fits_from_record(broken)
+
+
+def test_a_missing_stored_fit_is_refitted(monkeypatch, tmp_path, shipped_economic):
+    monkeypatch.setattr(drivers, "stored_fit_path", lambda: tmp_path / "fitted_drivers.json")
+    with pytest.warns(drivers.DriverFitWarning, match="no stored fit"):
+        fits = drivers.fitted_drivers()
+    assert not fits.stored
+    assert fits.economic.coefficients == pytest.approx(shipped_economic.coefficients, abs=1e-12)
+
+
+def test_simulate_is_identical_with_the_stored_fit(qitai, monkeypatch, shipped_economic,
+                                                   shipped_mortality):
+    from model.analysis import simulate
+
+    stored = drivers.fitted_drivers()
+    assert stored.stored
+    runs = []
+    for pair in ((stored.economic, stored.mortality), (shipped_economic, shipped_mortality)):
+        monkeypatch.setattr(simulate, "_fitted_drivers", lambda pair=pair: pair)
+        runs.append(simulate.simulate(qitai, paths=40, seed=3, years=12,
+                                      parameter_uncertainty=True))
+    a, b = runs
+    assert a.funds.keys() == b.funds.keys()
+    for fund in a.funds:
+        for series in a.funds[fund]:
+            np.testing.assert_array_equal(a.funds[fund][series], b.funds[fund][series])
+
+
+def _drivers_app():
+    import typer
+
+    from cli.drivers import DRIVERS_HELP
+    from cli.drivers import drivers as command
+
+    app = typer.Typer()
+    app.command(help=DRIVERS_HELP)(command)
+    app.command("unused")(lambda: None)  # two commands: the name is the first argument
+    return app
+
+
+def test_drivers_command_checks_and_refits(monkeypatch, tmp_path):
+    from typer.testing import CliRunner
+
+    app = _drivers_app()
+    ok = CliRunner().invoke(app, ["drivers", "--lang", "en"])
+    assert ok.exit_code == 0, ok.output
+    assert "the stored fit is that of the shipped history" in ok.output
+    assert "| wage_growth |" in ok.output
+
+    target = tmp_path / "fitted_drivers.json"
+    record = drivers.read_stored_fit()
+    assert record is not None
+    record["history"]["economic"]["inflation"][0] += 0.01  # stored with another history
+    record["digest"] = drivers._digest(record["settings"], record["history"])
+    target.write_text(drivers.stored_fit_text(record), encoding="utf-8")
+    monkeypatch.setattr(drivers, "stored_fit_path", lambda: target)
+    stale = CliRunner().invoke(app, ["drivers", "--lang", "en"])
+    assert stale.exit_code == 1
+    assert "out of step" in stale.output and "--refit" in stale.output
+
+    refit = CliRunner().invoke(app, ["drivers", "--refit", "--lang", "en"])
+    assert refit.exit_code == 0, refit.output
+    assert "refitted" in refit.output
+    assert (target.read_text(encoding="utf-8")
+            == (ROOT / "model" / "data" / "fitted_drivers.json").read_text(encoding="utf-8"))
