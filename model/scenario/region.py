@@ -153,21 +153,6 @@ class RegionFile(StrictModel):
     )
     pooling: Pooling = Pooling()
 
-    @model_validator(mode="after")
-    def _some_counties(self) -> RegionFile:
-        if not self.counties and self.folder is None:
-            raise ValueError("expected counties (a list of scenario files) or folder (or both)")
-        for fund in ("civil_service", "residents"):
-            level = self.pooling.of(fund).level
-            if POOLING_LEVELS.index(level) > POOLING_LEVELS.index(self.region.level):
-                raise ValueError(
-                    f"pooling.{fund}.level {level} is above the region's level "
-                    f"{self.region.level}; expected county"
-                    + (" or prefecture" if self.region.level == "prefecture" else "")
-                    + " (the file holds only the region's counties)"
-                )
-        return self
-
 
 @dataclass(frozen=True)
 class Region:
@@ -199,6 +184,29 @@ def load_region_file(path: str | Path) -> Region:
     doc = validate_model(data, lines, name, RegionFile)
     folder = Path(path).parent.resolve()
     problems: list[Problem] = []
+    if not doc.counties and doc.folder is None:
+        problems.append(
+            Problem(
+                name,
+                "counties",
+                "expected counties (a list of scenario files) or folder "
+                "(a folder of them), or both",
+                None,
+            )
+        )
+    for fund in ("civil_service", "residents"):
+        level = doc.pooling.of(fund).level
+        if POOLING_LEVELS.index(level) > POOLING_LEVELS.index(doc.region.level):
+            allowed = "county or prefecture" if doc.region.level == "prefecture" else "county"
+            problems.append(
+                Problem(
+                    name,
+                    f"pooling.{fund}.level",
+                    f"{level} is above the region's level {doc.region.level}; expected "
+                    f"{allowed} (the file holds only the region's counties)",
+                    lines.get(("pooling", fund, "level")),
+                )
+            )
     files: list[Path] = []
     for i, entry in enumerate(doc.counties or []):
         found = _inside(entry, folder, name, ("counties", i), lines, problems, file=True)
