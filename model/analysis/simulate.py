@@ -149,22 +149,73 @@ def _fitted_drivers():
     return drivers.fit_economic(history), drivers.fit_mortality(history)
 
 
-def _driver_paths(paths: int, T: int, seed: int, scales: Scales, parameter_uncertainty: bool):
-    """Deviations (paths, T) of wage growth, inflation, interest, and mortality improvement."""
-    economic, mortality = _fitted_drivers()
-    fits: dict[str, Any] = {"economic": economic, "mortality": mortality}
-    coefficients = None
-    if parameter_uncertainty:
-        coefficients, rejected = economic.draw_coefficients(paths, seed + 3)
-        fits["rejected_explosive_draws"] = rejected
-    # row 0 of the drivers' paths is the base year, where deviations are zero
-    dev = economic.simulate_deviations(
-        paths, T, seed, scale=scales.economic, coefficients=coefficients
-    )
-    imp = mortality.simulate_improvement(
-        paths, T, seed + 1, scale=scales.mortality, drift_uncertainty=parameter_uncertainty
-    )
-    return dev[..., 0], dev[..., 1], dev[..., 2], imp, fits
+#: Paths per block. Each block of paths draws from its own random stream, the block's child of
+#: ``numpy.random.SeedSequence(seed).spawn``; the layout of blocks depends on ``paths`` only, so
+#: the numbers do not depend on the memory budget, the number of workers or the backend.
+BLOCK_PATHS = 2000
+#: Default memory budget of a simulation [MiB] (``--memory``): room for the command line's
+#: largest run, 100,000 paths of both funds over 30 years (about 1,100 MiB), with some to spare.
+DEFAULT_MEMORY_MIB = 2048
+#: Working memory of a block per path and year, in float64 arrays alive at its peak (measured
+#: with tracemalloc on the Qitai scenario, both funds, parameter uncertainty on: 76 with the
+#: block's own results; rounded up).
+WORKING_ARRAYS = 80
+#: What the process holds besides the paths: the basis, the deterministic projection with its
+#: members and vintages, the fitted models, numpy itself [MiB].
+FIXED_MIB = 200
+
+
+@dataclass(frozen=True)
+class _Shared:
+    """What every block needs, sent once to each worker."""
+
+    basis: Basis
+    det: Projection
+    wage_growth: np.ndarray  # (T, 1)
+    price_inflation: np.ndarray  # (T, 1)
+    scales: Scales
+    parameter_uncertainty: bool
+    economic: Any  # the fitted driver models (None with given deviations)
+    mortality: Any
+
+
+@dataclass(frozen=True)
+class _Task:
+    """Consecutive blocks of paths: their streams and, with given deviations, their rows."""
+
+    streams: tuple[np.random.SeedSequence, ...]
+    sizes: tuple[int, ...]
+    deviations: tuple[np.ndarray, ...] | None = None  # four (sum(sizes), T)
+
+
+def kept_series(basis: Basis) -> int:
+    """How many (paths, T) series a simulation keeps: the funds' series and the path factors."""
+    return 4 + 14 * (basis.civil_service is not None) + 17 * (basis.residents is not None)
+
+
+def blocks_per_task(paths: int, T: int, kept: int, memory_mib: float, workers: int) -> int:
+    """Whole blocks per task under a memory budget, or an error if the paths cannot fit.
+
+    Peak ≈ fixed part + every path's kept series + the results in flight (a task's blocks, for
+    each worker and the one being copied) + each worker's working arrays of one block."""
+    path_bytes = T * 8
+    budget = memory_mib * 2**20 - FIXED_MIB * 2**20
+    kept_all = paths * kept * path_bytes
+    working = workers * BLOCK_PATHS * WORKING_ARRAYS * path_bytes
+    per_block_in_flight = (workers + 1) * BLOCK_PATHS * kept * path_bytes
+    room = budget - kept_all - working
+    if room < per_block_in_flight:
+        need = (kept_all + working + per_block_in_flight) / 2**20 + FIXED_MIB
+        raise YanglaoError(
+            f"--memory: {paths} paths of {T} years need about {need:,.0f} MiB, more than "
+            f"{memory_mib:,.0f} MiB; raise --memory or simulate fewer paths"
+        )
+    if workers == 1:
+        return 1  # in this process a task costs nothing to send: one block at a time
+    n_blocks = -(-paths // BLOCK_PATHS)
+    # about four tasks per worker, so that a slow one does not hold the others up
+    balanced = -(-n_blocks // (4 * workers))
+    return max(1, min(int(room // per_block_in_flight), balanced))
 
 
 def simulate(
@@ -176,6 +227,11 @@ def simulate(
     deviations=None,
     parameter_uncertainty: bool = False,
     progress: Callable[[int, int], None] | None = None,
+    *,
+    memory_mib: float = DEFAULT_MEMORY_MIB,
+    workers: int = 1,
+    scheduler: str | None = None,
+    seed_sequence: np.random.SeedSequence | None = None,
 ) -> Simulation:
     """Simulate ``paths`` futures of every fund of ``scenario``, conditional on its assumptions.
 
@@ -185,7 +241,8 @@ def simulate(
     paths : int
         Number of paths (≥ 1).
     seed : int
-        The same seed gives the same numbers.
+        The same seed gives the same numbers, whatever ``memory_mib``, ``workers`` and
+        ``scheduler``.
     years : int, optional
         Years after the base year (default: to the scenario's horizon).
     scales : Scales
@@ -199,37 +256,148 @@ def simulate(
         redrawn) and its own error of the mortality drift, instead of using the point estimates.
     progress : callable, optional
         Called as ``progress(done, total)`` between blocks of work (the deterministic
-        projection, the driver paths, each fund's paths), from ``(0, total)`` to
+        projection, then each task of blocks of paths), from ``(0, total)`` to
         ``(total, total)``.
+    memory_mib : float, default 2048
+        Memory budget [MiB]: paths run in blocks of ``BLOCK_PATHS``, grouped into tasks so that
+        the peak stays under it; an error says how much is needed when the kept paths alone do
+        not fit.
+    workers : int, default 1
+        Processes running blocks at once (1: this process).
+    scheduler : str, optional
+        ``"local"`` for a Dask LocalCluster of ``workers`` processes, or a Dask scheduler's
+        address (needs the ``cluster`` extra).
+    seed_sequence : numpy.random.SeedSequence, optional
+        The stream whose children the blocks draw from, instead of ``SeedSequence(seed)`` (a
+        region passes each county its child).
     """
+    from model.analysis.parallel import iter_tasks
+
     if paths < 1:
         raise YanglaoError("--paths: expected at least one path")
     basis = build_basis(scenario, years)
-    blocks = 2 + (basis.civil_service is not None) + (basis.residents is not None)
-    done = _counter(progress, blocks)
-    det = project_basis(basis, scenario=scenario, keep_members=True, keep_vintages=True)
-    done()
     T = basis.years.size
-    if deviations is None:
-        wage, inflation, interest, improvement, fits = _driver_paths(
-            paths, T, seed, scales, parameter_uncertainty
-        )
-    else:
-        wage, inflation, interest, improvement = (np.asarray(x, dtype=float) for x in deviations)
-        fits = {}
-    done()
-    # Inside, paths are the last axis (T, P): every yearly step reads and writes contiguous
-    # rows. The results are returned as (P, T) views.
-    wage, inflation, interest, improvement = (
-        np.ascontiguousarray(np.broadcast_to(x, (paths, T)).T)
-        for x in (wage, inflation, interest, improvement)
-    )
+    group = blocks_per_task(paths, T, kept_series(basis), memory_mib, workers)
+    det = project_basis(basis, scenario=scenario, keep_members=True, keep_vintages=True)
+    sizes = [min(BLOCK_PATHS, paths - start) for start in range(0, paths, BLOCK_PATHS)]
+    root = seed_sequence if seed_sequence is not None else np.random.SeedSequence(seed)
+    streams = root.spawn(len(sizes))
+    given = None
+    if deviations is not None:
+        given = [np.broadcast_to(np.asarray(x, dtype=float), (paths, T)) for x in deviations]
+    tasks = []
+    for first in range(0, len(sizes), group):
+        chunk = tuple(sizes[first : first + group])
+        rows = slice(first * BLOCK_PATHS, first * BLOCK_PATHS + sum(chunk))
+        devs = None if given is None else tuple(np.ascontiguousarray(x[rows]) for x in given)
+        tasks.append(_Task(tuple(streams[first : first + group]), chunk, devs))
+    economic, mortality = _fitted_drivers() if deviations is None else (None, None)
     eco = scenario.assumptions.economy
-    wage_growth = step_values(eco.wage_growth, basis.years)[:, None]
-    price_inflation = step_values(eco.price_inflation, basis.years)[:, None]
+    shared = _Shared(
+        basis,
+        det,
+        step_values(eco.wage_growth, basis.years)[:, None],
+        step_values(eco.price_inflation, basis.years)[:, None],
+        scales,
+        parameter_uncertainty,
+        economic,
+        mortality,
+    )
+    total = 1 + len(tasks)
+    if progress is not None:
+        progress(0, total)
+        progress(1, total)
+
+    def step(done: int, _: int) -> None:
+        if progress is not None and done:
+            progress(1 + done, total)
+
+    funds: dict[str, dict[str, np.ndarray]] = {}
+    factors: dict[str, np.ndarray] = {}
+    rejected = 0
+    start = 0
+    results = iter_tasks(
+        _simulate_blocks, tasks, shared=shared, workers=workers, scheduler=scheduler, progress=step
+    )
+    for task, (part_funds, part_factors, part_rejected) in zip(tasks, results, strict=True):
+        rows = slice(start, start + sum(task.sizes))
+        for fund, series in part_funds.items():
+            into = funds.setdefault(fund, {})
+            for name, values in series.items():
+                into.setdefault(name, np.empty((paths, T)))[rows] = values
+        for name, values in part_factors.items():
+            factors.setdefault(name, np.empty((paths, T)))[rows] = values
+        rejected += part_rejected
+        start = rows.stop
+    fits: dict[str, Any] = {}
+    if deviations is None:
+        fits = {"economic": economic, "mortality": mortality}
+        if parameter_uncertainty:
+            fits["rejected_explosive_draws"] = rejected
+    return Simulation(
+        scenario, basis.years, paths, seed, funds, det, fits, factors, parameter_uncertainty
+    )
+
+
+def _simulate_blocks(shared: _Shared, task: _Task):
+    """A task's blocks one after the other (the working memory of one block at a time): each
+    fund's series and the path factors (paths of the task, T), and the explosive draws
+    rejected."""
+    parts = []
+    start = 0
+    for stream, size in zip(task.streams, task.sizes, strict=True):
+        devs = None
+        if task.deviations is not None:
+            devs = tuple(x[start : start + size] for x in task.deviations)
+        parts.append(_simulate_block(shared, stream, size, devs))
+        start += size
+    if len(parts) == 1:
+        return parts[0]
+    funds = {
+        fund: {name: np.concatenate([p[0][fund][name] for p in parts]) for name in series}
+        for fund, series in parts[0][0].items()
+    }
+    factors = {name: np.concatenate([p[1][name] for p in parts]) for name in parts[0][1]}
+    return funds, factors, sum(p[2] for p in parts)
+
+
+def _simulate_block(shared: _Shared, stream: np.random.SeedSequence, paths: int, deviations):
+    """One block of paths from its own stream: the economic, mortality, coefficient and
+    population draws each from a child of it."""
+    basis, det, scales = shared.basis, shared.det, shared.scales
+    T = basis.years.size
+    economic_rng, mortality_rng, coefficient_rng, population_rng = (
+        np.random.default_rng(child) for child in stream.spawn(4)
+    )
+    rejected = 0
+    if deviations is None:
+        coefficients = None
+        if shared.parameter_uncertainty:
+            coefficients, rejected = shared.economic.draw_coefficients(paths, coefficient_rng)
+        # row 0 of the drivers' paths is the base year, where deviations are zero
+        dev = shared.economic.simulate_deviations(
+            paths, T, economic_rng, scale=scales.economic, coefficients=coefficients
+        )
+        improvement = shared.mortality.simulate_improvement(
+            paths,
+            T,
+            mortality_rng,
+            scale=scales.mortality,
+            drift_uncertainty=shared.parameter_uncertainty,
+        )
+        deviations = (dev[..., 0], dev[..., 1], dev[..., 2], improvement)
+    # Inside, paths are the last axis (T, P): every yearly step reads and writes contiguous
+    # rows. The results are returned as (P, T).
+    wage, inflation, interest, improvement = (
+        np.ascontiguousarray(np.broadcast_to(x, (paths, T)).T) for x in deviations
+    )
     # deviations of log growth → deviations of the growth rates the links multiply
     rate_dev = np.stack(
-        [(1 + wage_growth) * np.expm1(wage), (1 + price_inflation) * np.expm1(inflation)], axis=-1
+        [
+            (1 + shared.wage_growth) * np.expm1(wage),
+            (1 + shared.price_inflation) * np.expm1(inflation),
+        ],
+        axis=-1,
     )  # (T, P, 2)
     factors = {
         "wage_index": np.exp(np.cumsum(wage, axis=0)),
@@ -237,42 +405,19 @@ def simulate(
         "interest_deviation": interest,
         "mortality_factor": np.cumprod(1.0 - improvement, axis=0),
     }
-    rng = np.random.default_rng(seed + 2)
     out: dict[str, dict[str, np.ndarray]] = {}
+    pop = scales.population
     if basis.civil_service is not None:
         out["civil_service"] = _civil_service_paths(
-            basis, det, factors, rate_dev, rng, scales.population
+            basis, det, factors, rate_dev, population_rng, pop
         )
-        done()
     if basis.residents is not None:
-        out["residents"] = _residents_paths(basis, det, factors, rate_dev, rng, scales.population)
-        done()
-    funds = {fund: {k: v.T for k, v in series.items()} for fund, series in out.items()}
-    return Simulation(
-        scenario,
-        basis.years,
-        paths,
-        seed,
-        funds,
-        det,
-        fits,
-        {k: v.T for k, v in factors.items()},
-        parameter_uncertainty,
-    )
-
-
-def _counter(progress: Callable[[int, int], None] | None, total: int) -> Callable[[], None]:
-    """Report ``(0, total)`` now and return a function that reports one more block done."""
-    count = [0]
-
-    def step() -> None:
-        count[0] += 1
-        if progress is not None:
-            progress(count[0], total)
-
-    if progress is not None:
-        progress(0, total)
-    return step
+        out["residents"] = _residents_paths(basis, det, factors, rate_dev, population_rng, pop)
+    funds = {
+        fund: {k: np.ascontiguousarray(v.T) for k, v in series.items()}
+        for fund, series in out.items()
+    }
+    return funds, {k: np.ascontiguousarray(v.T) for k, v in factors.items()}, rejected
 
 
 def _growth_factor(amount: np.ndarray, link: np.ndarray, rate_dev: np.ndarray) -> np.ndarray:
