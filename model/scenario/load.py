@@ -16,12 +16,16 @@ field and what is expected, in the loader's own words.
 
 from __future__ import annotations
 
+import copy
 import difflib
 import errno
+import hashlib
 import math
 import os
 import re
 import stat
+import threading
+from collections import OrderedDict
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, TypeVar
@@ -63,12 +67,130 @@ def load_scenario(path: str | Path) -> Scenario:
         from model.scenario.workbook import load_workbook_scenario
 
         return load_workbook_scenario(path)
-    data, lines = read_yaml(path)
-    if "extends" in data:
-        from model.scenario.variants import resolve_extends
+    cached = _cached_scenario(name)
+    if cached is not None:
+        return cached
+    with _reads_noted() as reads:
+        data, lines = read_yaml(path)
+        if "extends" in data:
+            from model.scenario.variants import resolve_extends
 
-        return resolve_extends(data, lines, Path(path), read_yaml, validate_data)
-    return validate_data(data, lines, name)
+            scenario = resolve_extends(data, lines, Path(path), read_yaml, validate_data)
+        else:
+            scenario = validate_data(data, lines, name)
+    _remember(_SCENARIOS, (name, reads[0][1], _code_version()), (scenario, tuple(reads)))
+    return scenario
+
+
+# ------------------------------------------------------------------------------------------------
+# Parsed once per content: the cache of this process
+#
+# compare, sensitivity and a region read many files, and the county scenarios of a region often
+# extend one base file: each file is parsed once per content, and each scenario validated once.
+# Entries are keyed by the file as named, the sha256 of the bytes read and the code's version;
+# only what loaded without error is kept, so every error is found (and worded) as on a first
+# read. A validated scenario is frozen and returned as is; parsed data is copied out, since
+# `extends:` merges into it. There is no cache on disk: parsing a shipped scenario takes 10–20 ms
+# (ruamel's C loader), and a cache file would have to be trusted not to have been tampered with.
+
+#: Most entries of each cache (a scenario is a few hundred kilobytes in memory at most).
+CACHE_ENTRIES = 512
+
+_PARSED: OrderedDict[tuple[str, str, str], tuple[Any, Lines]] = OrderedDict()
+_SCENARIOS: OrderedDict[tuple[str, str, str], tuple[Scenario, tuple[tuple[str, str], ...]]] = (
+    OrderedDict()
+)
+_LOCK = threading.Lock()
+_NOTED = threading.local()
+
+
+def clear_cache() -> None:
+    """Forget every parsed file and validated scenario of this process."""
+    with _LOCK:
+        _PARSED.clear()
+        _SCENARIOS.clear()
+
+
+def _code_version() -> str:
+    """The schema and package versions the cached objects were made by."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    global _CODE_VERSION
+    if _CODE_VERSION is None:
+        try:
+            package = version("yanglao")
+        except PackageNotFoundError:
+            package = "unknown"
+        schema = Scenario.model_fields["schema_version"].annotation
+        _CODE_VERSION = f"yanglao {package}; schema {getattr(schema, '__args__', schema)}"
+    return _CODE_VERSION
+
+
+_CODE_VERSION: str | None = None
+
+
+def _digest(raw: bytes) -> str:
+    return hashlib.sha256(raw).hexdigest()
+
+
+def _remember(cache: OrderedDict, key: tuple, value: Any) -> None:
+    with _LOCK:
+        cache[key] = value
+        cache.move_to_end(key)
+        while len(cache) > CACHE_ENTRIES:
+            cache.popitem(last=False)
+
+
+def _recall(cache: OrderedDict, key: tuple) -> Any:
+    with _LOCK:
+        value = cache.get(key)
+        if value is not None:
+            cache.move_to_end(key)
+        return value
+
+
+class _reads_noted:
+    """Collect the (file as named, sha256) of every YAML file read inside the block, the first
+    being the scenario's own file, then the files it extends."""
+
+    def __enter__(self) -> list[tuple[str, str]]:
+        self._outer = getattr(_NOTED, "reads", None)
+        _NOTED.reads = []
+        return _NOTED.reads
+
+    def __exit__(self, *exc: object) -> None:
+        inner = _NOTED.reads
+        _NOTED.reads = self._outer
+        if self._outer is not None:
+            self._outer.extend(inner)
+
+
+def _note_read(name: str, digest: str) -> None:
+    reads = getattr(_NOTED, "reads", None)
+    if reads is not None:
+        reads.append((name, digest))
+
+
+def _cached_scenario(name: str) -> Scenario | None:
+    """The scenario validated before from the same bytes of ``name`` and of every file it
+    extends (each read again and hashed), or None."""
+    try:
+        digest = _digest(read_bytes(name))
+    except ScenarioError:
+        return None  # the full read below reports it
+    hit = _recall(_SCENARIOS, (name, digest, _code_version()))
+    if hit is None:
+        return None
+    scenario, reads = hit
+    for other, other_digest in reads[1:]:
+        try:
+            if _digest(read_bytes(other)) != other_digest:
+                return None
+        except ScenarioError:
+            return None
+    for read in reads:
+        _note_read(*read)
+    return scenario
 
 
 #: Suffixes read as a workbook (:mod:`model.scenario.workbook`, which refuses all but .xlsx
@@ -116,7 +238,14 @@ def read_yaml(path: str | Path) -> tuple[Any, Mapping[tuple[Any, ...], int]]:
     from ruamel.yaml.error import YAMLError
 
     name = str(path)
-    text = read_text(path)
+    raw = read_bytes(path)
+    digest = _digest(raw)
+    _note_read(name, digest)
+    key = (name, digest, _code_version())
+    hit = _recall(_PARSED, key)
+    if hit is not None:
+        return copy.deepcopy(hit[0]), hit[1]
+    text = _decoded(raw, name)
     try:
         check_structure(text, name, pure=False)
         fast = YAML(typ="safe", pure=False)
@@ -129,6 +258,7 @@ def read_yaml(path: str | Path) -> tuple[Any, Mapping[tuple[Any, ...], int]]:
     else:
         data, lines = _parse_with_lines(text, name)
     _check_thousands(data, lines, text, name)
+    _remember(_PARSED, key, (copy.deepcopy(data), lines))
     return data, lines
 
 
@@ -254,12 +384,15 @@ def read_text(path: str | Path) -> str:
     ScenarioError
         One problem naming the file (and the line where there is one); never the file's text.
     """
-    name = str(path)
+    return _decoded(read_bytes(path), str(path))
+
+
+def _decoded(raw: bytes, name: str) -> str:
+    """``raw`` read from ``name`` as text (:func:`read_text`)."""
 
     def fail(message: str, line: int | None = None) -> ScenarioError:
         return ScenarioError([Problem(name, "", message, line)])
 
-    raw = read_bytes(path)
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as err:
