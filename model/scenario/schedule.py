@@ -7,10 +7,14 @@ sees a plain ``rate[year_index]``.
 
 from __future__ import annotations
 
-import numpy as np
+from typing import TYPE_CHECKING
 
-from model.scenario.arrays import FloatArray
 from model.scenario.schema import Schedule
+
+if TYPE_CHECKING:  # numpy is imported by the functions that make arrays: validation needs none
+    import numpy as np
+
+    from model.scenario.arrays import FloatArray
 
 
 def step_values(schedule: Schedule, years: np.ndarray,
@@ -22,11 +26,14 @@ def step_values(schedule: Schedule, years: np.ndarray,
     a path of such values by year),
     else the first stated value (for histories that reach back before their first figure).
 
+    >>> import numpy as np
     >>> from model.scenario.schema import Schedule
     >>> s = Schedule(value={2021: 0.16, 2025: 0.14}, source="example")
     >>> step_values(s, np.arange(2023, 2027)).tolist()
     [0.16, 0.16, 0.14, 0.14]
     """
+    import numpy as np
+
     years = np.asarray(years)
     if not isinstance(schedule.value, dict):
         out = np.full(years.shape, float(schedule.value))
@@ -47,12 +54,39 @@ def step_values(schedule: Schedule, years: np.ndarray,
     return out
 
 
+def value_at(schedule: Schedule, year: int) -> float:
+    """The value in force in one ``year``: ``step_values(schedule, [year])[0]``, without numpy
+    (completing a scenario's base-year account reads single values while it is validated).
+
+    >>> from model.scenario.schema import Schedule
+    >>> s = Schedule(value={2021: 0.16, 2025: 0.14}, increment_per_year=0.01, source="example")
+    >>> [value_at(s, y) for y in (2020, 2024, 2025, 2027)]
+    [0.16, 0.16, 0.14, 0.16]
+    """
+    from bisect import bisect_right
+
+    year = int(year)
+    if not isinstance(schedule.value, dict):
+        out = float(schedule.value)
+        start = year  # a constant rises from the first year asked for: here, this one
+    else:
+        stated_years = [int(y) for y in schedule.value]
+        index = max(bisect_right(stated_years, year) - 1, 0)
+        out = float(list(schedule.value.values())[index])
+        start = stated_years[-1]
+    step = getattr(schedule, "increment_per_year", None)
+    if step:
+        out = out + step * max(year - start, 0)
+    return out
+
+
 def schedule_values(schedule: Schedule, years: np.ndarray, drivers: dict[str, FloatArray],
                     before: float | FloatArray | None = None) -> FloatArray:
     """Values over ``years`` as the schedule says: ``before`` until the first stated year (see
     :func:`step_values`), steps, then carried forward, uprated by a driver (``drivers[name]`` is
     its growth per year over ``years``) or raised each year.
 
+    >>> import numpy as np
     >>> from model.scenario.schema import Schedule
     >>> s = Schedule(value={2025: 150.0}, source="example")
     >>> schedule_values(s, np.arange(2023, 2027), {}, before=84.74).tolist()
@@ -80,11 +114,14 @@ def uprated_values(
 
     ``growth_by_year[i]`` is the growth from ``years[i-1]`` to ``years[i]``.
 
+    >>> import numpy as np
     >>> from model.scenario.schema import Schedule
     >>> s = Schedule(value={2021: 100.0}, source="example", uprate="wage_growth")
     >>> uprated_values(s, np.arange(2021, 2024), np.array([0.0, 0.1, 0.1])).round(6).tolist()
     [100.0, 110.0, 121.0]
     """
+    import numpy as np
+
     years = np.asarray(years)
     base = step_values(schedule, years, before)
     last = last_stated_year(schedule)
@@ -102,11 +139,14 @@ def geometric_values(schedule: Schedule, years: np.ndarray) -> FloatArray:
 
     Before the first and after the last stated year the nearest stated value is held.
 
+    >>> import numpy as np
     >>> from model.scenario.schema import Schedule
     >>> s = Schedule(value={2000: 100.0, 2002: 121.0}, source="example")
     >>> geometric_values(s, np.arange(2000, 2003)).round(6).tolist()
     [100.0, 110.0, 121.0]
     """
+    import numpy as np
+
     years = np.asarray(years, dtype=float)
     if not isinstance(schedule.value, dict):
         return np.full(years.shape, float(schedule.value))
