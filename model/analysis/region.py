@@ -19,10 +19,13 @@ Method (``docs/region.md``):
   opening reserve). So ``Σ up = Σ down + R[t] − R[t−1]`` in every year. What a county still
   lacks after the pool, ``max(0, gap[i] + up[i] − down[i])``, summed over counties, is the
   pool's subsidy need, split between levels by the region's ``subsidy_shares``.
-* **Ranking.** Counties ranked by subsidy need per contributor (both funds, over the first ten
-  projected years or fewer where the horizon is shorter: the summed need in 元 over the summed
-  contributors), and where a county states ``assumptions.economy.general_budget_revenue`` by
-  that need as a share of the revenue over the same years.
+* **Ranking.** The counties of each fund ranked by subsidy per contributor over the first ten
+  projected years (fewer where the horizon is nearer): the summed subsidy need in 元 over the
+  summed contributors (the subsidy paid for a fund under the ``formula`` rule, whose need is nil
+  by construction); and where a county states ``assumptions.economy.general_budget_revenue``
+  by that subsidy as a share of the revenue over the same years. Each fund is ranked on its
+  own: the residents' fund counts many more contributors than the civil-service fund, so a sum
+  over both funds would rank counties by their mix of funds.
 
 Everything is returned as data: arrays and rows of dicts, money in 万元.
 """
@@ -36,6 +39,7 @@ from typing import Any
 import numpy as np
 
 from model.engine.basis import GOVERNMENT_LEVELS, Basis, Years, build_basis, stack_bases
+from model.engine.fund import SUBSIDY_RULES
 from model.engine.project import project_basis
 from model.engine.results import Projection
 from model.errors import YanglaoError
@@ -78,6 +82,7 @@ class CountyResult:
     years: np.ndarray
     series: dict[str, dict[str, np.ndarray]]
     group: int  # the engine call it was run in (counties of one group were batched)
+    rules: dict[str, str]  # fund -> its subsidy rule (SUBSIDY_RULES)
 
     @property
     def id(self) -> str:
@@ -217,6 +222,15 @@ def _county_series(result: Projection, row: int) -> dict[str, dict[str, np.ndarr
     return out
 
 
+def _rules(basis: Basis) -> dict[str, str]:
+    out = {}
+    for fund in FUNDS:
+        part = getattr(basis, fund)
+        if part is not None:
+            out[fund] = SUBSIDY_RULES[int(np.asarray(part.subsidy_rule).flat[0])]
+    return out
+
+
 def run_counties(
     scenarios: list[Scenario],
     years: int | None = None,
@@ -239,7 +253,11 @@ def run_counties(
         proj.checks(raise_on_failure=True)
         for row, i in enumerate(members):
             results[i] = CountyResult(
-                scenarios[i], np.asarray(bases[i].years), _county_series(proj, row), g
+                scenarios[i],
+                np.asarray(bases[i].years),
+                _county_series(proj, row),
+                g,
+                _rules(bases[i]),
             )
     if progress is not None:
         progress(total, total)
@@ -326,50 +344,67 @@ def adjustment_fund(
 
 
 def ranking(counties: list[CountyResult], T: int) -> list[dict[str, Any]]:
-    """Counties by subsidy need per contributor over the ranking window (both funds), highest
-    first; with the need as a share of general budget revenue where the county states it."""
+    """Counties of each fund by subsidy per contributor over the ranking window, highest first
+    (``rank`` within the fund), with the subsidy as a share of general budget revenue where the
+    county states it (``rank_by_revenue_share`` within the fund).
+
+    The subsidy is the need (what filling the gap would take) for a fund under any rule but
+    ``formula``; under ``formula`` the need is nil by construction (the residents' rules make the
+    subsidy due and the reserve covers the rest), so the subsidy paid is ranked (``measure``)."""
     window = slice(1, min(T, RANKING_YEARS + 1))
-    rows: list[dict[str, Any]] = []
-    for c in counties:
-        need = sum(float(s["subsidy_need"][window].sum()) for s in c.series.values())
-        heads = sum(float(s["contributors"][window].sum()) for s in c.series.values())
-        per_head = need * YUAN_PER_WAN / heads if heads > 0 else None
-        schedule = c.scenario.assumptions.economy.general_budget_revenue
-        revenue = None
-        if schedule is not None:
-            yrs = c.years[:T]
-            drivers = Years(c.scenario, yrs).drivers
-            revenue = float(np.asarray(schedule_values(schedule, yrs, drivers))[window].sum())
-        rows.append(
-            {
-                "county": c.id,
-                "name_zh": c.scenario.meta.county.zh,
-                "name_en": c.scenario.meta.county.en,
-                "first_year": int(c.years[window.start]) if T > 1 else None,
-                "last_year": int(c.years[window.stop - 1]) if T > 1 else None,
-                "subsidy_need": need,
-                "contributor_years": heads,
-                "need_per_contributor_yuan": per_head,
-                "budget_revenue": revenue,
-                "need_share_of_revenue": need / revenue if revenue else None,
-            }
-        )
-    order = sorted(
-        range(len(rows)),
-        key=lambda i: (-(rows[i]["need_per_contributor_yuan"] or 0.0), rows[i]["county"]),
-    )
     ranked: list[dict[str, Any]] = []
-    for place, i in enumerate(order, start=1):
-        ranked.append({"rank": place, **rows[i]})
-    by_share = sorted(
-        (r for r in ranked if r["need_share_of_revenue"] is not None),
-        key=lambda r: (-r["need_share_of_revenue"], r["county"]),
-    )
-    for place, row in enumerate(by_share, start=1):
-        row["rank_by_revenue_share"] = place
-    for row in ranked:
-        row.setdefault("rank_by_revenue_share", None)
+    for fund in FUNDS:
+        rows: list[dict[str, Any]] = []
+        for c in counties:
+            if fund not in c.series:
+                continue
+            s = c.series[fund]
+            measure = "paid" if c.rules[fund] == "formula" else "need"
+            key = "subsidy_income" if measure == "paid" else "subsidy_need"
+            amount = float(s[key][window].sum())
+            heads = float(s["contributors"][window].sum())
+            revenue = _revenue(c, T, window)
+            rows.append(
+                {
+                    "fund": fund,
+                    "county": c.id,
+                    "name_zh": c.scenario.meta.county.zh,
+                    "name_en": c.scenario.meta.county.en,
+                    "measure": measure,
+                    "first_year": int(c.years[window.start]) if T > 1 else None,
+                    "last_year": int(c.years[window.stop - 1]) if T > 1 else None,
+                    "subsidy": amount,
+                    "contributor_years": heads,
+                    "subsidy_per_contributor_yuan": (
+                        amount * YUAN_PER_WAN / heads if heads > 0 else None
+                    ),
+                    "budget_revenue": revenue,
+                    "subsidy_share_of_revenue": amount / revenue if revenue else None,
+                }
+            )
+        rows.sort(key=lambda r: (-(r["subsidy_per_contributor_yuan"] or 0.0), r["county"]))
+        for place, row in enumerate(rows, start=1):
+            row["rank"] = place
+        by_share = sorted(
+            (r for r in rows if r["subsidy_share_of_revenue"] is not None),
+            key=lambda r: (-r["subsidy_share_of_revenue"], r["county"]),
+        )
+        for place, row in enumerate(by_share, start=1):
+            row["rank_by_revenue_share"] = place
+        for row in rows:
+            row.setdefault("rank_by_revenue_share", None)
+        ranked += [{"rank": r.pop("rank"), **r} for r in rows]
     return ranked
+
+
+def _revenue(c: CountyResult, T: int, window: slice) -> float | None:
+    """The county's general budget revenue summed over ``window`` (None where not stated)."""
+    schedule = c.scenario.assumptions.economy.general_budget_revenue
+    if schedule is None:
+        return None
+    yrs = c.years[:T]
+    drivers = Years(c.scenario, yrs).drivers
+    return float(np.asarray(schedule_values(schedule, yrs, drivers))[window].sum())
 
 
 def project_region(

@@ -172,21 +172,37 @@ def test_a_pool_with_a_reserve_keeps_the_identity(tmp_path: Path, region) -> Non
     np.testing.assert_allclose(pool["need_region"], pool["need_after_pool"].sum(0))
 
 
-def test_ranking_by_need_per_contributor_and_share_of_revenue(result) -> None:
-    ranking = result.ranking
-    assert [r["rank"] for r in ranking] == list(range(1, SMALL + 1))
-    per_head = [r["need_per_contributor_yuan"] for r in ranking]
-    assert per_head == sorted(per_head, reverse=True)
-    with_revenue = [r for r in ranking if r["budget_revenue"] is not None]
-    assert {r["county"] for r in with_revenue} == {"example-004", "example-008", "example-012"}
-    assert sorted(r["rank_by_revenue_share"] for r in with_revenue) == [1, 2, 3]
-    for r in with_revenue:
-        assert r["need_share_of_revenue"] == pytest.approx(r["subsidy_need"] / r["budget_revenue"])
-    first = ranking[0]
-    county = next(c for c in result.counties if c.id == first["county"])
-    need = sum(s["subsidy_need"][1:11].sum() for s in county.series.values())
-    heads = sum(s["contributors"][1:11].sum() for s in county.series.values())
-    assert first["need_per_contributor_yuan"] == pytest.approx(need * 1e4 / heads)
+def test_ranking_by_subsidy_per_contributor_and_share_of_revenue(result) -> None:
+    for fund, measure, counties in (
+        ("civil_service", "need", SMALL),
+        ("residents", "paid", SMALL - 1),
+    ):
+        ranking = [r for r in result.ranking if r["fund"] == fund]
+        assert [r["rank"] for r in ranking] == list(range(1, counties + 1))
+        assert {r["measure"] for r in ranking} == {measure}
+        per_head = [r["subsidy_per_contributor_yuan"] for r in ranking]
+        assert per_head == sorted(per_head, reverse=True)
+        with_revenue = [r for r in ranking if r["budget_revenue"] is not None]
+        expected = {"example-004", "example-008", "example-012"}
+        assert {r["county"] for r in with_revenue} == (
+            expected if fund == "civil_service" else expected - {"example-004"}
+        )
+        shares = sorted(with_revenue, key=lambda r: r["rank_by_revenue_share"])
+        assert [r["rank_by_revenue_share"] for r in shares] == list(range(1, len(shares) + 1))
+        assert [r["subsidy_share_of_revenue"] for r in shares] == sorted(
+            (r["subsidy_share_of_revenue"] for r in shares), reverse=True
+        )
+        for r in with_revenue:
+            assert r["subsidy_share_of_revenue"] == pytest.approx(
+                r["subsidy"] / r["budget_revenue"]
+            )
+        first = ranking[0]
+        county = next(c for c in result.counties if c.id == first["county"])
+        key = "subsidy_need" if measure == "need" else "subsidy_income"
+        amount = county.series[fund][key][1:11].sum()
+        heads = county.series[fund]["contributors"][1:11].sum()
+        assert first["subsidy"] == pytest.approx(amount)
+        assert first["subsidy_per_contributor_yuan"] == pytest.approx(amount * 1e4 / heads)
 
 
 def test_rows_for_files(result) -> None:
@@ -357,3 +373,82 @@ def test_the_100_county_example_runs_and_is_deterministic() -> None:
     np.testing.assert_array_equal(
         first.pool["civil_service"]["paid_out"], again.pool["civil_service"]["paid_out"]
     )
+
+
+# --------------------------------------------------------------------------------------------
+# tables, files and the command
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_terminal_text_fits_and_speaks_one_language(result, lang: str) -> None:
+    from model.output.region_tables import format_region
+    from tests.analysis.terminal_text import check
+
+    text = format_region(result, lang=lang)
+    check(text, lang, allowed=["万元", "上解", "下拨"])
+    assert ("合计" in text) == (lang == "zh")
+    assert ("调剂金" in text) == (lang == "zh")
+
+
+def test_files_hold_the_rows_of_the_result(result, tmp_path) -> None:
+    import csv
+
+    from model.output.region_tables import write_region
+
+    written = write_region(result, tmp_path / "out", lang="zh")
+    names = {p.name for p in written}
+    assert names == {
+        "region_counties.csv",
+        "region_totals.csv",
+        "region_pool.csv",
+        "region_ranking.csv",
+        "region.xlsx",
+    }
+    for name in ("region_counties.csv", "region_totals.csv", "region_pool.csv"):
+        raw = (tmp_path / "out" / name).read_bytes()
+        assert raw.startswith(b"\xef\xbb\xbf")
+    with (tmp_path / "out" / "region_totals.csv").open(encoding="utf-8-sig") as fh:
+        rows = list(csv.DictReader(fh))
+    assert len(rows) == len(result.total_rows())
+    first = next(r for r in rows if r["fund"] == "civil_service" and r["year"] == "2030")
+    t = int(np.nonzero(result.years == 2030)[0][0])
+    assert float(first["subsidy_need"]) == pytest.approx(
+        result.totals["civil_service"]["subsidy_need"][t], rel=1e-12
+    )
+    with (tmp_path / "out" / "region_pool.csv").open(encoding="utf-8-sig") as fh:
+        pool = list(csv.DictReader(fh))
+    assert len(pool) == len(result.pool_rows())
+
+
+def test_the_region_command(tmp_path) -> None:
+    import typer
+    from typer.testing import CliRunner
+
+    from cli.region import region as region_command
+
+    app = typer.Typer()
+    app.command()(region_command)
+
+    @app.command()
+    def other() -> None:  # a second command, so that the app takes the command's name
+        pass
+
+    path = small_region(tmp_path / "r", counties=3)
+    runner = CliRunner()
+    done = runner.invoke(
+        app, ["region", str(path), "--years", "5", "--out", str(tmp_path / "out"), "--lang", "en"]
+    )
+    assert done.exit_code == 0, done.output
+    assert "3 counties" in done.stdout
+    assert (tmp_path / "out" / "region_pool.csv").is_file()
+    bad = tmp_path / "r" / "region.yaml"
+    bad.write_text(
+        bad.read_text(encoding="utf-8").replace(
+            "level: prefecture\n  province", "level: town\n  province"
+        ),
+        encoding="utf-8",
+    )
+    failed = runner.invoke(app, ["region", str(bad)])
+    assert failed.exit_code == 2
+    assert f"{bad}:" in failed.output and "region.level" in failed.output
+    assert "Traceback" not in failed.output

@@ -1,0 +1,76 @@
+"""``yanglao region REGION.yaml``: every county of a region projected, its totals, its pooled
+fund and the ranking of its counties.
+
+Registered on the app in ``cli/main.py`` with ``app.command()(region)``. Exit status: 0 when the
+run is done; 2 for a region or county file that cannot be read or is invalid, a county that
+cannot be calibrated, or output that cannot be written (one message on stderr, no traceback;
+``--debug`` re-raises).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from cli.common import (
+    DebugOpt,
+    ForceOpt,
+    Lang,
+    LangOpt,
+    OutOpt,
+    YearsOpt,
+    check_out,
+    fail,
+    h,
+    progress_shown,
+    wrote,
+)
+from model.errors import YanglaoError
+
+RegionArg = Annotated[
+    Path,
+    typer.Argument(
+        help=h(
+            "区域文件（.yaml）：所辖各县的情景文件与各基金的统筹层次（见 docs/region.md）",
+            "region .yaml file: its counties' scenario files and each fund's pooling "
+            "(docs/region.md)",
+        ),
+        show_default=False,
+    ),
+]
+
+
+def region(
+    region_file: RegionArg,
+    years: YearsOpt = None,
+    out: OutOpt = None,
+    lang: LangOpt = Lang.zh,
+    force: ForceOpt = False,
+    debug: DebugOpt = False,
+) -> None:
+    """预测区域内各县：合计、调剂金与排名。示例：yanglao region 区域.yaml --out 结果/"""
+    # Totals by fund and level of government, the adjustment fund of a fund pooled above the
+    # county (上解, 下拨, its reserve, the remaining need by level) and the counties ranked by
+    # subsidy per contributor; --out DIR writes region_counties.csv, region_totals.csv,
+    # region_pool.csv, region_ranking.csv and region.xlsx (all or nothing).
+    from model.scenario.region import load_region
+
+    language = Lang(lang)
+    try:
+        reg, scenarios = load_region(region_file)
+        check_out(out, force)
+        from model.analysis.region import project_region
+        from model.output.region_tables import format_region, write_region
+
+        with progress_shown(language) as progress:
+            result = project_region(reg, scenarios, years=years, progress=progress)
+        written = (
+            write_region(result, out, lang=language.value, force=force) if out is not None else []
+        )
+        typer.echo(format_region(result, lang=language.value))
+        if written:
+            typer.echo(wrote(written, language), err=True)
+    except YanglaoError as err:
+        fail(err, debug)
