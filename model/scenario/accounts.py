@@ -35,14 +35,16 @@ Nothing is estimated for an account that states every line: a full report is rea
 
 from __future__ import annotations
 
-from typing import Any, Literal
-
-import numpy as np
+from typing import TYPE_CHECKING, Any, Literal
 
 from model.errors import Problem, ScenarioError
-from model.scenario.arrays import FloatArray
-from model.scenario.schedule import schedule_values, step_values
+from model.scenario.schedule import schedule_values, step_values, value_at
 from model.scenario.schema import FundOutturn, Scenario, Stated, StatedAmount, StatedCount, needed
+
+if TYPE_CHECKING:  # numpy only where a rule computes with a schedule: validation needs none
+    import numpy as np
+
+    from model.scenario.arrays import FloatArray
 
 LEVELS = ("central", "region", "prefecture", "county")
 
@@ -271,12 +273,14 @@ def _any_estimated(added: dict[str, Stated]) -> bool:
 
 
 def _at(schedule: Any, year: int) -> float:
-    return float(step_values(schedule, np.array([year]))[0])
+    return value_at(schedule, year)
 
 
 def _wage_at(scenario: Scenario, year: int) -> float:
     """The provincial average wage of ``year`` (元/年), uprated after its last stated year by
     the driver the schedule names, as the engine does (a later year's outturn needs it)."""
+    import numpy as np
+
     eco = scenario.assumptions.economy
     schedule = needed(eco.average_wage_region_yuan, "average_wage_region_yuan")
     years = np.arange(min(scenario.meta.base_year, year), year + 1)
@@ -324,6 +328,8 @@ def _contributions(
 
 def _ages_share(structure: Any) -> np.ndarray:
     """Shares of the population by single age 0–100, each band's weight spread evenly."""
+    import numpy as np
+
     share = np.zeros(101)
     starts = sorted(structure.weights)
     for i, start in enumerate(starts):
