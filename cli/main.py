@@ -75,6 +75,7 @@ def main(
     """养老（Yanglao）：县级养老保险基金的队列精算预测。"""
 
 
+from cli.drivers import DRIVERS_HELP, drivers  # noqa: E402
 from cli.evaluate import evaluate  # noqa: E402
 from cli.init import init  # noqa: E402
 from cli.report import report  # noqa: E402
@@ -663,6 +664,7 @@ app.command(
     )
 )(init)
 app.command()(report)
+app.command(help=DRIVERS_HELP)(drivers)
 
 if __name__ == "__main__":  # pragma: no cover
     app()
