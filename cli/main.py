@@ -78,6 +78,7 @@ def main(
 from cli.drivers import DRIVERS_HELP, drivers  # noqa: E402
 from cli.evaluate import evaluate  # noqa: E402
 from cli.init import init  # noqa: E402
+from cli.region import region  # noqa: E402
 from cli.report import report  # noqa: E402
 from cli.roster import roster  # noqa: E402
 
@@ -665,6 +666,7 @@ app.command(
 )(init)
 app.command()(report)
 app.command(help=DRIVERS_HELP)(drivers)
+app.command()(region)
 
 if __name__ == "__main__":  # pragma: no cover
     app()
