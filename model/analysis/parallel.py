@@ -31,6 +31,7 @@ arrays (measured in benchmarks/bench_projection.py; the figures are in docs/simu
 from __future__ import annotations
 
 import multiprocessing
+from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
@@ -50,15 +51,17 @@ def run_tasks(
     workers: int = 1,
     scheduler: str | None = None,
     progress: Callable[[int, int], None] | None = None,
+    window: int | None = None,
 ) -> list[Any]:
     """``[fn(shared, task) for task in tasks]``, run as the module says; results in task order.
 
     ``fn`` must be a module-level function (it is pickled by reference); ``shared`` and every
     task and result must pickle. ``progress(done, total)``, if given, is called in this process
-    as the results come in, in task order.
+    as the results come in, in task order. ``window``: at most that many tasks are sent and not
+    yet taken at once (default two per worker), which bounds the results waiting in memory.
     """
     return list(iter_tasks(fn, tasks, shared=shared, workers=workers, scheduler=scheduler,
-                           progress=progress))  # fmt: skip
+                           progress=progress, window=window))  # fmt: skip
 
 
 def iter_tasks(
@@ -69,6 +72,7 @@ def iter_tasks(
     workers: int = 1,
     scheduler: str | None = None,
     progress: Callable[[int, int], None] | None = None,
+    window: int | None = None,
 ) -> Iterator[Any]:
     """The results of :func:`run_tasks` one by one, in task order, so that a caller can copy
     each into its place and let it go (memory holds the results not yet taken, not all)."""
@@ -76,14 +80,15 @@ def iter_tasks(
         raise YanglaoError(f"--workers: expected at least 1, got {workers}")
     tasks = list(tasks)
     total = len(tasks)
+    window = max(1, window if window is not None else 2 * workers)
     if progress is not None:
         progress(0, total)
     if scheduler is not None:
-        results = _dask(fn, tasks, shared, workers, scheduler)
+        results = _dask(fn, tasks, shared, workers, scheduler, window)
     elif workers == 1 or total <= 1:
         results = _in_process(fn, tasks, shared)
     else:
-        results = _pool(fn, tasks, shared, min(workers, total))
+        results = _pool(fn, tasks, shared, min(workers, total), window)
     for done, result in enumerate(results, start=1):
         if progress is not None:
             progress(done, total)
@@ -121,21 +126,30 @@ def pool_context() -> multiprocessing.context.BaseContext:
     return multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
 
 
-def _pool(fn, tasks, shared, workers: int) -> Iterator[Any]:
+def _in_order(submit: Callable[[Any], Any], tasks: list[Any], window: int) -> Iterator[Any]:
+    """Futures of ``tasks`` in task order, at most ``window`` sent and not yet taken."""
+    pending: deque[Any] = deque()
+    following = iter(tasks)
+    for task in following:
+        pending.append(submit(task))
+        if len(pending) >= window:
+            break
+    while pending:
+        future = pending.popleft()
+        yield future
+        for task in following:
+            pending.append(submit(task))
+            break
+
+
+def _pool(fn, tasks, shared, workers: int, window: int) -> Iterator[Any]:
     from concurrent.futures import ProcessPoolExecutor
 
     with ProcessPoolExecutor(
         max_workers=workers, mp_context=pool_context(), initializer=_install, initargs=(shared,)
     ) as pool:
-        futures: list[Any] = [pool.submit(_call_installed, fn, task) for task in tasks]
-        try:
-            for i, future in enumerate(futures):
-                yield future.result()
-                futures[i] = None  # let the result go: the future would hold it to the end
-        finally:
-            for left in futures:
-                if left is not None:
-                    left.cancel()
+        for future in _in_order(lambda task: pool.submit(_call_installed, fn, task), tasks, window):
+            yield future.result()
 
 
 def local_cluster_config() -> dict[str, Any]:
@@ -176,7 +190,7 @@ def _import_distributed() -> None:
         ) from err
 
 
-def _dask(fn, tasks, shared, workers: int, scheduler: str) -> Iterator[Any]:
+def _dask(fn, tasks, shared, workers: int, scheduler: str, window: int) -> Iterator[Any]:
     _import_distributed()
     from distributed import Client  # type: ignore[import-not-found, unused-ignore]
 
@@ -191,13 +205,10 @@ def _dask(fn, tasks, shared, workers: int, scheduler: str) -> Iterator[Any]:
     try:
         # a list of one: scatter would send the items of a tuple or list one by one
         (common,) = client.scatter([shared], broadcast=True, hash=False)
-        futures: list[Any] = [
-            client.submit(call_one_thread, fn, common, task, pure=False) for task in tasks
-        ]
-        for i, future in enumerate(futures):
+        submit = lambda task: client.submit(call_one_thread, fn, common, task, pure=False)  # noqa: E731
+        for future in _in_order(submit, tasks, window):
             yield future.result()
             future.release()
-            futures[i] = None
     finally:
         client.close()
         if cluster is not None:

@@ -181,11 +181,11 @@ class _Shared:
 
 @dataclass(frozen=True)
 class _Task:
-    """Consecutive blocks of paths: their streams and, with given deviations, their rows."""
+    """One block of paths: its stream and size and, with given deviations, its rows."""
 
-    streams: tuple[np.random.SeedSequence, ...]
-    sizes: tuple[int, ...]
-    deviations: tuple[np.ndarray, ...] | None = None  # four (sum(sizes), T)
+    stream: np.random.SeedSequence
+    size: int
+    deviations: tuple[np.ndarray, ...] | None = None  # four (size, T)
 
 
 def kept_series(basis: Basis) -> int:
@@ -193,29 +193,27 @@ def kept_series(basis: Basis) -> int:
     return 4 + 14 * (basis.civil_service is not None) + 17 * (basis.residents is not None)
 
 
-def blocks_per_task(paths: int, T: int, kept: int, memory_mib: float, workers: int) -> int:
-    """Whole blocks per task under a memory budget, or an error if the paths cannot fit.
+def blocks_in_flight(paths: int, T: int, kept: int, memory_mib: float, workers: int) -> int:
+    """How many blocks may be computed or waiting to be taken at once under a memory budget, or
+    an error saying how much the run needs.
 
-    Peak ≈ fixed part + every path's kept series + the results in flight (a task's blocks, for
-    each worker and the one being copied) + each worker's working arrays of one block."""
+    Peak ≈ fixed part + every path's kept series + each worker's working arrays of one block +
+    the blocks in flight, each held twice while it is received (its bytes and its arrays); in
+    this process one block's results, copied into place. At most two blocks per worker are in
+    flight (enough to keep each busy)."""
     path_bytes = T * 8
-    budget = memory_mib * 2**20 - FIXED_MIB * 2**20
+    result = BLOCK_PATHS * kept * path_bytes
     kept_all = paths * kept * path_bytes
     working = workers * BLOCK_PATHS * WORKING_ARRAYS * path_bytes
-    per_block_in_flight = (workers + 1) * BLOCK_PATHS * kept * path_bytes
-    room = budget - kept_all - working
-    if room < per_block_in_flight:
-        need = (kept_all + working + per_block_in_flight) / 2**20 + FIXED_MIB
+    room = (memory_mib - FIXED_MIB) * 2**20 - kept_all - working
+    per_block = result if workers == 1 else 2 * result
+    if room < per_block:
+        need = (kept_all + working + per_block) / 2**20 + FIXED_MIB
         raise YanglaoError(
             f"--memory: {paths} paths of {T} years need about {need:,.0f} MiB, more than "
             f"{memory_mib:,.0f} MiB; raise --memory or simulate fewer paths"
         )
-    if workers == 1:
-        return 1  # in this process a task costs nothing to send: one block at a time
-    n_blocks = -(-paths // BLOCK_PATHS)
-    # about four tasks per worker, so that a slow one does not hold the others up
-    balanced = -(-n_blocks // (4 * workers))
-    return max(1, min(int(room // per_block_in_flight), balanced))
+    return int(max(1, min(room // per_block, 2 * workers)))
 
 
 def simulate(
@@ -256,12 +254,11 @@ def simulate(
         redrawn) and its own error of the mortality drift, instead of using the point estimates.
     progress : callable, optional
         Called as ``progress(done, total)`` between blocks of work (the deterministic
-        projection, then each task of blocks of paths), from ``(0, total)`` to
-        ``(total, total)``.
+        projection, then each block of paths), from ``(0, total)`` to ``(total, total)``.
     memory_mib : float, default 2048
-        Memory budget [MiB]: paths run in blocks of ``BLOCK_PATHS``, grouped into tasks so that
-        the peak stays under it; an error says how much is needed when the kept paths alone do
-        not fit.
+        Memory budget [MiB]: paths run in blocks of ``BLOCK_PATHS``, and only as many blocks
+        are in flight at once as keep the peak under it; when the kept paths alone do not fit,
+        an error says how much the run needs.
     workers : int, default 1
         Processes running blocks at once (1: this process).
     scheduler : str, optional
@@ -277,7 +274,7 @@ def simulate(
         raise YanglaoError("--paths: expected at least one path")
     basis = build_basis(scenario, years)
     T = basis.years.size
-    group = blocks_per_task(paths, T, kept_series(basis), memory_mib, workers)
+    window = blocks_in_flight(paths, T, kept_series(basis), memory_mib, workers)
     det = project_basis(basis, scenario=scenario, keep_members=True, keep_vintages=True)
     sizes = [min(BLOCK_PATHS, paths - start) for start in range(0, paths, BLOCK_PATHS)]
     root = seed_sequence if seed_sequence is not None else np.random.SeedSequence(seed)
@@ -286,11 +283,10 @@ def simulate(
     if deviations is not None:
         given = [np.broadcast_to(np.asarray(x, dtype=float), (paths, T)) for x in deviations]
     tasks = []
-    for first in range(0, len(sizes), group):
-        chunk = tuple(sizes[first : first + group])
-        rows = slice(first * BLOCK_PATHS, first * BLOCK_PATHS + sum(chunk))
+    for i, (stream, size) in enumerate(zip(streams, sizes, strict=True)):
+        rows = slice(i * BLOCK_PATHS, i * BLOCK_PATHS + size)
         devs = None if given is None else tuple(np.ascontiguousarray(x[rows]) for x in given)
-        tasks.append(_Task(tuple(streams[first : first + group]), chunk, devs))
+        tasks.append(_Task(stream, size, devs))
     economic, mortality = _fitted_drivers() if deviations is None else (None, None)
     eco = scenario.assumptions.economy
     shared = _Shared(
@@ -317,10 +313,16 @@ def simulate(
     rejected = 0
     start = 0
     results = iter_tasks(
-        _simulate_blocks, tasks, shared=shared, workers=workers, scheduler=scheduler, progress=step
+        _simulate_block,
+        tasks,
+        shared=shared,
+        workers=workers,
+        scheduler=scheduler,
+        progress=step,
+        window=window,
     )
     for task, (part_funds, part_factors, part_rejected) in zip(tasks, results, strict=True):
-        rows = slice(start, start + sum(task.sizes))
+        rows = slice(start, start + task.size)
         for fund, series in part_funds.items():
             into = funds.setdefault(fund, {})
             for name, values in series.items():
@@ -329,6 +331,7 @@ def simulate(
             factors.setdefault(name, np.empty((paths, T)))[rows] = values
         rejected += part_rejected
         start = rows.stop
+        del part_funds, part_factors  # the block's arrays go before the next one arrives
     fits: dict[str, Any] = {}
     if deviations is None:
         fits = {"economic": economic, "mortality": mortality}
@@ -339,31 +342,11 @@ def simulate(
     )
 
 
-def _simulate_blocks(shared: _Shared, task: _Task):
-    """A task's blocks one after the other (the working memory of one block at a time): each
-    fund's series and the path factors (paths of the task, T), and the explosive draws
-    rejected."""
-    parts = []
-    start = 0
-    for stream, size in zip(task.streams, task.sizes, strict=True):
-        devs = None
-        if task.deviations is not None:
-            devs = tuple(x[start : start + size] for x in task.deviations)
-        parts.append(_simulate_block(shared, stream, size, devs))
-        start += size
-    if len(parts) == 1:
-        return parts[0]
-    funds = {
-        fund: {name: np.concatenate([p[0][fund][name] for p in parts]) for name in series}
-        for fund, series in parts[0][0].items()
-    }
-    factors = {name: np.concatenate([p[1][name] for p in parts]) for name in parts[0][1]}
-    return funds, factors, sum(p[2] for p in parts)
-
-
-def _simulate_block(shared: _Shared, stream: np.random.SeedSequence, paths: int, deviations):
-    """One block of paths from its own stream: the economic, mortality, coefficient and
-    population draws each from a child of it."""
+def _simulate_block(shared: _Shared, task: _Task):
+    """One block of paths from its own stream (the economic, mortality, coefficient and
+    population draws each from a child of it): each fund's series and the path factors
+    (paths, T), and the explosive coefficient draws rejected."""
+    stream, paths, deviations = task.stream, task.size, task.deviations
     basis, det, scales = shared.basis, shared.det, shared.scales
     T = basis.years.size
     economic_rng, mortality_rng, coefficient_rng, population_rng = (

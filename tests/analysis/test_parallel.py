@@ -6,7 +6,7 @@ import pytest
 
 from model.analysis import simulate as simulation
 from model.analysis.parallel import local_cluster_config, run_tasks
-from model.analysis.simulate import BLOCK_PATHS, blocks_per_task, simulate
+from model.analysis.simulate import BLOCK_PATHS, blocks_in_flight, simulate
 from model.errors import YanglaoError
 
 
@@ -59,42 +59,24 @@ def test_a_process_pool_gives_the_same_paths(qitai, in_process):
                                      parameter_uncertainty=True, workers=2))  # fmt: skip
 
 
-def test_blocks_grouped_into_tasks_give_the_same_paths(qitai, in_process):
-    """The memory budget only groups whole blocks into tasks: one task of three blocks gives
-    what three tasks of one give."""
-    sim = in_process
-    eco = qitai.assumptions.economy
-    shared = simulation._Shared(
-        sim.deterministic.basis,
-        sim.deterministic,
-        simulation.step_values(eco.wage_growth, sim.years)[:, None],
-        simulation.step_values(eco.price_inflation, sim.years)[:, None],
-        simulation.Scales(),
-        True,
-        sim.drivers["economic"],
-        sim.drivers["mortality"],
-    )
-    streams = np.random.SeedSequence(21).spawn(3)
-    sizes = (BLOCK_PATHS, BLOCK_PATHS, 300)
-    funds, factors, rejected = simulation._simulate_blocks(
-        shared, simulation._Task(tuple(streams), sizes)
-    )
-    for fund in sim.funds:
-        for name in sim.funds[fund]:
-            np.testing.assert_array_equal(funds[fund][name], sim.funds[fund][name])
-    np.testing.assert_array_equal(factors["wage_index"], sim.driver_paths["wage_index"])
-    assert rejected == sim.drivers["rejected_explosive_draws"]
+def test_a_smaller_memory_budget_gives_the_same_paths(qitai, in_process):
+    """The budget decides how many blocks are in flight at once, never what they draw."""
+    paths, T = 2 * BLOCK_PATHS + 300, in_process.years.size
+    kept = simulation.kept_series(in_process.deterministic.basis)
+    tight = 345  # needs about 340 MiB: three blocks, one in flight at a time
+    assert blocks_in_flight(paths, T, kept, tight, workers=2) == 1
+    assert blocks_in_flight(paths, T, kept, 4096, workers=2) == 4
+    sim = simulate(qitai, paths=paths, seed=21, parameter_uncertainty=True, workers=2,
+                   memory_mib=tight)  # fmt: skip
+    assert_same(in_process, sim)
 
 
-def test_a_smaller_budget_makes_smaller_tasks_and_too_small_a_budget_says_what_it_needs():
-    assert BLOCK_PATHS == 2000  # the figures below are those of blocks of 2,000
-    paths, T, kept = 40_000, 30, 35  # 20 blocks
-    assert blocks_per_task(paths, T, kept, 1024, workers=1) == 1
-    roomy = blocks_per_task(paths, T, kept, 4096, workers=2)
-    tight = blocks_per_task(paths, T, kept, 700, workers=2)
-    assert roomy == 3 and tight == 2  # at least four tasks per worker; then the budget
-    with pytest.raises(YanglaoError, match=r"--memory: 40000 paths of 30 years need about"):
-        blocks_per_task(paths, T, kept, 256, workers=1)
+def test_too_small_a_budget_says_what_the_run_needs():
+    assert blocks_in_flight(40_000, 30, 35, 1024, workers=1) == 2
+    with pytest.raises(
+        YanglaoError, match=r"--memory: 40000 paths of 30 years need about 5\d\d MiB"
+    ):
+        blocks_in_flight(40_000, 30, 35, 256, workers=1)
 
 
 def test_the_first_block_does_not_depend_on_how_many_paths_follow(qitai, in_process):
