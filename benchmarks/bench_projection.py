@@ -14,6 +14,12 @@ Measures, for a 75-year projection of both Qitai funds:
 5. a sensitivity run of 33 variants (8 shocks × ±1 and ±2 steps, and the baseline), each
    validated and calibrated, projected in one batched call; and the full ``sensitivity`` with
    its break-even solves.
+
+``--simulate-large`` measures instead ``simulate`` of 100,000 paths × 75 years in a fresh
+process each time, with 1 and 2 workers (min/median/max of the time from the call to the
+result, pool start included; peak resident memory of the process and of its largest worker,
+read from /proc), and a numpy-heavy task on a Dask LocalCluster with and without Dask's
+``MALLOC_TRIM_THRESHOLD_`` (needs the ``cluster`` extra).
 """
 
 from __future__ import annotations
@@ -82,10 +88,156 @@ def cli_seconds(args: list[str], repeat: int) -> float:
     return statistics.median(times)
 
 
+SIMULATE_RUN = """
+import json, sys, time
+sys.path.insert(0, {root!r})
+from model.analysis.simulate import _fitted_drivers, simulate
+from model.scenario.load import load_scenario
+scenario = load_scenario({scenario!r})
+_fitted_drivers()
+t0 = time.perf_counter()
+simulate(scenario, paths={paths}, seed=1, years={years}, workers={workers}, memory_mib={memory})
+print(json.dumps({{"seconds": time.perf_counter() - t0}}))
+"""
+
+
+def _peak_kib(pid: int) -> int:
+    """VmHWM (peak resident set) of a process [KiB]; 0 once it has gone."""
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
+
+
+def _descendants(pid: int) -> list[int]:
+    children = []
+    for task in Path(f"/proc/{pid}/task").glob("*"):
+        try:
+            children += [int(c) for c in (task / "children").read_text().split()]
+        except OSError:
+            pass
+    return children + [d for c in children for d in _descendants(c)]
+
+
+def simulate_in_fresh_process(paths: int, workers: int, memory: int) -> dict[str, float]:
+    """One simulate run in a new interpreter: seconds, and the peak resident memory [MiB] of the
+    process and of its largest descendant (pool workers), polled from /proc every 20 ms."""
+    import json
+    import threading
+
+    code = SIMULATE_RUN.format(
+        root=str(ROOT), scenario=str(SCENARIO), paths=paths, years=YEARS, workers=workers,
+        memory=memory,
+    )  # fmt: skip
+    proc = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, cwd=ROOT)
+    peaks: dict[int, int] = {}
+    done = threading.Event()
+
+    def poll() -> None:
+        while not done.is_set():
+            for pid in [proc.pid, *_descendants(proc.pid)]:
+                peaks[pid] = max(peaks.get(pid, 0), _peak_kib(pid))
+            time.sleep(0.02)
+
+    watcher = threading.Thread(target=poll, daemon=True)
+    watcher.start()
+    out, _ = proc.communicate()
+    done.set()
+    watcher.join()
+    result = json.loads(out.decode().strip().splitlines()[-1])
+    others = [v for k, v in peaks.items() if k != proc.pid]
+    result["rss"] = peaks.get(proc.pid, 0) / 1024
+    result["worker_rss"] = max(others, default=0) / 1024
+    return result
+
+
+def numpy_heavy(_shared, n: int) -> float:
+    """A task that allocates and frees many arrays of a few MiB (as the simulation's blocks do)."""
+    total = 0.0
+    for _ in range(n):
+        a = np.ones(400_000) * 1.5
+        total += float((a * a).sum())
+    return total
+
+
+def bench_malloc_trim(repeat: int) -> None:
+    """The same numpy-heavy tasks, and simulate of 20,000 paths, on a LocalCluster of 2 workers
+    with and without Dask's MALLOC_TRIM_THRESHOLD_; how long a LocalCluster takes to start."""
+    from model.analysis.parallel import run_tasks, start_local_cluster
+
+    scenario = load_scenario(SCENARIO)
+
+    for processes in (True, False):
+        starts = []
+        for _ in range(repeat):
+            t0 = time.perf_counter()
+            cluster, client = start_local_cluster(2, processes=processes)
+            client.wait_for_workers(2)
+            starts.append(time.perf_counter() - t0)
+            client.close()
+            cluster.close()
+        print(f"LocalCluster(2, processes={processes}) start: {_spread(starts)}")
+    import os
+
+    for trim in (False, True, False, True):
+        # a nanny leaves its pre-spawn environment in this process's os.environ
+        os.environ.pop("MALLOC_TRIM_THRESHOLD_", None)
+        cluster, client = start_local_cluster(2, trim=trim)
+        client.wait_for_workers(2)
+        address = cluster.scheduler_address
+        run_tasks(numpy_heavy, [10] * 4, scheduler=address)  # warm the workers
+        times, simulated = [], []
+        for _ in range(repeat):
+            t0 = time.perf_counter()
+            run_tasks(numpy_heavy, [500] * 8, scheduler=address)
+            times.append(time.perf_counter() - t0)
+            t0 = time.perf_counter()
+            simulate(scenario, paths=20_000, seed=1, years=YEARS, scheduler=address, workers=2)
+            simulated.append(time.perf_counter() - t0)
+        client.close()
+        cluster.close()
+        label = "kept   " if trim else "dropped"
+        print(f"8 numpy-heavy tasks, MALLOC_TRIM_THRESHOLD_ {label}: {_spread(times)}")
+        print(f"simulate 20,000 paths, MALLOC_TRIM_THRESHOLD_ {label}: {_spread(simulated)}")
+
+
+def _spread(times: list[float]) -> str:
+    return (
+        f"min {min(times):6.2f} s  median {statistics.median(times):6.2f} s  "
+        f"max {max(times):6.2f} s  (n={len(times)})"
+    )
+
+
+def bench_simulate_large(repeat: int) -> None:
+    paths, memory = 100_000, 4096
+    for workers in (1, 2):
+        runs = [simulate_in_fresh_process(paths, workers, memory) for _ in range(repeat)]
+        rss = [r["rss"] for r in runs]
+        worker = [r["worker_rss"] for r in runs]
+        print(
+            f"simulate, {paths:,} paths x {YEARS} years, {workers} worker(s): "
+            f"{_spread([r['seconds'] for r in runs])}; peak memory {max(rss):,.0f} MiB "
+            f"(largest worker {max(worker):,.0f} MiB)"
+        )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--repeat", type=int, default=7)
+    parser.add_argument("--simulate-large", action="store_true")
     args = parser.parse_args()
+    if args.simulate_large:
+        bench_simulate_large(max(3, args.repeat // 2))
+        try:
+            import distributed  # noqa: F401
+        except ImportError:
+            print("Dask distributed not installed (extra `cluster`): no LocalCluster figures")
+        else:
+            bench_malloc_trim(max(3, args.repeat // 2))
+        return
     scenario = load_scenario(SCENARIO)
     basis = build_basis(scenario, YEARS)
     many = stacked(basis, N_STACKED)

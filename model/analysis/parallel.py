@@ -153,19 +153,17 @@ def _pool(fn, tasks, shared, workers: int, window: int) -> Iterator[Any]:
 
 
 def local_cluster_config() -> dict[str, Any]:
-    """The Dask settings a LocalCluster is started with: the nanny's pre-spawn environment
-    without ``MALLOC_TRIM_THRESHOLD_``."""
-    import dask.config  # type: ignore[import-not-found, unused-ignore]
-
-    environ = dict(dask.config.get("distributed.nanny.pre-spawn-environ", default={}) or {})
-    environ.pop(MALLOC_TRIM, None)
-    return {"distributed.nanny.pre-spawn-environ": environ}
+    """The Dask settings a LocalCluster is started with: ``MALLOC_TRIM_THRESHOLD_`` unset in
+    the nanny's pre-spawn environment (None is Dask's way to unset one; the others stay)."""
+    return {f"distributed.nanny.pre-spawn-environ.{MALLOC_TRIM}": None}
 
 
 def start_local_cluster(workers: int, processes: bool = True, trim: bool = False):
     """A Dask LocalCluster of ``workers`` single-threaded workers and its client.
 
     ``trim=True`` keeps Dask's ``MALLOC_TRIM_THRESHOLD_`` (for the benchmark that measures it).
+    Note that a nanny copies its pre-spawn environment into this process's ``os.environ``,
+    from where later clusters inherit it.
     """
     import dask.config  # type: ignore[import-not-found, unused-ignore]
     from distributed import Client, LocalCluster  # type: ignore[import-not-found, unused-ignore]

@@ -88,11 +88,20 @@ def test_the_first_block_does_not_depend_on_how_many_paths_follow(qitai, in_proc
         )
 
 
-def test_a_local_cluster_drops_the_malloc_trim_threshold():
+def worker_environment(shared, task):
+    import os
+
+    return os.environ.get("MALLOC_TRIM_THRESHOLD_"), os.environ.get("OMP_NUM_THREADS")
+
+
+def test_a_local_cluster_drops_the_malloc_trim_threshold(monkeypatch):
     pytest.importorskip("distributed", reason="Dask distributed is the optional extra `cluster`")
-    environ = local_cluster_config()["distributed.nanny.pre-spawn-environ"]
-    assert "MALLOC_TRIM_THRESHOLD_" not in environ
-    assert environ.get("OMP_NUM_THREADS") == 1  # the rest of Dask's environment is kept
+    monkeypatch.delenv("MALLOC_TRIM_THRESHOLD_", raising=False)
+    (environment,) = run_tasks(worker_environment, [0], scheduler="local")
+    assert environment == (None, "1")  # the rest of Dask's worker environment is kept
+    assert local_cluster_config() == {
+        "distributed.nanny.pre-spawn-environ.MALLOC_TRIM_THRESHOLD_": None
+    }
 
 
 def test_a_dask_local_cluster_gives_the_same_paths(qitai, in_process):
