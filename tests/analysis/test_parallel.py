@@ -8,6 +8,7 @@ from model.analysis import simulate as simulation
 from model.analysis.parallel import local_cluster_config, run_tasks
 from model.analysis.simulate import BLOCK_PATHS, blocks_in_flight, simulate
 from model.errors import YanglaoError
+from tests.conftest import QITAI
 
 
 def scaled(shared, task):
@@ -109,3 +110,22 @@ def test_a_dask_local_cluster_gives_the_same_paths(qitai, in_process):
     sim = simulate(qitai, paths=2 * BLOCK_PATHS + 300, seed=21, parameter_uncertainty=True,
                    workers=2, scheduler="local")  # fmt: skip
     assert_same(in_process, sim)
+
+
+def test_the_command_line_gives_the_same_numbers_with_two_workers():
+    import inspect
+
+    from typer.testing import CliRunner
+
+    from cli.main import app
+    from cli.main import simulate as command
+    from model.analysis.simulate import DEFAULT_MEMORY_MIB
+
+    assert inspect.signature(command).parameters["memory"].default == DEFAULT_MEMORY_MIB
+    base = ["simulate", str(QITAI), "--paths", "2500", "--seed", "4", "--lang", "en"]
+    one = CliRunner().invoke(app, base)
+    two = CliRunner().invoke(app, [*base, "--workers", "2", "--memory", "1000"])
+    assert one.exit_code == 0 and two.exit_code == 0, two.output
+    assert one.output == two.output
+    small = CliRunner().invoke(app, [*base, "--paths", "100000", "--memory", "300"])
+    assert small.exit_code == 2 and "--memory" in small.output
