@@ -157,8 +157,8 @@ BLOCK_PATHS = 2000
 #: largest run, 100,000 paths of both funds over 30 years (about 1,100 MiB), with some to spare.
 DEFAULT_MEMORY_MIB = 2048
 #: Working memory of a block per path and year, in float64 arrays alive at its peak (measured
-#: with tracemalloc on the Qitai scenario, both funds, parameter uncertainty on: 76 with the
-#: block's own results; rounded up).
+#: with tracemalloc on the shipped county scenario, both funds, parameter uncertainty on: 76
+#: with the block's own results; rounded up).
 WORKING_ARRAYS = 80
 #: What the process holds besides the paths: the basis, the deterministic projection with its
 #: members and vintages, the fitted models, numpy itself [MiB].
