@@ -254,7 +254,8 @@ def simulate(
         redrawn) and its own error of the mortality drift, instead of using the point estimates.
     progress : callable, optional
         Called as ``progress(done, total)`` between blocks of work (the deterministic
-        projection, then each block of paths), from ``(0, total)`` to ``(total, total)``.
+        projection, then each block of paths' drivers and funds, counted as its results come
+        in), from ``(0, total)`` to ``(total, total)``.
     memory_mib : float, default 2048
         Memory budget [MiB]: paths run in blocks of ``BLOCK_PATHS``, and only as many blocks
         are in flight at once as keep the peak under it; when the kept paths alone do not fit,
@@ -299,14 +300,18 @@ def simulate(
         economic,
         mortality,
     )
-    total = 1 + len(tasks)
+    # blocks of work: the deterministic run, then for each block of paths its drivers and each
+    # fund, reported when the block's results are in
+    per_block = 1 + (basis.civil_service is not None) + (basis.residents is not None)
+    total = 1 + len(tasks) * per_block
     if progress is not None:
         progress(0, total)
         progress(1, total)
 
     def step(done: int, _: int) -> None:
         if progress is not None and done:
-            progress(1 + done, total)
+            for part in range(per_block - 1, -1, -1):
+                progress(1 + done * per_block - part, total)
 
     funds: dict[str, dict[str, np.ndarray]] = {}
     factors: dict[str, np.ndarray] = {}
