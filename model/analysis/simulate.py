@@ -142,11 +142,12 @@ def _ratio(a: np.ndarray, b: np.ndarray) -> np.ndarray:
 
 @functools.lru_cache(maxsize=1)
 def _fitted_drivers():
-    """The driver models fitted on the shipped history (once per process)."""
+    """The driver models of the shipped history (once per process): the stored fit, refitted
+    only when the history or the fit settings changed (``drivers.fitted_drivers``)."""
     from model.analysis import drivers
 
-    history = drivers.load_history()
-    return drivers.fit_economic(history), drivers.fit_mortality(history)
+    fits = drivers.fitted_drivers()
+    return fits.economic, fits.mortality
 
 
 #: Paths per block. Each block of paths draws from its own random stream, the block's child of
