@@ -784,30 +784,8 @@ def write_self_evaluation_workbook(
         "stated_growth_pct",
         "stated_completion_pct",
     )
-    keys = (
-        "fund",
-        label,
-        "unit",
-        "outturn",
-        "outturn_source",
-        "stated",
-        "stated_source",
-        "budget",
-        "budget_source",
-        "completion_pct",
-        "band_low_pct",
-        "band_high_pct",
-        "flag",
-        "other_budgets",
-        "previous",
-        "previous_source",
-        "change",
-        "growth_pct",
-        "stated_change",
-        "stated_growth_pct",
-        "stated_completion_pct",
-        "notes",
-    )
+    # the CSV's columns, with the line named by its label in the run's language
+    keys = ("fund", label, *CSV_COLUMNS[CSV_COLUMNS.index("unit") :])
     columns = [
         Column(label, "项目" if zh else "line")
         if k == label
