@@ -125,7 +125,20 @@ def project(
 ) -> None:
     """从基期起逐年预测两项基金。示例：yanglao project 情景.yaml --out 结果/"""
     from model.scenario.load import load_scenario
+    from model.scenario.region import is_region_file
 
+    if is_region_file(scenario):
+        # a region: its counties, totals, pool and ranking (the region command's output)
+        if fmt is not Format.table:
+            fail(
+                YanglaoError(
+                    f"{scenario}: a region is printed as tables; its CSV files and "
+                    "workbook are written with --out"
+                ),
+                debug,
+            )
+        region(scenario, years=years, out=out, lang=lang, force=force, debug=debug)
+        return
     try:
         from model.output.io import check_format_output
 

@@ -374,3 +374,19 @@ def _line(lines: Any, key: tuple[Any, ...]) -> int | None:
         return int(lines[key])
     except (KeyError, TypeError):
         return None
+
+
+def is_region_file(path: str | Path) -> bool:
+    """Whether ``path`` holds a region (a top-level ``region:`` and no ``meta:``) rather than a
+    scenario, so that a command given either can tell; a file that cannot be read is left to
+    the scenario loader's messages (False)."""
+    from model.errors import YanglaoError
+    from model.scenario.load import read_yaml
+
+    if Path(path).suffix.lower() not in (".yaml", ".yml"):
+        return False
+    try:
+        data, _ = read_yaml(path)
+    except YanglaoError:
+        return False
+    return isinstance(data, dict) and "region" in data and "meta" not in data

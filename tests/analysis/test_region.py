@@ -452,3 +452,24 @@ def test_the_region_command(tmp_path) -> None:
     assert failed.exit_code == 2
     assert f"{bad}:" in failed.output and "region.level" in failed.output
     assert "Traceback" not in failed.output
+
+
+def test_project_given_a_region_prints_the_region(tmp_path) -> None:
+    """``yanglao project REGION.yaml`` runs the region (the same text as ``yanglao region``);
+    a CSV or JSON to standard output is refused with one message, as a region's files are
+    written with --out."""
+    from typer.testing import CliRunner
+
+    from cli.main import app
+
+    path = small_region(tmp_path / "r", counties=3)
+    runner = CliRunner()
+    as_project = runner.invoke(app, ["project", str(path), "--years", "5"])
+    as_region = runner.invoke(app, ["region", str(path), "--years", "5"])
+    assert as_project.exit_code == 0, as_project.output
+    assert as_project.stdout == as_region.stdout
+    refused = runner.invoke(app, ["project", str(path), "--format", "csv"])
+    assert refused.exit_code == 2 and "a region is printed as tables" in refused.output
+    # a scenario is still a scenario
+    scenario = runner.invoke(app, ["project", str(ROOT / "scenarios" / "qitai-2021.yaml")])
+    assert scenario.exit_code == 0 and "100个县" not in scenario.stdout
