@@ -224,6 +224,50 @@ def bench_simulate_large(repeat: int) -> None:
         )
 
 
+def reference_projection(basis: Basis) -> float:
+    """A plain numpy age-shift projection of the same size as the engine's run of ``basis``:
+    civil-service actives and retirees (B, 3, 101) and the residents' population and
+    beneficiaries (B, 2, 101) aged one year at a time through death, retirement, entry and
+    take-up, with contributions, pensions and a reserve rolled forward. No calibration, no
+    bookkeeping: the floor against which the engine's time is a ratio."""
+    cs, rs = basis.civil_service, basis.residents
+    assert cs is not None and rs is not None
+    n_years = basis.years.size
+    q_cs, hazard, entry = cs.death_prob, cs.retirement_hazard, np.full((3, 101), 1.0 / 101)
+    q_rs = rs.death_prob
+    rows = basis.batch_size  # stacked scenarios: every row projected, as the engine does
+
+    def own(x: np.ndarray) -> np.ndarray:
+        return np.broadcast_to(x, (rows, *x.shape[1:])).copy()
+
+    actives, retirees, mass = own(cs.actives0), own(cs.retirees0), own(cs.pension_mass0)
+    population, beneficiaries = own(rs.population0), own(rs.beneficiaries0)
+    wage = np.ones((1, 101))
+    reserve = np.zeros(rows)
+    for t in range(1, n_years):
+        survive = 1.0 - q_cs[:, t]
+        retiring = actives * survive * hazard[:, t]
+        actives = actives * survive - retiring
+        retirees = retirees * survive + retiring
+        mass = mass * survive + retiring * 3000.0
+        actives[..., 1:], retirees[..., 1:], mass[..., 1:] = (
+            actives[..., :-1].copy(),
+            retirees[..., :-1].copy(),
+            mass[..., :-1].copy(),
+        )
+        actives += entry * (actives.sum(axis=(1, 2), keepdims=True) * 0.02)
+        survive_rs = 1.0 - q_rs[:, t]
+        population = population * survive_rs
+        beneficiaries = beneficiaries * survive_rs
+        population[..., 1:] = population[..., :-1].copy()
+        beneficiaries[..., 1:] = beneficiaries[..., :-1].copy()
+        beneficiaries[..., 60] += population[..., 60] * 0.58
+        contributions = (actives * wage).sum(axis=(1, 2)) * 0.24
+        pensions = mass.sum(axis=(1, 2)) * 12 + beneficiaries.sum(axis=(1, 2)) * 143 * 12
+        reserve = reserve * 1.02 + contributions - pensions
+    return float(reserve.sum())
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--repeat", type=int, default=7)
@@ -243,6 +287,8 @@ def main() -> None:
     many = stacked(basis, N_STACKED)
 
     one_best, one_med = best_of(lambda: project_basis(basis, keep_members=False), args.repeat * 3)
+    ref_best, ref_med = best_of(lambda: reference_projection(basis), args.repeat * 3)
+    ref_many_best, _ = best_of(lambda: reference_projection(many), max(3, args.repeat // 2))
     one_m_best, _ = best_of(lambda: project_basis(basis, keep_members=True), args.repeat * 3)
     many_best, many_med = best_of(
         lambda: project_basis(many, keep_members=False), max(3, args.repeat // 2)
@@ -276,6 +322,15 @@ def main() -> None:
     print(
         f"engine, 1 scenario x {YEARS} years, both funds:  best {one_best * 1e3:7.1f} ms  "
         f"median {one_med * 1e3:7.1f} ms  (keeping member arrays: {one_m_best * 1e3:.1f} ms)"
+    )
+    print(
+        f"numpy age-shift reference, same size:        best {ref_best * 1e3:7.1f} ms  "
+        f"median {ref_med * 1e3:7.1f} ms  (engine / reference: {one_best / ref_best:.1f}x; "
+        "aim <= 3x)"
+    )
+    print(
+        f"reference, {N_STACKED} scenarios stacked:          best {ref_many_best:7.3f} s   "
+        f"(engine / reference: {many_best / ref_many_best:.1f}x)"
     )
     print(
         f"engine, {N_STACKED} scenarios stacked:             best {many_best:7.3f} s   "
