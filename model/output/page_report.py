@@ -108,8 +108,6 @@ WORDS: dict[str, dict[str, str]] = {
         "zh": "；若{first}年起无财政补贴，{when}",
         "en": "; with no subsidy from {first} it {when}",
     },
-    "without_out": {"zh": "于{year}年耗尽", "en": "runs out in {year}"},
-    "without_never": {"zh": "至{last}年不耗尽", "en": "lasts to {last}"},
     "months": {
         "zh": "{year}年末可支付月数 {value} 个月",
         "en": "months of payouts held at the end of {year}: {value}",
@@ -351,12 +349,12 @@ def _headline(data: PageData, lang: str) -> str:
         without = f["depletion_year_without_subsidy"]
         when0 = (
             _w(
-                "without_out",
+                "runs_out",
                 lang,
                 year=_num(f"{fund}.depletion_year_without_subsidy", str(without)),
             )
             if without is not None
-            else _w("without_never", lang, last=last)
+            else _w("never", lang, last=last)
         )
         items.append(
             _w("depletion", lang, when=when) + _w("without", lang, first=base + 1, when=when0)

@@ -143,51 +143,20 @@ def test_init_writes_yaml_and_a_workbook_that_read_the_same(tmp_path):
     assert result.exit_code == 2 and "--force" in result.output
 
 
-def test_bad_options_are_one_message(tmp_path):
-    runner = CliRunner()
-    result = runner.invoke(
-        app,
-        [
-            "init",
-            "--province",
-            "Atlantis",
-            "--base-year",
-            "2023",
-            "--out",
-            str(tmp_path / "x.yaml"),
-        ],
-    )
-    assert result.exit_code == 2 and "no province 'Atlantis'" in result.output
-    result = runner.invoke(
-        app,
-        [
-            "init",
-            "--province",
-            "35",
-            "--base-year",
-            "2023",
-            "--funds",
-            "enterprise",
-            "--out",
-            str(tmp_path / "x.yaml"),
-        ],
-    )
-    assert result.exit_code == 2 and "--funds" in result.output
-    result = runner.invoke(
-        app,
-        [
-            "init",
-            "--province",
-            "35",
-            "--base-year",
-            "2023",
-            "--format",
-            "xlsx",
-            "--out",
-            str(tmp_path / "x.yaml"),
-        ],
-    )
-    assert result.exit_code == 2 and "expected --out ending in .xlsx" in result.output
+@pytest.mark.parametrize(
+    ("options", "words"),
+    [
+        (["--province", "Atlantis", "--base-year", "2023"], "no province 'Atlantis'"),
+        (["--province", "35", "--base-year", "2023", "--funds", "enterprise"], "--funds"),
+        (
+            ["--province", "35", "--base-year", "2023", "--format", "xlsx"],
+            "expected --out ending in .xlsx",
+        ),
+    ],
+)
+def test_bad_options_are_one_message(tmp_path, options, words):
+    result = CliRunner().invoke(app, ["init", *options, "--out", str(tmp_path / "x.yaml")])
+    assert result.exit_code == 2 and words in result.output
     assert "Traceback" not in result.output
     assert not (tmp_path / "x.yaml").exists()
 
