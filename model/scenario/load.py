@@ -75,7 +75,9 @@ def load_scenario(path: str | Path) -> Scenario:
         if "extends" in data:
             from model.scenario.variants import resolve_extends
 
-            scenario = resolve_extends(data, lines, Path(path), read_yaml, validate_data)
+            scenario = resolve_extends(
+                data, lines, Path(path), read_yaml, validate_data, validate_base=_validate_as_read
+            )
         else:
             scenario = validate_data(data, lines, name)
     _remember(_SCENARIOS, (name, reads[0][1], _code_version()), (scenario, tuple(reads)))
@@ -100,6 +102,8 @@ _PARSED: OrderedDict[tuple[str, str, str], tuple[Any, Lines]] = OrderedDict()
 _SCENARIOS: OrderedDict[tuple[str, str, str], tuple[Scenario, tuple[tuple[str, str], ...]]] = (
     OrderedDict()
 )
+#: Full scenarios at the end of an ``extends`` chain, validated as read from their files.
+_BASES: OrderedDict[tuple[str, str, str], Scenario] = OrderedDict()
 _LOCK = threading.Lock()
 _NOTED = threading.local()
 
@@ -109,6 +113,7 @@ def clear_cache() -> None:
     with _LOCK:
         _PARSED.clear()
         _SCENARIOS.clear()
+        _BASES.clear()
 
 
 def _code_version() -> str:
@@ -169,6 +174,22 @@ def _note_read(name: str, digest: str) -> None:
     reads = getattr(_NOTED, "reads", None)
     if reads is not None:
         reads.append((name, digest))
+
+
+def _validate_as_read(data: dict[str, Any], lines: Lines, name: str) -> Scenario:
+    """:func:`validate_data` of a file's data exactly as just read (the base of an ``extends``
+    chain), once per content: keyed by the file as named and the sha256 of the bytes read."""
+    reads = getattr(_NOTED, "reads", None) or []
+    digest = next((d for n, d in reversed(reads) if n == name), None)
+    if digest is None:
+        return validate_data(data, lines, name)
+    key = (name, digest, _code_version())
+    hit = _recall(_BASES, key)
+    if hit is not None:
+        return hit
+    scenario = validate_data(data, lines, name)
+    _remember(_BASES, key, scenario)
+    return scenario
 
 
 def _cached_scenario(name: str) -> Scenario | None:

@@ -36,7 +36,7 @@ from __future__ import annotations
 import copy
 import difflib
 import typing
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path, PurePosixPath, PureWindowsPath
 from typing import Any
 
@@ -102,8 +102,12 @@ def override_problems(
 def merge(
     base: dict[str, Any], override: dict[str, Any], model: type[BaseModel], base_year: int
 ) -> dict[str, Any]:
-    """``base`` updated by ``override``: schema parts merge, values replace."""
-    out = copy.deepcopy(base)
+    """``base`` updated by ``override``: schema parts merge, values replace.
+
+    Only the mappings on the override's paths are new; the rest of the result is ``base``'s own
+    (``base`` is a fresh ``model_dump``, and copying a whole scenario for every county of a
+    region cost more than reading it)."""
+    out = dict(base)
     for key, value in override.items():
         field = model.model_fields.get(str(key))
         sub = model_fields_of(field.annotation) if field is not None else None
@@ -122,7 +126,7 @@ def _merge_schedule(
 ) -> dict[str, Any]:
     """A schedule override; a ``value`` starting after the base year keeps the base's earlier
     years (carried as stated, including a constant as its value at the base year)."""
-    out = copy.deepcopy(base)
+    out = dict(base)
     out.update(copy.deepcopy({k: v for k, v in override.items() if k != "value"}))
     if "value" not in override:
         return out
@@ -149,8 +153,13 @@ def scenario_tree(path: Path) -> Path:
     return folder if top.parent == top else top
 
 
-def extends_target(target: Any, path: Path, tree: Path, name: str, line: int | None) -> Path:
+def extends_target(
+    target: Any, path: Path, tree: Path, name: str, line: Callable[[], int | None]
+) -> Path:
     """The file ``extends: <target>`` in ``path`` names, checked before it is read.
+
+    ``line()`` gives the line of ``extends:``, asked only for an error (finding lines needs the
+    slower line-aware parse, which a valid file never needs).
 
     Raises
     ------
@@ -160,7 +169,7 @@ def extends_target(target: Any, path: Path, tree: Path, name: str, line: int | N
     """
 
     def fail(message: str) -> ScenarioError:
-        return ScenarioError([Problem(name, "extends", message, line)])
+        return ScenarioError([Problem(name, "extends", message, line())])
 
     if not isinstance(target, str) or not target.strip():
         raise fail("expected the path of the scenario this one extends (relative to this file)")
@@ -213,13 +222,21 @@ def resolve_extends(
     validate_data,
     chain: tuple[Path, ...] = (),
     tree: Path | None = None,
+    validate_base=None,
 ) -> Scenario:
     """Load the scenario a variant extends, merge the variant into it and validate the result.
 
     ``chain`` holds the resolved files already in the chain (the first the user named);
-    ``tree`` is the scenario folder tree of the chain (:func:`scenario_tree` of the first)."""
+    ``tree`` is the scenario folder tree of the chain (:func:`scenario_tree` of the first).
+    ``validate_base`` validates a full scenario at the end of the chain, as read from its file
+    (default ``validate_data``; the loader's remembers it by content, so that a hundred counties
+    extending one base validate it once)."""
+    if validate_base is None:
+        validate_base = validate_data
     name = str(path)
-    line = lines.get(("extends",))
+    def line() -> int | None:
+        return lines.get(("extends",))
+
     if tree is None:
         tree = scenario_tree(path)
     chain = chain + (path.resolve(),)
@@ -234,7 +251,7 @@ def resolve_extends(
                     f"{_shown_path(data['extends'])} leads "
                     f"back to {again}, already in the extends chain (a loop); "
                     "expected a chain that ends in a full scenario",
-                    line,
+                    line(),
                 )
             ]
         )
@@ -248,7 +265,7 @@ def resolve_extends(
                     f"extends chain that starts at {chain[0].name}; the limit "
                     f"is {MAX_CHAIN}, expected this file to extend a full "
                     "scenario",
-                    line,
+                    line(),
                 )
             ]
         )
@@ -260,17 +277,17 @@ def resolve_extends(
                     "extends",
                     f"{_shown_path(data['extends'])} not "
                     "found; expected a scenario file relative to this one",
-                    line,
+                    line(),
                 )
             ]
         )
     base_data, base_lines = read_yaml(base_path)
     if "extends" in base_data:
         base_scenario = resolve_extends(
-            base_data, base_lines, base_path, read_yaml, validate_data, chain, tree
+            base_data, base_lines, base_path, read_yaml, validate_data, chain, tree, validate_base
         )
     else:
-        base_scenario = validate_data(base_data, base_lines, str(base_path))
+        base_scenario = validate_base(base_data, base_lines, str(base_path))
     override = {k: v for k, v in data.items() if k != "extends"}
     problems = override_problems(override, Scenario, (), lines, name)
     meta = override["meta"] if isinstance(override.get("meta"), dict) else {}

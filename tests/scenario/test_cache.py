@@ -102,6 +102,43 @@ def test_variants_sharing_a_base_parse_it_once(tmp_path, parses):
     assert load_scenario(tmp_path / "one.yaml") is one
 
 
+def test_variants_sharing_a_base_validate_it_once(tmp_path, monkeypatch):
+    _copy(tmp_path)
+    validated: list[str] = []
+    validate = load.validate_data
+
+    def counted(data, lines, name):
+        validated.append(Path(name).name)
+        return validate(data, lines, name)
+
+    monkeypatch.setattr(load, "validate_data", counted)
+    for name in ("one.yaml", "two.yaml", "three.yaml"):
+        load_scenario(_variant(tmp_path, name))
+    assert validated.count(QITAI.name) == 1
+    assert [n for n in validated if n != QITAI.name] == ["one.yaml", "two.yaml", "three.yaml"]
+
+
+def test_a_valid_variant_needs_no_line_map(tmp_path, monkeypatch):
+    # the line-aware parser is several times slower; only an error asks for lines
+    _copy(tmp_path)
+    line_parses: list[str] = []
+    parse = load._parse_with_lines
+
+    def counted(text, name):
+        line_parses.append(Path(name).name)
+        return parse(text, name)
+
+    monkeypatch.setattr(load, "_parse_with_lines", counted)
+    load_scenario(_variant(tmp_path, "one.yaml"))
+    assert line_parses == []
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("extends: ../outside.yaml\n" + META, encoding="utf-8")
+    with pytest.raises(ScenarioError) as err:
+        load_scenario(bad)
+    assert err.value.problems[0].line == 1
+    assert line_parses == ["bad.yaml"]
+
+
 def test_a_changed_base_changes_its_variants(tmp_path):
     base = _copy(tmp_path)
     path = _variant(tmp_path, "one.yaml")
