@@ -234,6 +234,7 @@ def resolve_extends(
     if validate_base is None:
         validate_base = validate_data
     name = str(path)
+
     def line() -> int | None:
         return lines.get(("extends",))
 
