@@ -222,7 +222,8 @@ def _county_series(result: Projection, row: int) -> dict[str, dict[str, np.ndarr
     return out
 
 
-def _rules(basis: Basis) -> dict[str, str]:
+def subsidy_rules(basis: Basis) -> dict[str, str]:
+    """Each fund's subsidy rule by name (``SUBSIDY_RULES``)."""
     out = {}
     for fund in FUNDS:
         part = getattr(basis, fund)
@@ -257,7 +258,7 @@ def run_counties(
                 np.asarray(bases[i].years),
                 _county_series(proj, row),
                 g,
-                _rules(bases[i]),
+                subsidy_rules(bases[i]),
             )
     if progress is not None:
         progress(total, total)
@@ -303,28 +304,10 @@ def adjustment_fund(
         [c.series[fund]["total_income"][:T] - c.series[fund]["subsidy_income"][:T] for c in having]
     ).reshape(n, T)
     spend = np.array([c.series[fund]["total_expenditure"][:T] for c in having]).reshape(n, T)
-    up = share * contrib
-    gap = np.maximum(0.0, spend - income)
-    down = np.zeros((n, T))
-    start = np.zeros(T)
-    end = np.zeros(T)
-    reserve = float(opening_reserve)
-    for t in range(T):
-        start[t] = reserve
-        if t == 0:
-            # the base year is history: no pool flows before the first projected year
-            up[:, 0] = 0.0
-            end[t] = reserve
-            continue
-        available = reserve + up[:, t].sum()
-        need = gap[:, t].sum()
-        out = min(available, need)
-        if need > 0:
-            down[:, t] = out * gap[:, t] / need
-        reserve = available - down[:, t].sum()
-        end[t] = reserve
-    after = np.maximum(0.0, gap + up - down)
-    after[:, 0] = 0.0
+    flows = pool_flows(share * contrib, np.maximum(0.0, spend - income), opening_reserve)
+    up, gap, down, after = flows["paid_in"], flows["gap"], flows["paid_out"], flows["need_after"]
+    start, end = flows["reserve_start"], flows["reserve_end"]
+    short = flows["short"]
     pooled_need = after.sum(0)
     out_d: dict[str, Any] = {
         "county_ids": [c.id for c in having],
@@ -334,6 +317,7 @@ def adjustment_fund(
         "need_after_pool": after,
         "reserve_start": start,
         "reserve_end": end,
+        "short": short,
         "counties_reserve_end": np.array([c.series[fund]["reserve_end"][:T] for c in having])
         .reshape(n, T)
         .sum(0),
@@ -341,6 +325,48 @@ def adjustment_fund(
     for lv in LEVELS_PAYING:
         out_d[f"need_{lv}"] = pooled_need * subsidy_shares.get(lv, 0.0)
     return out_d
+
+
+def pool_flows(up: np.ndarray, gap: np.ndarray, opening_reserve: float) -> dict[str, np.ndarray]:
+    """The adjustment fund's year over counties (module docstring), for one path or many.
+
+    ``up`` (paid in before the base year is zeroed) and ``gap`` are (counties, …, T), the
+    middle axes any number of paths. Returns ``paid_in``, ``gap``, ``paid_out`` and
+    ``need_after`` (counties, …, T); ``reserve_start``, ``reserve_end`` and ``short`` (…, T):
+    ``short`` is true where the fund could not pay every gap in full. The base year (index 0)
+    is history: no flows."""
+    up = np.array(up, dtype=float)
+    up[..., 0] = 0.0
+    T = up.shape[-1]
+    down = np.zeros_like(up)
+    start = np.zeros(up.shape[1:])
+    end = np.zeros(up.shape[1:])
+    short = np.zeros(up.shape[1:], dtype=bool)
+    reserve = np.full(up.shape[1:-1], float(opening_reserve))
+    for t in range(T):
+        start[..., t] = reserve
+        if t == 0:
+            end[..., t] = reserve
+            continue
+        available = reserve + up[..., t].sum(0)
+        need = gap[..., t].sum(0)
+        paid = np.minimum(available, need)
+        positive = need > 0
+        down[..., t] = np.where(positive, paid * gap[..., t] / np.where(positive, need, 1.0), 0.0)
+        short[..., t] = available < need
+        reserve = available - down[..., t].sum(0)
+        end[..., t] = reserve
+    after = np.maximum(0.0, gap + up - down)
+    after[..., 0] = 0.0
+    return {
+        "paid_in": up,
+        "gap": gap,
+        "paid_out": down,
+        "need_after": after,
+        "reserve_start": start,
+        "reserve_end": end,
+        "short": short,
+    }
 
 
 def ranking(counties: list[CountyResult], T: int) -> list[dict[str, Any]]:
@@ -453,10 +479,12 @@ __all__ = [
     "RegionResult",
     "adjustment_fund",
     "group_bases",
+    "pool_flows",
     "project_region",
     "ranking",
     "region_totals",
     "run_counties",
     "stack_key",
     "subsidy_by_level",
+    "subsidy_rules",
 ]

@@ -360,21 +360,15 @@ def _simulate_block(shared: _Shared, task: _Task):
     )
     rejected = 0
     if deviations is None:
-        coefficients = None
-        if shared.parameter_uncertainty:
-            coefficients, rejected = shared.economic.draw_coefficients(paths, coefficient_rng)
-        # row 0 of the drivers' paths is the base year, where deviations are zero
-        dev = shared.economic.simulate_deviations(
-            paths, T, economic_rng, scale=scales.economic, coefficients=coefficients
-        )
-        improvement = shared.mortality.simulate_improvement(
+        deviations, rejected = _drawn_deviations(
+            shared.economic,
+            shared.mortality,
             paths,
             T,
-            mortality_rng,
-            scale=scales.mortality,
-            drift_uncertainty=shared.parameter_uncertainty,
+            (economic_rng, mortality_rng, coefficient_rng),
+            scales,
+            shared.parameter_uncertainty,
         )
-        deviations = (dev[..., 0], dev[..., 1], dev[..., 2], improvement)
     # Inside, paths are the last axis (T, P): every yearly step reads and writes contiguous
     # rows. The results are returned as (P, T).
     wage, inflation, interest, improvement = (
@@ -407,6 +401,54 @@ def _simulate_block(shared: _Shared, task: _Task):
         for fund, series in out.items()
     }
     return funds, {k: np.ascontiguousarray(v.T) for k, v in factors.items()}, rejected
+
+
+def _drawn_deviations(
+    economic, mortality, paths: int, T: int, rngs, scales: Scales, parameter_uncertainty: bool
+) -> tuple[tuple[np.ndarray, ...], int]:
+    """The four deviations (wage, inflation, interest, improvement), each (paths, T), drawn
+    from the fitted models with the (economic, mortality, coefficient) generators ``rngs``, and
+    the explosive coefficient draws rejected."""
+    economic_rng, mortality_rng, coefficient_rng = rngs
+    coefficients, rejected = None, 0
+    if parameter_uncertainty:
+        coefficients, rejected = economic.draw_coefficients(paths, coefficient_rng)
+    # row 0 of the drivers' paths is the base year, where deviations are zero
+    dev = economic.simulate_deviations(
+        paths, T, economic_rng, scale=scales.economic, coefficients=coefficients
+    )
+    improvement = mortality.simulate_improvement(
+        paths, T, mortality_rng, scale=scales.mortality, drift_uncertainty=parameter_uncertainty
+    )
+    return (dev[..., 0], dev[..., 1], dev[..., 2], improvement), rejected
+
+
+def common_deviations(
+    paths: int,
+    T: int,
+    seed_sequence: np.random.SeedSequence,
+    scales: Scales = Scales(),
+    parameter_uncertainty: bool = False,
+) -> tuple[tuple[np.ndarray, ...], int]:
+    """Driver deviations for many scenarios at once (a region's counties share one economy and
+    one mortality trend): the four (paths, T) arrays that :func:`simulate`'s ``deviations``
+    takes, drawn in blocks of ``BLOCK_PATHS`` as a simulation draws its own (block ``i`` from
+    the ``i``-th child of ``seed_sequence``), and the explosive coefficient draws rejected.
+
+    A scenario with a nearer horizon takes the first columns: a path's early years do not
+    depend on how many years were drawn after them."""
+    economic, mortality = _fitted_drivers()
+    sizes = [min(BLOCK_PATHS, paths - start) for start in range(0, paths, BLOCK_PATHS)]
+    parts: list[tuple[np.ndarray, ...]] = []
+    rejected = 0
+    for stream, size in zip(seed_sequence.spawn(len(sizes)), sizes, strict=True):
+        rngs = tuple(np.random.default_rng(child) for child in stream.spawn(4))[:3]
+        devs, n = _drawn_deviations(
+            economic, mortality, size, T, rngs, scales, parameter_uncertainty
+        )
+        parts.append(devs)
+        rejected += n
+    return tuple(np.concatenate([p[i] for p in parts]) for i in range(4)), rejected
 
 
 def _growth_factor(amount: np.ndarray, link: np.ndarray, rate_dev: np.ndarray) -> np.ndarray:
