@@ -162,6 +162,43 @@ DebugOpt = Annotated[
         "--debug", help=h("出错时显示调用栈（供开发者）", "show tracebacks (for developers)")
     ),
 ]
+MemoryOpt = Annotated[
+    int,
+    typer.Option(
+        "--memory",
+        min=64,
+        metavar="MIB",
+        help=h(
+            "内存上限（MiB）：路径分块计算，峰值不超过它；不够时报告需要多少",
+            "memory budget in MiB: paths run in blocks so that the peak stays under it; "
+            "a run that cannot fit says how much it needs",
+        ),
+    ),
+]
+WorkersOpt = Annotated[
+    int,
+    typer.Option(
+        "--workers",
+        min=1,
+        help=h(
+            "同时计算的进程数（结果与进程数无关）",
+            "processes computing at once (the numbers do not depend on it)",
+        ),
+    ),
+]
+SchedulerOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--scheduler",
+        metavar="ADDRESS|local",
+        help=h(
+            "在 Dask 集群上计算：调度器地址，或 local（本机 --workers 个进程）；"
+            "需安装 yanglao[cluster]",
+            "compute on Dask: a scheduler's address, or local (a cluster of --workers "
+            "processes on this machine); needs yanglao[cluster]",
+        ),
+    ),
+]
 YearsOpt = Annotated[
     int | None,
     typer.Option(

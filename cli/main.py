@@ -23,8 +23,11 @@ from cli.common import (  # (shared options, spelled once)
     Format,
     Lang,
     LangOpt,
+    MemoryOpt,
     OutOpt,
     ScenarioArg,
+    SchedulerOpt,
+    WorkersOpt,
     YearsOpt,
     _named,
     check_out,
@@ -78,7 +81,7 @@ def main(
 from cli.drivers import DRIVERS_HELP, drivers  # noqa: E402
 from cli.evaluate import evaluate  # noqa: E402
 from cli.init import init  # noqa: E402
-from cli.region import region  # noqa: E402
+from cli.region import region, run_region  # noqa: E402
 from cli.report import report  # noqa: E402
 from cli.roster import roster  # noqa: E402
 
@@ -282,12 +285,39 @@ def budget(
             ),
         ),
     ] = Intervals.budget,
+    memory: MemoryOpt = 2048,
+    workers: WorkersOpt = 1,
+    scheduler: SchedulerOpt = None,
     out: OutOpt = None,
     lang: LangOpt = Lang.zh,
     force: ForceOpt = False,
     debug: DebugOpt = False,
 ) -> None:
     """下一年度预算。示例：yanglao budget 情景.yaml --out 预算/"""
+    # --memory, --workers and --scheduler serve the simulation: a region's, or a scenario's
+    # with --intervals simulation (the budget intervals are one batched engine call)
+    from model.scenario.region import is_region_file
+
+    if is_region_file(scenario):
+        run_region(
+            scenario,
+            "model.analysis.region_budget:make_region_budget",
+            "model.output.region_simulation_tables:format_region_budget",
+            "model.output.region_simulation_tables:write_region_budget",
+            out=out,
+            lang=lang,
+            force=force,
+            debug=debug,
+            options={
+                "year": year,
+                "paths": paths,
+                "seed": seed,
+                "memory_mib": memory,
+                "workers": workers,
+                "scheduler": scheduler,
+            },
+        )
+        return
     run_report(
         scenario,
         "model.analysis.budget:make_budget",
@@ -302,6 +332,9 @@ def budget(
             "paths": paths,
             "seed": seed,
             "intervals": Intervals(intervals).value,
+            "memory_mib": memory,
+            "workers": workers,
+            "scheduler": scheduler,
         },
         progress=True,
     )
@@ -351,49 +384,38 @@ def simulate(
             ),
         ),
     ] = False,
-    memory: Annotated[
-        int,
-        typer.Option(
-            "--memory",
-            min=64,
-            metavar="MIB",
-            help=h(
-                "内存上限（MiB）：路径分块计算，峰值不超过它；不够时报告需要多少",
-                "memory budget in MiB: paths run in blocks so that the peak stays under it; "
-                "a run that cannot fit says how much it needs",
-            ),
-        ),
-    ] = 2048,
-    workers: Annotated[
-        int,
-        typer.Option(
-            "--workers",
-            min=1,
-            help=h(
-                "同时计算的进程数（结果与进程数无关）",
-                "processes computing at once (the numbers do not depend on it)",
-            ),
-        ),
-    ] = 1,
-    scheduler: Annotated[
-        str | None,
-        typer.Option(
-            "--scheduler",
-            metavar="ADDRESS|local",
-            help=h(
-                "在 Dask 集群上计算：调度器地址，或 local（本机 --workers 个进程）；"
-                "需安装 yanglao[cluster]",
-                "compute on Dask: a scheduler's address, or local (a cluster of --workers "
-                "processes on this machine); needs yanglao[cluster]",
-            ),
-        ),
-    ] = None,
+    memory: MemoryOpt = 2048,
+    workers: WorkersOpt = 1,
+    scheduler: SchedulerOpt = None,
     out: OutOpt = None,
     lang: LangOpt = Lang.zh,
     force: ForceOpt = False,
     debug: DebugOpt = False,
 ) -> None:
     """蒙特卡洛模拟。示例：yanglao simulate 情景.yaml --paths 10000"""
+    from model.scenario.region import is_region_file
+
+    if is_region_file(scenario):
+        run_region(
+            scenario,
+            "model.analysis.region_simulate:simulate_region",
+            "model.output.region_simulation_tables:format_region_simulation",
+            "model.output.region_simulation_tables:write_region_simulation",
+            out=out,
+            lang=lang,
+            force=force,
+            debug=debug,
+            options={
+                "paths": paths,
+                "seed": seed,
+                "years": years,
+                "parameter_uncertainty": parameter_uncertainty,
+                "memory_mib": memory,
+                "workers": workers,
+                "scheduler": scheduler,
+            },
+        )
+        return
     run_report(
         scenario,
         "model.analysis.simulate:simulate",

@@ -10,7 +10,7 @@ cannot be calibrated, or output that cannot be written (one message on stderr, n
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -21,6 +21,7 @@ from cli.common import (
     LangOpt,
     OutOpt,
     YearsOpt,
+    _named,
     check_out,
     fail,
     h,
@@ -70,6 +71,39 @@ def region(
             write_region(result, out, lang=language.value, force=force) if out is not None else []
         )
         typer.echo(format_region(result, lang=language.value))
+        if written:
+            typer.echo(wrote(written, language), err=True)
+    except YanglaoError as err:
+        fail(err, debug)
+
+
+def run_region(
+    region_file: Path,
+    analysis: str,
+    tables: str,
+    writer: str,
+    *,
+    out: Path | None,
+    lang: Lang,
+    force: bool,
+    debug: bool,
+    options: dict[str, Any],
+) -> None:
+    """A region through an analysis command (budget, simulate): load the region and its counties,
+    refuse an ``--out`` that cannot be replaced, compute with a progress bar, write all or
+    nothing and print; ``analysis``, ``tables`` and ``writer`` as in ``cli.common.run_report``."""
+    from model.scenario.region import load_region
+
+    language = Lang(lang)
+    try:
+        reg, scenarios = load_region(region_file)
+        check_out(out, force)
+        with progress_shown(language) as progress:
+            result = _named(analysis)(reg, scenarios, progress=progress, **options)
+        written = (
+            _named(writer)(result, out, lang=language.value, force=force) if out is not None else []
+        )
+        typer.echo(_named(tables)(result, lang=language.value))
         if written:
             typer.echo(wrote(written, language), err=True)
     except YanglaoError as err:

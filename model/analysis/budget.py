@@ -93,8 +93,9 @@ LINE_KEYS = tuple(k for k, *_ in LINES)
 def _year_index(scenario: Scenario, year: int) -> int:
     base = scenario.meta.base_year
     if not base < year <= base + 100:
-        raise YanglaoError(f"--year {year}: expected a year after the base year {base} "
-                           f"(up to {base + 100})")
+        raise YanglaoError(
+            f"--year {year}: expected a year after the base year {base} (up to {base + 100})"
+        )
     return year - base
 
 
@@ -156,7 +157,7 @@ def _subsidy_by_level(result: Projection, fund: str, t: int) -> dict[str, np.nda
     return {f"subsidy_{lv}": by_level[:, i] for i, lv in enumerate(GOVERNMENT_LEVELS)}
 
 
-def _with_combined(lines: dict[str, dict[str, np.ndarray]]) -> dict[str, dict[str, np.ndarray]]:
+def with_combined(lines: dict[str, dict[str, np.ndarray]]) -> dict[str, dict[str, np.ndarray]]:
     funds = list(lines)
     out = dict(lines)
     out["combined"] = {k: sum(lines[f][k] for f in funds) for k in LINE_KEYS}
@@ -167,7 +168,7 @@ def budget_lines(scenario: Scenario, year: int) -> dict[str, dict[str, float]]:
     """Point budget [万元] of ``year`` per fund and ``combined``: {fund: {line: value}}."""
     t = _year_index(scenario, year)
     result = project_basis(build_basis(scenario, t))
-    lines = _with_combined(lines_from(result, t))
+    lines = with_combined(lines_from(result, t))
     return {fund: {k: float(v[0]) for k, v in d.items()} for fund, d in lines.items()}
 
 
@@ -183,18 +184,34 @@ def model_errors(scenario: Scenario) -> dict[str, dict[str, float]]:
         rows = backtest(scenario.history)
     except YanglaoError:
         return {}
-    return {fund: {r.line: abs(r.relative_error) for r in rows if r.fund == fund and r.relative_error is not None}
-            for fund in ("civil_service", "residents")}
+    return {
+        fund: {
+            r.line: abs(r.relative_error)
+            for r in rows
+            if r.fund == fund and r.relative_error is not None
+        }
+        for fund in ("civil_service", "residents")
+    }
 
 
 #: The back-test line whose error stands for each budget line.
-_ERROR_LINE = {"contribution_income": "contribution_income", "interest_income": "interest_income",
-               "other_income": "other_income", "pension_expenditure": "benefit_expenditure",
-               "funeral_grant_expenditure": "benefit_expenditure"}
+_ERROR_LINE = {
+    "contribution_income": "contribution_income",
+    "interest_income": "interest_income",
+    "other_income": "other_income",
+    "pension_expenditure": "benefit_expenditure",
+    "funeral_grant_expenditure": "benefit_expenditure",
+}
 
 
-def _perturbed_basis(basis: Basis, result: Projection, paths: int, t_budget: int,
-                     rng: np.random.Generator, risk: ArrearsRisk | None = None) -> Basis:
+def _perturbed_basis(
+    basis: Basis,
+    result: Projection,
+    paths: int,
+    t_budget: int,
+    rng: np.random.Generator,
+    risk: ArrearsRisk | None = None,
+) -> Basis:
     """``paths`` copies of ``basis`` with drivers, small-population counts and arrears drawn."""
     T = basis.years.size
     cs, rs = basis.civil_service, basis.residents
@@ -204,8 +221,12 @@ def _perturbed_basis(basis: Basis, result: Projection, paths: int, t_budget: int
         growth[:, 0] = 0.0
         wage_factor = np.cumprod(1 + growth, axis=1)
         heads = d["actives"][0] + d["retirees"][0]  # (T, G, A)
-        expected_deaths = np.concatenate([np.zeros((1, 3)), (heads[:-1] * cs.death_prob[0, 1:]).sum(-1)])
-        expected_retire = np.concatenate([np.zeros((1, 3)), (d["actives"][0][:-1] * cs.retirement_hazard[0, 1:]).sum(-1)])
+        expected_deaths = np.concatenate(
+            [np.zeros((1, 3)), (heads[:-1] * cs.death_prob[0, 1:]).sum(-1)]
+        )
+        expected_retire = np.concatenate(
+            [np.zeros((1, 3)), (d["actives"][0][:-1] * cs.retirement_hazard[0, 1:]).sum(-1)]
+        )
         expected_exits = d["exits"][0]
         cs = replace(
             cs,
@@ -213,27 +234,37 @@ def _perturbed_basis(basis: Basis, result: Projection, paths: int, t_budget: int
             base_floor_yuan=cs.base_floor_yuan * wage_factor,
             base_cap_yuan=cs.base_cap_yuan * wage_factor,
             interest_rate=_draw_rates(cs.interest_rate, paths, rng),
-            death_prob=np.minimum(cs.death_prob * _poisson_factor(expected_deaths, paths, rng)[..., None], 1.0),
+            death_prob=np.minimum(
+                cs.death_prob * _poisson_factor(expected_deaths, paths, rng)[..., None], 1.0
+            ),
             retirement_hazard=np.minimum(
-                cs.retirement_hazard * _poisson_factor(expected_retire, paths, rng)[..., None], 1.0),
-            exit_rate=np.clip(cs.exit_rate * _poisson_factor(expected_exits[:, None], paths, rng)[..., 0], 0, 1),
+                cs.retirement_hazard * _poisson_factor(expected_retire, paths, rng)[..., None], 1.0
+            ),
+            exit_rate=np.clip(
+                cs.exit_rate * _poisson_factor(expected_exits[:, None], paths, rng)[..., 0], 0, 1
+            ),
         )
     if rs is not None:
         d = result.funds["residents"]
         pop = d["population"][0]
-        expected_deaths = np.concatenate([np.zeros((1, 2)), (pop[:-1] * rs.death_prob[0, 1:]).sum(-1)])
+        expected_deaths = np.concatenate(
+            [np.zeros((1, 2)), (pop[:-1] * rs.death_prob[0, 1:]).sum(-1)]
+        )
         arrears = rs.arrears_share * np.ones((paths, T))
         withheld = rng.random(paths) < (risk.probability if risk is not None else 0.0)
         arrears[:, t_budget] = np.maximum(arrears[:, t_budget], np.where(withheld, 1.0, 0.0))
         rs = replace(
             rs,
             interest_rate=_draw_rates(rs.interest_rate, paths, rng),
-            death_prob=np.minimum(rs.death_prob * _poisson_factor(expected_deaths, paths, rng)[..., None], 1.0),
+            death_prob=np.minimum(
+                rs.death_prob * _poisson_factor(expected_deaths, paths, rng)[..., None], 1.0
+            ),
             uptake=rs.uptake * _poisson_factor(d["new_beneficiaries"][0, -1:], paths, rng)[:, 0],
             arrears_share=arrears,
             # the drawn arrears are the level's the risk names, unless the scenario's policy
             # already has arrears of its own
-            arrears_level=rs.arrears_level if rs.arrears_share.max() > 0
+            arrears_level=rs.arrears_level
+            if rs.arrears_share.max() > 0
             else np.array([GOVERNMENT_LEVELS.index(risk.level if risk is not None else "county")]),
         )
     return replace(basis, civil_service=cs, residents=rs)
@@ -252,9 +283,13 @@ def _draw_rates(rates: np.ndarray, paths: int, rng: np.random.Generator) -> np.n
     return np.maximum(rates + noise, 0.0)
 
 
-def simulate_budget_year(scenario: Scenario, year: int, paths: int = 2000,
-                         seed: int = 0, progress: Callable[[int, int], None] | None = None
-                         ) -> dict[str, dict[str, np.ndarray]]:
+def simulate_budget_year(
+    scenario: Scenario,
+    year: int,
+    paths: int = 2000,
+    seed: int = 0,
+    progress: Callable[[int, int], None] | None = None,
+) -> dict[str, dict[str, np.ndarray]]:
     """Simulated outturns of ``year`` [万元]: {fund or combined: {line: (paths,)}}.
 
     ``progress(done, total)``, if given, is called after each of the three blocks of work (the
@@ -288,20 +323,31 @@ def simulate_budget_year(scenario: Scenario, year: int, paths: int = 2000,
         fill_gap = np.broadcast_to(part.subsidy_rule == 0, (paths,))
         # Under fill_gap the subsidy fills the new gap (never below zero); otherwise the reserve
         # takes it.
-        extra = np.where(fill_gap, np.maximum(d["subsidy_income"] - delta, 0.0) - d["subsidy_income"], 0.0)
+        extra = np.where(
+            fill_gap, np.maximum(d["subsidy_income"] - delta, 0.0) - d["subsidy_income"], 0.0
+        )
         d["subsidy_income"] = d["subsidy_income"] + extra
         if fund == "civil_service":
             d["subsidy_county"] = d["subsidy_income"].copy()
         else:
             d["subsidy_county"] = d["subsidy_county"] + extra
-        d["total_income"] = (d["contribution_income"] + d["interest_income"] + d["subsidy_income"]
-                             + d["other_income"] + d["transfer_income"])
-        d["total_expenditure"] = (d["pension_expenditure"] + d["funeral_grant_expenditure"]
-                                  + d["transfer_expenditure"] + d["other_expenditure"])
+        d["total_income"] = (
+            d["contribution_income"]
+            + d["interest_income"]
+            + d["subsidy_income"]
+            + d["other_income"]
+            + d["transfer_income"]
+        )
+        d["total_expenditure"] = (
+            d["pension_expenditure"]
+            + d["funeral_grant_expenditure"]
+            + d["transfer_expenditure"]
+            + d["other_expenditure"]
+        )
         new_balance = d["total_income"] - d["total_expenditure"]
         d["reserve_end"] = d["reserve_end"] + (new_balance - d["balance"])
         d["balance"] = new_balance
-    return _with_combined(lines)
+    return with_combined(lines)
 
 
 def band_probability(samples: np.ndarray, budget: float, band: tuple[float, float] = BAND) -> float:
@@ -325,7 +371,9 @@ def best_budget(samples: np.ndarray, point: float, band: tuple[float, float] = B
     s = np.sort(samples)
     candidates = np.linspace(max(s[0] / band[1], 1e-9), s[-1] / band[0], 801)
     candidates = np.append(candidates, point)
-    inside = np.searchsorted(s, candidates * band[1], "right") - np.searchsorted(s, candidates * band[0], "left")
+    inside = np.searchsorted(s, candidates * band[1], "right") - np.searchsorted(
+        s, candidates * band[0], "left"
+    )
     best = inside.max()
     tied = candidates[inside == best]
     return float(tied[np.argmin(np.abs(tied - point))])
@@ -356,9 +404,17 @@ class Budget:
     targets: list[dict[str, Any]] = field(default_factory=list)
 
 
-def simulation_budget_year(scenario: Scenario, year: int, paths: int, seed: int,
-                           progress: Callable[[int, int], None] | None = None
-                           ) -> dict[str, dict[str, np.ndarray]]:
+def simulation_budget_year(
+    scenario: Scenario,
+    year: int,
+    paths: int,
+    seed: int,
+    progress: Callable[[int, int], None] | None = None,
+    *,
+    memory_mib: float | None = None,
+    workers: int = 1,
+    scheduler: str | None = None,
+) -> dict[str, dict[str, np.ndarray]]:
     """Outturns of ``year`` from the Monte Carlo of ``model.analysis.simulate`` (fitted drivers, mortality
     trend, small-population counts). Lines the simulation does not draw separately keep their
     point value; totals, balance and the subsidy split are recomputed so the identities hold.
@@ -367,31 +423,112 @@ def simulation_budget_year(scenario: Scenario, year: int, paths: int, seed: int,
 
     t = _year_index(scenario, year)
     point = budget_lines(scenario, year)
-    sim = simulate(scenario, paths=paths, seed=seed, years=t, progress=progress)
-    out: dict[str, dict[str, np.ndarray]] = {}
-    for fund, series in sim.funds.items():
-        p = point[fund]
-        d = {k: np.full(paths, p[k]) for k in LINE_KEYS}
-        for key in ("contribution_income", "interest_income", "subsidy_income", "reserve_end",
-                    "contributors", "beneficiaries"):
-            d[key] = series[key][:, t].copy()
-        spending = series["total_expenditure"][:, t]
-        d["pension_expenditure"] = spending - p["funeral_grant_expenditure"] - p["other_expenditure"] - p["transfer_expenditure"]
-        d["total_expenditure"] = spending
-        d["total_income"] = d["contribution_income"] + d["interest_income"] + d["subsidy_income"] + d["other_income"] + d["transfer_income"]
-        d["balance"] = d["total_income"] - d["total_expenditure"]
-        # the subsidy keeps the point budget's split between levels of government
-        for lv in GOVERNMENT_LEVELS:
-            share = p[f"subsidy_{lv}"] / p["subsidy_income"] if p["subsidy_income"] else (lv == "county")
-            d[f"subsidy_{lv}"] = d["subsidy_income"] * share
-        out[fund] = d
-    return _with_combined(out)
+    from model.analysis.simulate import DEFAULT_MEMORY_MIB
+
+    sim = simulate(
+        scenario,
+        paths=paths,
+        seed=seed,
+        years=t,
+        progress=progress,
+        memory_mib=DEFAULT_MEMORY_MIB if memory_mib is None else memory_mib,
+        workers=workers,
+        scheduler=scheduler,
+    )
+    out = {
+        fund: outturn_samples(point[fund], {k: v[:, t] for k, v in series.items()})
+        for fund, series in sim.funds.items()
+    }
+    return with_combined(out)
 
 
-def make_budget(scenario: Scenario, year: int | None = None, paths: int = 2000, seed: int = 0,
-                intervals: str = "budget",
-                progress: Callable[[int, int], None] | None = None) -> Budget:
+#: The lines a simulation draws; the others keep their point value in every outturn.
+SIMULATED_LINES = (
+    "contribution_income",
+    "interest_income",
+    "subsidy_income",
+    "reserve_end",
+    "contributors",
+    "beneficiaries",
+)
+
+
+def outturn_samples(point: dict[str, float], drawn: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+    """One fund's simulated outturns of the budget year {line: (paths,)} from a simulation's
+    values of that year (``drawn``: ``SIMULATED_LINES`` and ``total_expenditure``, (paths,)):
+    lines it does not draw keep their point value; pensions take the change of expenditure;
+    totals, balance and the subsidy split are recomputed so the identities hold."""
+    paths = drawn["total_expenditure"].shape[0]
+    p = point
+    d = {k: np.full(paths, p[k]) for k in LINE_KEYS}
+    for key in SIMULATED_LINES:
+        d[key] = np.array(drawn[key], dtype=float)
+    spending = drawn["total_expenditure"]
+    d["pension_expenditure"] = (
+        spending
+        - p["funeral_grant_expenditure"]
+        - p["other_expenditure"]
+        - p["transfer_expenditure"]
+    )
+    d["total_expenditure"] = np.array(spending, dtype=float)
+    d["total_income"] = (
+        d["contribution_income"]
+        + d["interest_income"]
+        + d["subsidy_income"]
+        + d["other_income"]
+        + d["transfer_income"]
+    )
+    d["balance"] = d["total_income"] - d["total_expenditure"]
+    # the subsidy keeps the point budget's split between levels of government
+    for lv in GOVERNMENT_LEVELS:
+        share = (
+            p[f"subsidy_{lv}"] / p["subsidy_income"] if p["subsidy_income"] else (lv == "county")
+        )
+        d[f"subsidy_{lv}"] = d["subsidy_income"] * share
+    return d
+
+
+def budget_line_intervals(
+    point: dict[str, dict[str, float]], samples: dict[str, dict[str, np.ndarray]]
+) -> list[BudgetLine]:
+    """Every fund's budget lines with their 5%–95% ranges, band probabilities and best budgets."""
+    lines = []
+    for fund, values in point.items():
+        for key, kind in LINES:
+            x = samples[fund][key]
+            v = values[key]
+            banded = kind in ("income", "expenditure") and v > 0
+            lines.append(
+                BudgetLine(
+                    fund,
+                    key,
+                    kind,
+                    v,
+                    float(np.quantile(x, 0.05)),
+                    float(np.quantile(x, 0.95)),
+                    band_probability(x, v) if banded else None,
+                    best_budget(x, v) if banded else None,
+                )
+            )
+    return lines
+
+
+def make_budget(
+    scenario: Scenario,
+    year: int | None = None,
+    paths: int = 2000,
+    seed: int = 0,
+    intervals: str = "budget",
+    progress: Callable[[int, int], None] | None = None,
+    *,
+    memory_mib: float | None = None,
+    workers: int = 1,
+    scheduler: str | None = None,
+) -> Budget:
     """Budget lines with intervals and band probabilities, and the performance-target table.
+
+    ``memory_mib``, ``workers`` and ``scheduler`` are handed to the simulation of
+    ``intervals="simulation"`` (:func:`model.analysis.simulate.simulate`).
 
     ``intervals="budget"`` draws the outturn as described in this module; ``"simulation"`` takes
     it from the Monte Carlo of ``model.analysis.simulate`` (``yanglao budget --intervals simulation``).
@@ -417,18 +554,19 @@ def make_budget(scenario: Scenario, year: int | None = None, paths: int = 2000, 
     point = budget_lines(scenario, year)
     report(1)
     if intervals == "simulation":
-        samples = simulation_budget_year(scenario, year, paths, seed, sampled)
+        samples = simulation_budget_year(
+            scenario,
+            year,
+            paths,
+            seed,
+            sampled,
+            memory_mib=memory_mib,
+            workers=workers,
+            scheduler=scheduler,
+        )
     else:
         samples = simulate_budget_year(scenario, year, paths, seed, sampled)
-    lines = []
-    for fund, values in point.items():
-        for key, kind in LINES:
-            x = samples[fund][key]
-            v = values[key]
-            banded = kind in ("income", "expenditure") and v > 0
-            lines.append(BudgetLine(
-                fund, key, kind, v, float(np.quantile(x, 0.05)), float(np.quantile(x, 0.95)),
-                band_probability(x, v) if banded else None, best_budget(x, v) if banded else None))
+    lines = budget_line_intervals(point, samples)
     report(sample_blocks[0] + 2)
     return Budget(scenario, year, paths, lines, _targets(scenario, point, samples))
 
@@ -451,22 +589,44 @@ def _targets(scenario: Scenario, point, samples) -> list[dict[str, Any]]:
         rows = [
             ("beneficiaries_paid", "人", None, point[fund]["beneficiaries"]),
             ("benefits_paid_in_full", "%", stated.get("benefits_paid_in_full"), 100.0),
-            ("expenditure_execution_in_band", "%", None,
-             100 * band_probability(exp, point[fund]["total_expenditure"], band)),
-            ("income_execution_in_band", "%", None, 100 * band_probability(inc, point[fund]["total_income"], band)),
-            ("months_of_payouts", "月", None,
-             12 * point[fund]["reserve_end"] / point[fund]["total_expenditure"]
-             if point[fund]["total_expenditure"] else None),
+            (
+                "expenditure_execution_in_band",
+                "%",
+                None,
+                100 * band_probability(exp, point[fund]["total_expenditure"], band),
+            ),
+            (
+                "income_execution_in_band",
+                "%",
+                None,
+                100 * band_probability(inc, point[fund]["total_income"], band),
+            ),
+            (
+                "months_of_payouts",
+                "月",
+                None,
+                12 * point[fund]["reserve_end"] / point[fund]["total_expenditure"]
+                if point[fund]["total_expenditure"]
+                else None,
+            ),
             ("compliant_use", "%", stated.get("compliant_use"), None),
             ("petition_rate", "%", stated.get("petition_rate"), None),
             ("satisfaction", "%", stated.get("satisfaction"), None),
         ]
         for indicator, unit, target, projected in rows:
-            out.append({"fund": fund, "indicator": indicator, "unit": unit,
-                        "target_bound": None if target is None else target.bound,
-                        "target_value": None if target is None else target.value,
-                        "target_unit": None if target is None else target.unit,
-                        "band": band if indicator == "expenditure_execution_in_band" else None,
-                        "projected": projected,
-                        "note": "" if projected is not None else "not modelled: target carried from the base year"})
+            out.append(
+                {
+                    "fund": fund,
+                    "indicator": indicator,
+                    "unit": unit,
+                    "target_bound": None if target is None else target.bound,
+                    "target_value": None if target is None else target.value,
+                    "target_unit": None if target is None else target.unit,
+                    "band": band if indicator == "expenditure_execution_in_band" else None,
+                    "projected": projected,
+                    "note": ""
+                    if projected is not None
+                    else "not modelled: target carried from the base year",
+                }
+            )
     return out

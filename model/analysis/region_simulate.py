@@ -122,6 +122,8 @@ class RegionSimulation:
     parameter_uncertainty: bool = False
     budget_lines: dict[str, dict[str, dict[str, float]]] = field(default_factory=dict)
     subsidy_by_level: dict[str, dict[str, np.ndarray]] = field(default_factory=dict)
+    #: county -> fund -> series of ``KEPT`` -> (T_c,): each county's projection
+    county_deterministic: dict[str, dict[str, dict[str, np.ndarray]]] = field(default_factory=dict)
 
     def percentiles(self, fund: str, series: str) -> np.ndarray:
         """(len(PERCENTILES), T) percentiles of a region total over paths."""
@@ -232,6 +234,7 @@ def simulate_region(
     by_level: dict[str, dict[str, np.ndarray]] = {}
     counties: dict[str, dict[str, dict[str, np.ndarray]]] = {}
     county_years: dict[str, np.ndarray] = {}
+    county_deterministic: dict[str, dict[str, dict[str, np.ndarray]]] = {}
     budget_lines: dict[str, dict[str, dict[str, float]]] = {}
     pool_parts: dict[str, dict[str, list[np.ndarray]]] = {f: {"up": [], "gap": []} for f in pooled}
     pool_ids: dict[str, list[str]] = {f: [] for f in pooled}
@@ -251,6 +254,7 @@ def simulate_region(
                 f"{int(common[0])}; expected one base year in a region"
             )
         county_years[part.id] = part.years
+        county_deterministic[part.id] = part.deterministic
         counties[part.id] = {}
         if part.budget_lines is not None:
             budget_lines[part.id] = part.budget_lines
@@ -322,6 +326,7 @@ def simulate_region(
         parameter_uncertainty,
         budget_lines,
         by_level,
+        county_deterministic,
     )
 
 

@@ -161,7 +161,7 @@ def test_budget_terminal_text_fits_120_columns_in_its_language(lang):
 
 
 def test_a_figure_that_rounds_to_zero_has_no_sign():
-    from model.output.budget_tables import _fixed
+    from model.output.budget_tables import fixed
 
-    assert [_fixed(x, 2) for x in (-1e-9, -0.004, 0.0, -0.005)] == ["0.00", "0.00", "0.00", "-0.01"]
-    assert _fixed(-0.4, 0) == "0" and _fixed(-12345.678, 2) == "-12,345.68"
+    assert [fixed(x, 2) for x in (-1e-9, -0.004, 0.0, -0.005)] == ["0.00", "0.00", "0.00", "-0.01"]
+    assert fixed(-0.4, 0) == "0" and fixed(-12345.678, 2) == "-12,345.68"

@@ -143,3 +143,117 @@ def test_the_ranking_orders_counties_by_the_median_subsidy_per_contributor(sim):
         assert all(r["p5_yuan"] <= r["median_yuan"] <= r["p95_yuan"] for r in rows)
     measures = {r["fund"]: r["measure"] for r in sim.ranking}
     assert measures == {"civil_service": "need", "residents": "paid"}
+
+
+# --------------------------------------------------------------------------------------------
+# the region's budget
+
+
+@pytest.fixture(scope="module")
+def region_budget(region):
+    from model.analysis.region_budget import make_region_budget
+
+    return make_region_budget(*region, paths=64, seed=2)
+
+
+def test_the_region_budget_is_the_sum_of_the_county_budgets(region, region_budget):
+    from model.analysis.budget import LINE_KEYS, budget_lines
+
+    _, scenarios = region
+    year = scenarios[0].meta.base_year + 1
+    assert region_budget.year == year
+    expected: dict[str, dict[str, float]] = {}
+    for s in scenarios:
+        for fund, lines in budget_lines(s, year).items():
+            into = expected.setdefault(fund, dict.fromkeys(LINE_KEYS, 0.0))
+            for k in LINE_KEYS:
+                into[k] += lines[k]
+    got = {(x.fund, x.key): x.budget for x in region_budget.lines}
+    assert {f for f, _ in got} == {"civil_service", "residents", "combined"}
+    for fund, lines in expected.items():
+        # every county's own budget, "combined" the sum of the funds
+        for k in LINE_KEYS:
+            assert got[(fund, k)] == pytest.approx(lines[k], rel=1e-12, abs=1e-9), (fund, k)
+    levels = sum(
+        got[("combined", f"subsidy_{lv}")] for lv in ("central", "region", "prefecture", "county")
+    )
+    assert levels == pytest.approx(got[("combined", "subsidy_income")], rel=1e-12)
+    assert len({r["county"] for r in region_budget.county_rows}) == len(scenarios)
+
+
+def test_the_region_budget_ranges_come_from_the_region_simulation(region, region_budget):
+    from model.analysis.region_simulate import simulate_region
+
+    sim = simulate_region(*region, paths=64, seed=2, years=1)
+    drawn = sim.totals["civil_service"]["subsidy_income"][:, 1]
+    line = next(
+        x for x in region_budget.lines if (x.fund, x.key) == ("civil_service", "subsidy_income")
+    )
+    assert line.low == pytest.approx(float(np.quantile(drawn, 0.05)), rel=1e-12)
+    assert line.high == pytest.approx(float(np.quantile(drawn, 0.95)), rel=1e-12)
+    assert line.low < line.budget < line.high
+
+
+def test_the_region_budget_pool_closes(region_budget):
+    pool = [r for r in region_budget.pool if r["county"] == ""]
+    counties = [r for r in region_budget.pool if r["county"] != ""]
+    assert len(pool) == 1 and pool[0]["fund"] == "civil_service"
+    p = pool[0]
+    assert p["paid_in"] == pytest.approx(p["paid_out"] + p["reserve_end"] - p["reserve_start"])
+    assert p["paid_in"] == pytest.approx(sum(r["paid_in"] for r in counties), rel=1e-12)
+    assert p["need_after_pool"] == pytest.approx(
+        sum(p[f"need_{lv}"] for lv in ("region", "prefecture", "county")), rel=1e-12
+    )
+    assert p["need_after_pool_low"] <= p["need_after_pool_high"]
+
+
+def test_a_budget_year_past_a_county_horizon_is_refused(region):
+    from model.analysis.region_budget import make_region_budget
+
+    with pytest.raises(YanglaoError, match=r"--year 2045: after the horizon of"):
+        make_region_budget(*region, year=2045, paths=100)
+
+
+# --------------------------------------------------------------------------------------------
+# the commands
+
+
+def test_budget_and_simulate_take_a_region_file(tmp_path):
+    import csv
+
+    from typer.testing import CliRunner
+
+    from cli.main import app
+
+    path = small_region(tmp_path / "r", counties=3)
+    runner = CliRunner()
+    budget = runner.invoke(
+        app, ["budget", str(path), "--paths", "100", "--out", str(tmp_path / "b"), "--lang", "en"]
+    )
+    assert budget.exit_code == 0, budget.output
+    assert "the 2022 budgets of 3 counties, summed" in budget.stdout
+    assert "adjustment fund in 2022" in budget.stdout
+    for name in ("region_budget.csv", "region_budget_counties.csv", "region_budget_pool.csv",
+                 "region_budget.xlsx"):  # fmt: skip
+        assert (tmp_path / "b" / name).is_file(), name
+    simulated = runner.invoke(
+        app, ["simulate", str(path), "--paths", "50", "--years", "5", "--out", str(tmp_path / "s")]
+    )
+    assert simulated.exit_code == 0, simulated.output
+    assert "3个县，50条模拟路径" in simulated.stdout
+    assert max(len(line) for line in simulated.stdout.splitlines()) <= 120
+    with (tmp_path / "s" / "region_simulation_totals.csv").open(encoding="utf-8-sig") as fh:
+        rows = list(csv.DictReader(fh))
+    assert {r["year"] for r in rows} == {str(y) for y in range(2021, 2027)}
+    again = runner.invoke(
+        app, ["simulate", str(path), "--paths", "50", "--years", "5", "--workers", "2"]
+    )
+    assert again.exit_code == 0 and again.stdout == simulated.stdout
+    bad = tmp_path / "r" / "region.yaml"
+    bad.write_text(bad.read_text(encoding="utf-8").replace("level: prefecture\n  province",
+                   "level: town\n  province"), encoding="utf-8")  # fmt: skip
+    for command in ("budget", "simulate"):
+        failed = runner.invoke(app, [command, str(bad)])
+        assert failed.exit_code == 2
+        assert f"{bad}:" in failed.output and "region.level" in failed.output
+        assert "Traceback" not in failed.output
