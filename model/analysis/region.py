@@ -232,20 +232,48 @@ def subsidy_rules(basis: Basis) -> dict[str, str]:
     return out
 
 
+def _calibrated(years: int | None, scenarios: list[Scenario]) -> list[Basis]:
+    return [build_basis(s, years) for s in scenarios]
+
+
 def run_counties(
     scenarios: list[Scenario],
     years: int | None = None,
     batched: bool = True,
     progress: Callable[[int, int], None] | None = None,
+    *,
+    workers: int = 1,
+    scheduler: str | None = None,
 ) -> tuple[list[CountyResult], list[list[int]]]:
     """Project every county: those whose bases stack in one engine call per group (``batched``),
-    the others one by one. Returns the counties in order and the groups run together."""
+    the others one by one. Returns the counties in order and the groups run together.
+    ``workers`` and ``scheduler`` run the counties' calibrations as tasks
+    (:mod:`model.analysis.parallel`); the figures do not depend on them."""
+    from model.analysis.parallel import run_tasks
+
     total = len(scenarios) + 1
-    bases = []
-    for i, s in enumerate(scenarios):
-        bases.append(build_basis(s, years))
-        if progress is not None:
-            progress(i + 1, total)
+    if workers == 1 and scheduler is None:
+        bases = []
+        for i, s in enumerate(scenarios):
+            bases.append(build_basis(s, years))
+            if progress is not None:
+                progress(i + 1, total)
+    else:
+        # a county's calibration takes about 10 ms: the counties go to the workers in a few
+        # chunks rather than one task each (on 2 cores, starting the pool costs about what it
+        # saves for 100 counties; benchmarks/bench_projection.py --region)
+        size = max(1, -(-len(scenarios) // (2 * workers)))
+        chunks = [scenarios[i : i + size] for i in range(0, len(scenarios), size)]
+
+        def counted(done: int, _: int) -> None:
+            if progress is not None:
+                progress(min(done * size, len(scenarios)), total)
+
+        parts = run_tasks(
+            _calibrated, chunks, shared=years, workers=workers, scheduler=scheduler,
+            progress=counted,
+        )  # fmt: skip
+        bases = [b for part in parts for b in part]
     groups = group_bases(bases) if batched else [[i] for i in range(len(bases))]
     results: list[CountyResult | None] = [None] * len(scenarios)
     for g, members in enumerate(groups):
@@ -439,11 +467,16 @@ def project_region(
     years: int | None = None,
     batched: bool = True,
     progress: Callable[[int, int], None] | None = None,
+    *,
+    workers: int = 1,
+    scheduler: str | None = None,
 ) -> RegionResult:
     """Project every county of ``region`` and compute totals, the pool and the ranking."""
     if not scenarios:
         raise YanglaoError("a region needs at least one county")
-    counties, groups = run_counties(scenarios, years, batched, progress)
+    counties, groups = run_counties(
+        scenarios, years, batched, progress, workers=workers, scheduler=scheduler
+    )
     T = min(c.years.size for c in counties)
     common = counties[0].years[:T]
     for c in counties:

@@ -473,3 +473,11 @@ def test_project_given_a_region_prints_the_region(tmp_path) -> None:
     # a scenario is still a scenario
     scenario = runner.invoke(app, ["project", str(ROOT / "scenarios" / "qitai-2021.yaml")])
     assert scenario.exit_code == 0 and "100个县" not in scenario.stdout
+
+
+def test_calibrating_in_a_process_pool_gives_the_same_region(region, result) -> None:
+    pooled = project_region(*region, workers=2)
+    for fund, series in result.totals.items():
+        for k in SERIES:
+            np.testing.assert_array_equal(pooled.totals[fund][k], series[k])
+    assert pooled.groups == result.groups
