@@ -15,6 +15,13 @@ Measures, for a 75-year projection of both Qitai funds:
    validated and calibrated, projected in one batched call; and the full ``sensitivity`` with
    its break-even solves.
 
+``--scale`` measures the province-scale figures instead (min / median / max of each, and the
+ratio the aim is stated in): 10,000 stacked scenarios against 1,000; the shipped 100-county region
+(``scenarios/regions/example-100``) end to end (``yanglao project REGION``, fresh process) and its
+parts (reading, the analysis with 1 and 2 workers calibrating); the region's Monte Carlo, 100
+counties × 1,000 paths, with 1 and 2 workers; ``yanglao validate`` and ``yanglao simulate
+--paths 10000 --out DIR`` end to end, each against ``python -c "import pandas"``.
+
 ``--simulate-large`` measures instead ``simulate`` of 100,000 paths × 75 years in a fresh
 process each time, with 1 and 2 workers (min/median/max of the time from the call to the
 result, pool start included; peak resident memory of the process and of its largest worker,
@@ -79,13 +86,93 @@ def stacked(basis: Basis, n: int, seed: int = 0) -> Basis:
     return replace(basis, civil_service=cs, residents=res)
 
 
-def cli_seconds(args: list[str], repeat: int) -> float:
+def cli_times(args: list[str], repeat: int) -> list[float]:
     times = []
     for _ in range(repeat):
         t0 = time.perf_counter()
         subprocess.run(args, check=True, capture_output=True, cwd=ROOT)
         times.append(time.perf_counter() - t0)
-    return statistics.median(times)
+    return times
+
+
+def cli_seconds(args: list[str], repeat: int) -> float:
+    return statistics.median(cli_times(args, repeat))
+
+
+def times_of(fn, repeat: int) -> list[float]:
+    out = []
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        fn()
+        out.append(time.perf_counter() - t0)
+    return out
+
+
+REGION = ROOT / "scenarios" / "regions" / "example-100" / "region.yaml"
+
+
+def bench_scale(repeat: int) -> None:
+    """The province-scale figures of the module docstring."""
+    import tempfile
+
+    from model.analysis.region import project_region
+    from model.analysis.region_simulate import simulate_region
+    from model.scenario import load
+    from model.scenario.region import load_region
+
+    scenario = load_scenario(SCENARIO)
+    basis = build_basis(scenario, YEARS)
+    many = stacked(basis, N_STACKED)
+    lots = stacked(basis, 10 * N_STACKED)
+    t1k = times_of(lambda: project_basis(many, keep_members=False), repeat)
+    t10k = times_of(lambda: project_basis(lots, keep_members=False), repeat)
+    print(f"engine, {N_STACKED:,} stacked:   {_spread(t1k)}")
+    print(
+        f"engine, {10 * N_STACKED:,} stacked:  {_spread(t10k)}  "
+        f"(ratio of medians {statistics.median(t10k) / statistics.median(t1k):.1f}; aim <= 11)"
+    )
+
+    def read() -> None:
+        load.clear_cache()
+        load_region(REGION)
+
+    print(f"region: read 100 counties:          {_spread(times_of(read, repeat))}")
+    region, scenarios = load_region(REGION)
+    for workers in (1, 2):
+        t = times_of(lambda w=workers: project_region(region, scenarios, workers=w), repeat)
+        print(f"region: analysis, {workers} worker(s):      {_spread(t)}")
+    exe = str(Path(sys.executable).parent / "yanglao")
+    pandas = cli_times([sys.executable, "-c", "import pandas"], repeat)
+    pandas_median = statistics.median(pandas)
+    print(f'python -c "import pandas":           {_spread(pandas)}')
+    project = cli_times([exe, "project", str(REGION)], repeat)
+    print(f"yanglao project REGION (100):        {_spread(project)}  (aim <= 3 s)")
+    validate = cli_times([exe, "validate", str(SCENARIO)], repeat)
+    print(
+        f"yanglao validate:                    {_spread(validate)}  "
+        f"(median / pandas {statistics.median(validate) / pandas_median:.2f}; aim <= 1)"
+    )
+    with tempfile.TemporaryDirectory() as out:
+        sim_cli = cli_times(
+            [exe, "simulate", str(SCENARIO), "--paths", "10000", "--out", out, "--force"], repeat
+        )
+    print(
+        f"yanglao simulate --paths 10000 --out: {_spread(sim_cli)}  "
+        f"(median / pandas {statistics.median(sim_cli) / pandas_median:.2f}; aim <= 4)"
+    )
+    simulate_region(region, scenarios[:2], paths=10)  # fits the drivers once
+    medians = {}
+    for workers in (1, 2):
+        t = times_of(
+            lambda w=workers: simulate_region(region, scenarios, paths=1000, workers=w),
+            max(3, repeat // 2),
+        )
+        medians[workers] = statistics.median(t)
+        print(
+            f"region Monte Carlo, 100 x 1,000 paths, {workers} worker(s): {_spread(t)}  "
+            "(aim <= 30 s)"
+        )
+    print(f"speed-up on 2 workers (medians): {medians[1] / medians[2]:.2f}x")
 
 
 SIMULATE_RUN = """
@@ -272,7 +359,11 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--repeat", type=int, default=7)
     parser.add_argument("--simulate-large", action="store_true")
+    parser.add_argument("--scale", action="store_true")
     args = parser.parse_args()
+    if args.scale:
+        bench_scale(max(3, args.repeat // 2))
+        return
     if args.simulate_large:
         bench_simulate_large(max(3, args.repeat // 2))
         try:

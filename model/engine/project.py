@@ -36,7 +36,7 @@ which reproduces the report.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields, replace
 
 import numpy as np
 
@@ -65,15 +65,72 @@ def project(scenario: Scenario, years: int | None = None, check: bool = True) ->
     return result
 
 
-def project_basis(basis: Basis, scenario: Scenario | None = None, keep_members: bool = True,
-                  keep_vintages: bool = False) -> Projection:
+#: Batch rows projected at once. A larger batch runs out of the processor's caches: 10,000
+#: stacked scenarios in one call took about 36 times as long as 1,000, in blocks of this size
+#: about 10 times (benchmarks/bench_projection.py --scale).
+BLOCK_ROWS = 256
+
+
+def basis_rows(basis: Basis, start: int, stop: int) -> Basis:
+    """Rows ``start:stop`` of a batched basis (arrays of length 1 stay, broadcast)."""
+    B = basis.batch_size
+
+    def rows_of(part):
+        if part is None:
+            return None
+        values = {
+            f.name: v[start:stop]
+            for f in fields(part)
+            if isinstance(v := getattr(part, f.name), np.ndarray) and v.ndim and v.shape[0] == B
+        }
+        return replace(part, **values)
+
+    return replace(
+        basis,
+        civil_service=rows_of(basis.civil_service),
+        residents=rows_of(basis.residents),
+        rows=stop - start,
+    )
+
+
+def project_basis(
+    basis: Basis,
+    scenario: Scenario | None = None,
+    keep_members: bool = True,
+    keep_vintages: bool = False,
+    block_rows: int = BLOCK_ROWS,
+) -> Projection:
     """Run the yearly loop over a (possibly batched) basis.
 
     ``keep_members`` keeps the member arrays by group and age (B, T, G, A); ``keep_vintages``
     also keeps the civil-service pensions paid each year by year of retirement,
     ``pension_by_vintage`` (B, T_vintage, T) [万元], vintage 0 being the base-year stock.
+    A batch of more than ``block_rows`` rows runs in blocks of that many: row by row the same
+    arithmetic, so the same figures.
     """
     B, T = basis.batch_size, basis.years.size
+    if B > block_rows:
+        blocks = [
+            project_basis(basis_rows(basis, i, min(i + block_rows, B)), None, keep_members,
+                          keep_vintages, block_rows).funds
+            for i in range(0, B, block_rows)
+        ]  # fmt: skip
+        funds = {
+            fund: {
+                k: np.concatenate(
+                    [
+                        np.broadcast_to(
+                            b[fund][k],
+                            (min(block_rows, B - i * block_rows),) + np.shape(b[fund][k])[1:],
+                        )
+                        for i, b in enumerate(blocks)
+                    ]
+                )  # fmt: skip
+                for k in blocks[0][fund]
+            }
+            for fund in blocks[0]
+        }
+        return Projection(years=basis.years, funds=funds, basis=basis, scenario=scenario)
     out: dict[str, dict[str, FloatArray]] = {}
     if basis.civil_service is not None:
         out["civil_service"] = _run_civil_service(
@@ -94,21 +151,29 @@ def headcount_weights(rule: np.ndarray, B: int) -> dict[str, FloatArray]:
     return {name: (codes == code).astype(float) for code, name in enumerate(HEADCOUNT_RULES)}
 
 
-def new_hires(opening: FloatArray, before_hiring: FloatArray, hiring: dict[str, FloatArray],
-              b: CivilServiceBasis, t: int) -> FloatArray:
+def new_hires(
+    opening: FloatArray,
+    before_hiring: FloatArray,
+    hiring: dict[str, FloatArray],
+    b: CivilServiceBasis,
+    t: int,
+) -> FloatArray:
     """Civil-service hires of year ``t`` (B,) by the headcount rule.
 
     constant: keep the opening headcount; growth: grow it; path: reach the stated count;
     replacement: hire a ratio of this year's leavers. Hiring never goes below zero, and a frozen
     year hires nobody. ``hiring`` is :func:`headcount_weights` of the rows' rules.
     """
-    target = (hiring["constant"] * opening
-              + hiring["growth"] * opening * (1 + b.headcount_growth[:, t])
-              + hiring["path"] * b.headcount_path[:, t])
+    target = (
+        hiring["constant"] * opening
+        + hiring["growth"] * opening * (1 + b.headcount_growth[:, t])
+        + hiring["path"] * b.headcount_path[:, t]
+    )
     leavers = opening - before_hiring
     replacing = hiring["replacement"]
     hires = replacing * leavers * b.replacement_ratio[:, t] + (1 - replacing) * np.maximum(
-        target - before_hiring, 0.0)
+        target - before_hiring, 0.0
+    )
     return hires * (1.0 - b.hiring_frozen[:, t])
 
 
@@ -138,8 +203,12 @@ class CivilServiceYear:
 
 
 def civil_service_step(
-    actives: FloatArray, retirees: FloatArray, pension_mass: FloatArray,
-    totals: tuple[FloatArray, FloatArray, FloatArray], b: CivilServiceBasis, t: int,
+    actives: FloatArray,
+    retirees: FloatArray,
+    pension_mass: FloatArray,
+    totals: tuple[FloatArray, FloatArray, FloatArray],
+    b: CivilServiceBasis,
+    t: int,
     hiring: dict[str, FloatArray],
 ) -> CivilServiceYear:
     """One year of members for the civil-service fund (steps 1–8), and what they are paid.
@@ -187,8 +256,11 @@ def civil_service_step(
         retirees=retirees_next,
         pension_mass=pension_next,
         retirements_by_age=retirements,
-        totals=(staying_total + hires, opening_retired - deaths_retired_total + retirements_total,
-                indexed_total - death_mass_total + new_mass_total),
+        totals=(
+            staying_total + hires,
+            opening_retired - deaths_retired_total + retirements_total,
+            indexed_total - death_mass_total + new_mass_total,
+        ),
         exposed=closing - 0.5 * entrants + 0.5 * leavers,
         pensions_paid_monthly=indexed_total - 0.5 * death_mass_total + 0.5 * new_mass_total,
         death_mass=death_mass_total,
@@ -204,8 +276,9 @@ def civil_service_step(
     )
 
 
-def civil_service_base_year(actives: FloatArray, retirees: FloatArray, pension_mass: FloatArray,
-                            b: CivilServiceBasis) -> CivilServiceYear:
+def civil_service_base_year(
+    actives: FloatArray, retirees: FloatArray, pension_mass: FloatArray, b: CivilServiceBasis
+) -> CivilServiceYear:
     """The base year's flows as :func:`civil_service_step` gives them for a projected year, from
     the year-end stock: those at their statutory age retired during the year (their pensions are
     the base year's new awards), deaths at the year's rates; contributions on the year-end
@@ -274,8 +347,9 @@ def civil_service_cash(d: dict[str, FloatArray], b: CivilServiceBasis) -> dict[s
     }
 
 
-def _run_civil_service(b: CivilServiceBasis, B: int, T: int, keep_members: bool,
-                       keep_vintages: bool = False) -> dict[str, FloatArray]:
+def _run_civil_service(
+    b: CivilServiceBasis, B: int, T: int, keep_members: bool, keep_vintages: bool = False
+) -> dict[str, FloatArray]:
     actives = np.broadcast_to(b.actives0, (B,) + b.actives0.shape[1:]).copy()
     retirees = np.broadcast_to(b.retirees0, actives.shape).copy()
     pension = np.broadcast_to(b.pension_mass0, actives.shape).copy()
@@ -302,7 +376,10 @@ def _run_civil_service(b: CivilServiceBasis, B: int, T: int, keep_members: bool,
         else:
             step = civil_service_step(actives, retirees, pension, totals, b, t, hiring)
             actives, retirees, pension, totals = (
-                step.actives, step.retirees, step.pension_mass, step.totals
+                step.actives,
+                step.retirees,
+                step.pension_mass,
+                step.totals,
             )
             if keep_vintages:
                 # each vintage's pensions paid this year, with the same mid-year timing
@@ -314,12 +391,18 @@ def _run_civil_service(b: CivilServiceBasis, B: int, T: int, keep_members: bool,
                 rec.data["pension_by_vintage"][:, :, t] = paid * MONTHS_PER_YEAR / YUAN_PER_WAN
                 vintages = age_one_year(indexed * (1 - q))
                 vintages[:, t] = age_one_year(new)
-        rec.put(t, step, contribution_base=contribution_base_wan(step.exposed, b, t),
-                contributors=totals[0], beneficiaries=totals[1],
-                contributors_start=opening_active, beneficiaries_start=opening_retired,
-                pension_mass=totals[2],
-                account_balance=np.einsum("bga,ba->b", actives, b.account_balance_end_yuan[:, t])
-                / YUAN_PER_WAN)
+        rec.put(
+            t,
+            step,
+            contribution_base=contribution_base_wan(step.exposed, b, t),
+            contributors=totals[0],
+            beneficiaries=totals[1],
+            contributors_start=opening_active,
+            beneficiaries_start=opening_retired,
+            pension_mass=totals[2],
+            account_balance=np.einsum("bga,ba->b", actives, b.account_balance_end_yuan[:, t])
+            / YUAN_PER_WAN,
+        )
         if keep_members:
             rec.put_members(t, actives=actives, retirees=retirees)
     d = rec.finish()
@@ -372,8 +455,12 @@ class ResidentsYear:
 
 
 def residents_step(
-    population: FloatArray, beneficiaries: FloatArray, account_mass: FloatArray,
-    totals: tuple[FloatArray, FloatArray, FloatArray], b: ResidentsBasis, t: int,
+    population: FloatArray,
+    beneficiaries: FloatArray,
+    account_mass: FloatArray,
+    totals: tuple[FloatArray, FloatArray, FloatArray],
+    b: ResidentsBasis,
+    t: int,
 ) -> ResidentsYear:
     """One year of the county population and the residents' fund members (steps 1–8); those
     who reach the pension age and those who die are paid for half of the year. ``totals`` are
@@ -385,8 +472,11 @@ def residents_step(
     migration = (b.net_migration_rate[:, t] * total)[:, None, None] * b.migration_profile
     # Emigration cannot take more people than there are at an age.
     migration = np.maximum(migration, -survivors)
-    born = population[:, 1, :] @ b.fertility[0, t] if b.fertility.shape[0] == 1 else np.einsum(
-        "ba,ba->b", population[:, 1, :], b.fertility[:, t])
+    born = (
+        population[:, 1, :] @ b.fertility[0, t]
+        if b.fertility.shape[0] == 1
+        else np.einsum("ba,ba->b", population[:, 1, :], b.fertility[:, t])
+    )
     msb = b.male_share_of_births
     pa = b.pension_age
     deaths_ben = beneficiaries * q
@@ -404,8 +494,9 @@ def residents_step(
     pop[:, 0, 0] += born * msb
     pop[:, 1, 0] += born * (1 - msb)
 
-    refunds = (dead_account * b.account_refund_months[:, None, :]).sum((1, 2)) \
-        + (deaths * b.account_balance_by_age_yuan[:, t, None, :]).sum((1, 2))
+    refunds = (dead_account * b.account_refund_months[:, None, :]).sum((1, 2)) + (
+        deaths * b.account_balance_by_age_yuan[:, t, None, :]
+    ).sum((1, 2))
     deaths_total = deaths.sum((1, 2))
     migration_total = migration.sum((1, 2))
     deaths_ben_total = deaths_ben.sum((1, 2))
@@ -416,9 +507,11 @@ def residents_step(
         population=pop,
         beneficiaries=ben,
         account_pension_mass=acct,
-        totals=(total - deaths_total + migration_total + born,
-                beneficiaries_total - deaths_ben_total + new_ben_total,
-                account_total - dead_account_total + new_account_total),
+        totals=(
+            total - deaths_total + migration_total + born,
+            beneficiaries_total - deaths_ben_total + new_ben_total,
+            account_total - dead_account_total + new_account_total,
+        ),
         exposed=beneficiaries_total - 0.5 * deaths_ben_total + 0.5 * new_ben_total,
         account_paid_monthly=account_total - 0.5 * dead_account_total + 0.5 * new_account_total,
         account_refunds=refunds / YUAN_PER_WAN,
@@ -487,42 +580,64 @@ def _run_residents(b: ResidentsBasis, B: int, T: int, keep_members: bool) -> dic
             # the base year from its year-end stock, with the timing of a projected year
             exposed = np.broadcast_to(b.exposed0, (B,)).copy()
             step = ResidentsYear(
-                population=pop, beneficiaries=ben, account_pension_mass=acct, totals=totals,
-                exposed=exposed, account_paid_monthly=totals[2] / totals[1] * exposed,
+                population=pop,
+                beneficiaries=ben,
+                account_pension_mass=acct,
+                totals=totals,
+                exposed=exposed,
+                account_paid_monthly=totals[2] / totals[1] * exposed,
                 account_refunds=np.broadcast_to(b.account_refunds0, (B,)).copy(),
-                births=zero, deaths=zero, net_migration=zero,
-                deaths_beneficiaries=(ben * b.death_prob[:, 0]).sum((1, 2)), new_beneficiaries=zero)
+                births=zero,
+                deaths=zero,
+                net_migration=zero,
+                deaths_beneficiaries=(ben * b.death_prob[:, 0]).sum((1, 2)),
+                new_beneficiaries=zero,
+            )
         else:
             step = residents_step(pop, ben, acct, totals, b, t)
             pop, ben, acct, totals = (
-                step.population, step.beneficiaries, step.account_pension_mass, step.totals
+                step.population,
+                step.beneficiaries,
+                step.account_pension_mass,
+                step.totals,
             )
-        rec.put(t, step, beneficiaries=totals[1], population_total=totals[0],
-                population_start=opening_pop, beneficiaries_start=opening_ben,
-                at_contribution_ages=(pop * b.contribution_ages[:, t, None, :]).sum((1, 2)))
+        rec.put(
+            t,
+            step,
+            beneficiaries=totals[1],
+            population_total=totals[0],
+            population_start=opening_pop,
+            beneficiaries_start=opening_ben,
+            at_contribution_ages=(pop * b.contribution_ages[:, t, None, :]).sum((1, 2)),
+        )
         if keep_members:
             rec.put_members(t, population=pop, beneficiaries_by_age=ben)
     d = rec.finish()
     # Steps 9 and 10 over (B, T). Arrears withhold a share of what the named level owes under
     # the funding rules.
     cash = residents_cash(d, b)
-    arrears_level = (np.arange(len(GOVERNMENT_LEVELS))[None, :]
-                     == np.broadcast_to(b.arrears_level, (B,))[:, None]).astype(float)
+    arrears_level = (
+        np.arange(len(GOVERNMENT_LEVELS))[None, :]
+        == np.broadcast_to(b.arrears_level, (B,))[:, None]
+    ).astype(float)
     level_due = (cash.pop("subsidy_due_by_level") * arrears_level[:, None, :]).sum(-1)
     with np.errstate(divide="ignore", invalid="ignore"):
         level_fraction = np.where(cash["subsidy_due"] > 0, level_due / cash["subsidy_due"], 0.0)
-    money = fund_years(b, cash, B, due=cash["subsidy_due"],
-                        withheld_fraction=b.arrears_share * level_fraction)
+    money = fund_years(
+        b, cash, B, due=cash["subsidy_due"], withheld_fraction=b.arrears_share * level_fraction
+    )
     # Members' individual accounts: credited, paid out as account pensions and refunds.
     liability = np.empty((B, T))
     liability[:, 0] = b.account_liability0
     crediting = np.broadcast_to(b.account_crediting_rate, (B, T))
     for t in range(1, T):
-        liability[:, t] = (liability[:, t - 1] * (1 + crediting[:, t])
-                           + cash["contribution_income"][:, t]
-                           + cash["contribution_subsidy"][:, t]
-                           - cash["account_pension_expenditure"][:, t]
-                           - cash["account_refund_expenditure"][:, t])
+        liability[:, t] = (
+            liability[:, t - 1] * (1 + crediting[:, t])
+            + cash["contribution_income"][:, t]
+            + cash["contribution_subsidy"][:, t]
+            - cash["account_pension_expenditure"][:, t]
+            - cash["account_refund_expenditure"][:, t]
+        )
     shortfall = cash["subsidy_due"] - money["subsidy_income"]
     shortfall[:, 1:] = np.maximum(shortfall[:, 1:], 0.0)
     for name in ("account_paid_monthly", "account_refunds", "at_contribution_ages"):
@@ -532,13 +647,19 @@ def _run_residents(b: ResidentsBasis, B: int, T: int, keep_members: bool) -> dic
     d["account_liability"] = liability
     d["subsidy_shortfall"] = shortfall
     with np.errstate(divide="ignore", invalid="ignore"):
-        d["pension_in_payment_mean_monthly_yuan"] = (d["pension_expenditure"] * YUAN_PER_WAN
-                                                     / MONTHS_PER_YEAR / d.pop("exposed"))
+        d["pension_in_payment_mean_monthly_yuan"] = (
+            d["pension_expenditure"] * YUAN_PER_WAN / MONTHS_PER_YEAR / d.pop("exposed")
+        )
     return d
 
 
-def fund_years(b: CivilServiceBasis | ResidentsBasis, cash: dict[str, FloatArray], B: int,
-                due: FloatArray, withheld_fraction: FloatArray) -> dict[str, FloatArray]:
+def fund_years(
+    b: CivilServiceBasis | ResidentsBasis,
+    cash: dict[str, FloatArray],
+    B: int,
+    due: FloatArray,
+    withheld_fraction: FloatArray,
+) -> dict[str, FloatArray]:
     """Step 10 for either fund over every year: the fund under its rule, and the reserve had no
     subsidy been paid. Arrays (B, T)."""
     T = cash["contribution_income"].shape[1]
@@ -560,8 +681,11 @@ def fund_years(b: CivilServiceBasis | ResidentsBasis, cash: dict[str, FloatArray
         paid_late=np.broadcast_to(b.arrears_paid_late, (B,)),
     )
     money["reserve_end_without_subsidy"] = fundlib.reserve_without_subsidy(
-        money["reserve_end"][:, 0], cash["contribution_income"] + cash["other_income"],
-        cash["benefit_expenditure"] + cash["other_expenditure"], rate)
+        money["reserve_end"][:, 0],
+        cash["contribution_income"] + cash["other_income"],
+        cash["benefit_expenditure"] + cash["other_expenditure"],
+        rate,
+    )
     return money
 
 

@@ -85,3 +85,37 @@ def test_rows_leave_the_other_funds_columns_empty(qitai_projection):
         float(cs["contribution_income"].iloc[0]),
         float(p.series("civil_service", "contribution_income")[0]),
     )
+
+
+def test_a_batch_in_blocks_gives_the_figures_of_one_call(qitai):
+    # a large batch runs in blocks of rows (the processor's caches); row by row the same
+    # arithmetic, so the same figures whatever the block size, but for the last bit of a sum
+    # that a batched matrix product may add in another order (as in a region's groups)
+    import dataclasses
+
+    from model.engine.basis import build_basis, stack_bases
+    from model.engine.project import project_basis
+
+    base = build_basis(qitai, 10)
+    cs = base.civil_service
+    bases = [
+        dataclasses.replace(
+            base, civil_service=dataclasses.replace(cs, indexation=cs.indexation + 0.002 * i)
+        )
+        for i in range(5)
+    ]
+    batch = stack_bases(bases)
+    whole = project_basis(batch, keep_members=True, block_rows=1000)
+    for rows in (1, 2, 3):
+        blocked = project_basis(batch, keep_members=True, block_rows=rows)
+        for fund, series in whole.funds.items():
+            for k, v in series.items():
+                got = blocked.funds[fund][k]
+                assert got.shape[0] == 5, (fund, k)
+                np.testing.assert_allclose(
+                    got, np.broadcast_to(v, got.shape), rtol=1e-13, atol=1e-9, err_msg=k
+                )
+    assert not np.array_equal(
+        whole.funds["civil_service"]["benefit_expenditure"][0],
+        whole.funds["civil_service"]["benefit_expenditure"][4],
+    )
