@@ -22,8 +22,9 @@ parts (reading, the analysis with 1 and 2 workers calibrating); the region's Mon
 counties × 1,000 paths, with 1 and 2 workers; ``yanglao validate`` and ``yanglao simulate
 --paths 10000 --out DIR`` end to end, each against ``python -c "import pandas"``.
 
-``--simulate-large`` measures instead ``simulate`` of 100,000 paths × 75 years in a fresh
-process each time, with 1 and 2 workers (min/median/max of the time from the call to the
+``--simulate-large`` measures instead ``simulate`` of 100,000 paths × 75 years, keeping the
+series the command line's output reads (``OUTPUT_SERIES``), in a fresh process each time,
+with 1 and 2 workers (min/median/max of the time from the call to the
 result, pool start included; peak resident memory of the process and of its largest worker,
 read from /proc), and a numpy-heavy task on a Dask LocalCluster with and without Dask's
 ``MALLOC_TRIM_THRESHOLD_`` (needs the ``cluster`` extra).
@@ -178,12 +179,13 @@ def bench_scale(repeat: int) -> None:
 SIMULATE_RUN = """
 import json, sys, time
 sys.path.insert(0, {root!r})
-from model.analysis.simulate import _fitted_drivers, simulate
+from model.analysis.simulate import OUTPUT_SERIES, _fitted_drivers, simulate
 from model.scenario.load import load_scenario
 scenario = load_scenario({scenario!r})
 _fitted_drivers()
 t0 = time.perf_counter()
-simulate(scenario, paths={paths}, seed=1, years={years}, workers={workers}, memory_mib={memory})
+simulate(scenario, paths={paths}, seed=1, years={years}, workers={workers}, memory_mib={memory},
+         keep=OUTPUT_SERIES)
 print(json.dumps({{"seconds": time.perf_counter() - t0}}))
 """
 
@@ -209,14 +211,16 @@ def _descendants(pid: int) -> list[int]:
     return children + [d for c in children for d in _descendants(c)]
 
 
-def simulate_in_fresh_process(paths: int, workers: int, memory: int) -> dict[str, float]:
+def simulate_in_fresh_process(
+    paths: int, workers: int, memory: int, years: int | None = YEARS
+) -> dict[str, float]:
     """One simulate run in a new interpreter: seconds, and the peak resident memory [MiB] of the
     process and of its largest descendant (pool workers), polled from /proc every 20 ms."""
     import json
     import threading
 
     code = SIMULATE_RUN.format(
-        root=str(ROOT), scenario=str(SCENARIO), paths=paths, years=YEARS, workers=workers,
+        root=str(ROOT), scenario=str(SCENARIO), paths=paths, years=years, workers=workers,
         memory=memory,
     )  # fmt: skip
     proc = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, cwd=ROOT)
@@ -300,15 +304,16 @@ def _spread(times: list[float]) -> str:
 
 def bench_simulate_large(repeat: int) -> None:
     paths, memory = 100_000, 4096
-    for workers in (1, 2):
-        runs = [simulate_in_fresh_process(paths, workers, memory) for _ in range(repeat)]
-        rss = [r["rss"] for r in runs]
-        worker = [r["worker_rss"] for r in runs]
-        print(
-            f"simulate, {paths:,} paths x {YEARS} years, {workers} worker(s): "
-            f"{_spread([r['seconds'] for r in runs])}; peak memory {max(rss):,.0f} MiB "
-            f"(largest worker {max(worker):,.0f} MiB)"
-        )
+    for years, span in ((YEARS, f"{YEARS} years"), (None, "to the horizon (2050)")):
+        for workers in (1, 2):
+            runs = [simulate_in_fresh_process(paths, workers, memory, years) for _ in range(repeat)]
+            rss = [r["rss"] for r in runs]
+            worker = [r["worker_rss"] for r in runs]
+            print(
+                f"simulate, {paths:,} paths, {span}, {workers} worker(s): "
+                f"{_spread([r['seconds'] for r in runs])}; peak memory {max(rss):,.0f} MiB "
+                f"(largest worker {max(worker):,.0f} MiB)"
+            )
 
 
 def reference_projection(basis: Basis) -> float:

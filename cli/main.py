@@ -433,6 +433,7 @@ def simulate(
             "memory_mib": memory,
             "workers": workers,
             "scheduler": scheduler,
+            "keep": _named("model.analysis.simulate:output_series")(),
         },
         progress=True,
     )

@@ -434,6 +434,7 @@ def simulation_budget_year(
         memory_mib=DEFAULT_MEMORY_MIB if memory_mib is None else memory_mib,
         workers=workers,
         scheduler=scheduler,
+        keep=(*SIMULATED_LINES, "total_expenditure"),
     )
     out = {
         fund: outturn_samples(point[fund], {k: v[:, t] for k, v in series.items()})

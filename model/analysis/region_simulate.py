@@ -143,6 +143,7 @@ def _county_paths(shared: _Shared, task: _County) -> CountyPaths:
         scales=shared.scales,
         deviations=tuple(x[:, :T] for x in shared.deviations),
         seed_sequence=task.stream,
+        keep=KEPT,
     )
     det = sim.deterministic
     funds = {f: {k: sim.funds[f][k] for k in KEPT} for f in sim.funds}

@@ -178,6 +178,7 @@ class _Shared:
     parameter_uncertainty: bool
     economic: Any  # the fitted driver models (None with given deviations)
     mortality: Any
+    keep: tuple[str, ...] | None = None  # the funds' series kept (None: all)
 
 
 @dataclass(frozen=True)
@@ -189,8 +190,21 @@ class _Task:
     deviations: tuple[np.ndarray, ...] | None = None  # four (size, T)
 
 
-def kept_series(basis: Basis) -> int:
+#: The series the command line's output reads per fund (tables, percentiles.csv, depletion.csv,
+#: fan charts): a simulation run for it keeps only these (``keep``).
+OUTPUT_SERIES = (*SUMMARISED, "reserve_end_without_subsidy")
+
+
+def output_series() -> tuple[str, ...]:
+    """``OUTPUT_SERIES``, for a caller that names functions rather than importing them."""
+    return OUTPUT_SERIES
+
+
+def kept_series(basis: Basis, keep: tuple[str, ...] | None = None) -> int:
     """How many (paths, T) series a simulation keeps: the funds' series and the path factors."""
+    if keep is not None:
+        funds = (basis.civil_service is not None) + (basis.residents is not None)
+        return 4 + len(keep) * funds
     return 4 + 14 * (basis.civil_service is not None) + 17 * (basis.residents is not None)
 
 
@@ -231,6 +245,7 @@ def simulate(
     workers: int = 1,
     scheduler: str | None = None,
     seed_sequence: np.random.SeedSequence | None = None,
+    keep: tuple[str, ...] | None = None,
 ) -> Simulation:
     """Simulate ``paths`` futures of every fund of ``scenario``, conditional on its assumptions.
 
@@ -269,6 +284,10 @@ def simulate(
     seed_sequence : numpy.random.SeedSequence, optional
         The stream whose children the blocks draw from, instead of ``SeedSequence(seed)`` (a
         region passes each county its child).
+    keep : tuple of str, optional
+        The funds' series to keep (default: all). Each path's series take memory: 100,000 paths
+        of 30 years are 24 MiB a series, and a simulation has about 35; the command line keeps
+        ``OUTPUT_SERIES``. The kept series are the same numbers as in a full run.
     """
     from model.analysis.parallel import iter_tasks
 
@@ -276,7 +295,7 @@ def simulate(
         raise YanglaoError("--paths: expected at least one path")
     basis = build_basis(scenario, years)
     T = basis.years.size
-    window = blocks_in_flight(paths, T, kept_series(basis), memory_mib, workers)
+    window = blocks_in_flight(paths, T, kept_series(basis, keep), memory_mib, workers)
     det = project_basis(basis, scenario=scenario, keep_members=True, keep_vintages=True)
     sizes = [min(BLOCK_PATHS, paths - start) for start in range(0, paths, BLOCK_PATHS)]
     root = seed_sequence if seed_sequence is not None else np.random.SeedSequence(seed)
@@ -300,6 +319,7 @@ def simulate(
         parameter_uncertainty,
         economic,
         mortality,
+        None if keep is None else tuple(keep),
     )
     # blocks of work: the deterministic run, then for each block of paths its drivers and each
     # fund, reported when the block's results are in
@@ -338,6 +358,10 @@ def simulate(
         rejected += part_rejected
         start = rows.stop
         del part_funds, part_factors  # the block's arrays go before the next one arrives
+    if keep is not None:
+        missing = set(keep) - {name for series in funds.values() for name in series}
+        if missing:
+            raise ValueError(f"keep: no fund has the series {sorted(missing)}")
     fits: dict[str, Any] = {}
     if deviations is None:
         fits = {"economic": economic, "mortality": mortality}
@@ -397,7 +421,11 @@ def _simulate_block(shared: _Shared, task: _Task):
     if basis.residents is not None:
         out["residents"] = _residents_paths(basis, det, factors, rate_dev, population_rng, pop)
     funds = {
-        fund: {k: np.ascontiguousarray(v.T) for k, v in series.items()}
+        fund: {
+            k: np.ascontiguousarray(v.T)
+            for k, v in series.items()
+            if shared.keep is None or k in shared.keep
+        }
         for fund, series in out.items()
     }
     return funds, {k: np.ascontiguousarray(v.T) for k, v in factors.items()}, rejected

@@ -41,7 +41,7 @@ from typing import Any
 
 from model.analysis.budget import Budget, make_budget
 from model.analysis.sensitivity import Sensitivity, sensitivity
-from model.analysis.simulate import PERCENTILES, Simulation, simulate
+from model.analysis.simulate import OUTPUT_SERIES, PERCENTILES, Simulation, simulate
 from model.errors import OutputError
 from model.output.budget_tables import line_label, target_rows
 from model.output.labels import FUND_LABELS, level_names
@@ -208,7 +208,7 @@ def compute(scenario: Scenario, *, paths: int = 1000, seed: int = 0) -> PageData
     """Run the analyses the page needs: the Monte Carlo (which holds the deterministic projection
     to the horizon), next year's budget with ``paths`` simulated outturns, and the one-at-a-time
     sensitivities (without break-even values)."""
-    sim = simulate(scenario, paths=paths, seed=seed)
+    sim = simulate(scenario, paths=paths, seed=seed, keep=OUTPUT_SERIES)
     budget = make_budget(scenario, paths=paths, seed=seed)
     sens = sensitivity(scenario, break_even=False)
     return PageData(scenario, sim, budget, sens, paths, seed)

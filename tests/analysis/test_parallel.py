@@ -129,3 +129,16 @@ def test_the_command_line_gives_the_same_numbers_with_two_workers():
     assert one.output == two.output
     small = CliRunner().invoke(app, [*base, "--paths", "100000", "--memory", "300"])
     assert small.exit_code == 2 and "--memory" in small.output
+
+
+def test_kept_series_are_the_numbers_of_a_full_run(qitai):
+    from model.analysis.simulate import OUTPUT_SERIES
+
+    kept = simulate(qitai, paths=500, seed=4, years=10, keep=OUTPUT_SERIES)
+    full = simulate(qitai, paths=500, seed=4, years=10)
+    for fund, series in kept.funds.items():
+        assert set(series) == set(OUTPUT_SERIES)
+        for k, v in series.items():
+            np.testing.assert_array_equal(v, full.funds[fund][k])
+    with pytest.raises(ValueError, match="no fund has the series"):
+        simulate(qitai, paths=10, years=3, keep=("reserve_ends",))
