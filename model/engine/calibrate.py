@@ -2,8 +2,8 @@
 
 Each solver is a pure function of arrays and a stated target, so that the engine's own
 computation of the base year reproduces the report. Where the relation is linear the level is
-divided out exactly; where the contribution base floor or cap makes it non-linear, scipy's
-``brentq`` solves it (imported only then, since scipy is slow to import).
+divided out exactly; where the contribution base floor or cap makes it non-linear,
+Brent's method solves it (:func:`model.engine.roots.brent_root`).
 
 Every calibrated level is recorded as a :class:`Calibrated` entry: what was solved, its value
 and unit, the target it reproduces, and the starting guess it moved from (a judgment or a
@@ -17,6 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from model.engine.axes import FloatArray
+from model.engine.roots import brent_root
 from model.errors import CalibrationError
 from model.units import MONTHS_PER_YEAR, YUAN_PER_WAN, readable
 
@@ -93,9 +94,7 @@ def solve_salary_level(
             "can give at the stated rates",
             fields,
         )
-    from scipy.optimize import brentq
-
-    return float(brentq(gap, lo, hi, xtol=1e-9, rtol=1e-14))
+    return brent_root(gap, lo, hi, xtol=1e-9, rtol=1e-14)
 
 
 def scale_to_target(

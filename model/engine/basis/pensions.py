@@ -17,6 +17,7 @@ from model.engine.benefits import (
     transition_award,
 )
 from model.engine.calibrate import Calibrated
+from model.engine.roots import brent_root
 from model.engine.tables import age_weights
 from model.errors import CalibrationError
 from model.scenario.schedule import last_stated_year, step_values
@@ -263,8 +264,6 @@ def civil_service_awards(
             ("base_year.civil_service.beneficiaries",),
         )  # linear
     else:
-        from scipy.optimize import brentq
-
         lo, hi = 1e-6, 50.0
         if gap(lo) > 0 or gap(hi) < 0:
             raise CalibrationError(
@@ -278,7 +277,7 @@ def civil_service_awards(
                     "base_year.civil_service.beneficiaries",
                 ),
             )
-        level = float(brentq(gap, lo, hi, xtol=1e-12, rtol=1e-14))
+        level = brent_root(gap, lo, hi, xtol=1e-12, rtol=1e-14)
     pension_mass0 = stock(level)
     cal.check_plausible(
         "pension_monthly_yuan",
