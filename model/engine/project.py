@@ -145,6 +145,12 @@ def project_basis(
 # civil-service fund
 
 
+def _cells(x: FloatArray) -> FloatArray:
+    """The sum over groups and ages of (B, G, A) cells, (B,): ``np.add.reduce`` itself, since the
+    yearly loop takes a dozen such sums a year and ``ndarray.sum`` adds a Python call to each."""
+    return np.add.reduce(x, axis=(1, 2))
+
+
 def headcount_weights(rule: np.ndarray, B: int) -> dict[str, FloatArray]:
     """One-hot weights (B,) of each row's headcount rule by the rule's name."""
     codes = np.broadcast_to(rule, (B,))
@@ -239,12 +245,12 @@ def civil_service_step(
     np.add(deaths_active + exits, retirements, out=moving[3])  # leavers, for the exposure
     staying, retirees_next, pension_next, leavers = age_one_year(moving)
 
-    deaths_total = deaths_active.sum((1, 2))
+    deaths_total = _cells(deaths_active)
     exits_total = (opening_active - deaths_total) * exit_rate
-    retirements_total = retirements.sum((1, 2))
-    deaths_retired_total = deaths_retired.sum((1, 2))
-    death_mass_total = death_mass.sum((1, 2))
-    new_mass_total = new_mass.sum((1, 2))
+    retirements_total = _cells(retirements)
+    deaths_retired_total = _cells(deaths_retired)
+    death_mass_total = _cells(death_mass)
+    new_mass_total = _cells(new_mass)
     staying_total = opening_active - deaths_total - exits_total - retirements_total
     indexed_total = opening_pension * growth
 
@@ -265,8 +271,8 @@ def civil_service_step(
         pensions_paid_monthly=indexed_total - 0.5 * death_mass_total + 0.5 * new_mass_total,
         death_mass=death_mass_total,
         new_award_mass=new_mass_total,
-        final_base_mass=(retirements * b.final_base_yuan[:, t]).sum((1, 2)),
-        account_refunds=(deaths_active * b.account_balance_open_yuan[:, t, None, :]).sum((1, 2))
+        final_base_mass=_cells(retirements * b.final_base_yuan[:, t]),
+        account_refunds=_cells(deaths_active * b.account_balance_open_yuan[:, t, None, :])
         / YUAN_PER_WAN,
         deaths_active=deaths_total,
         deaths_retired=deaths_retired_total,
@@ -284,8 +290,8 @@ def civil_service_base_year(
     the base year's new awards), deaths at the year's rates; contributions on the year-end
     members (the year's entrants and leavers are not known)."""
     q = b.death_prob[:, 0]
-    new_mass = (pension_mass * b.retired_in_base_year).sum((1, 2))
-    death_mass = (pension_mass * q).sum((1, 2))
+    new_mass = _cells(pension_mass * b.retired_in_base_year)
+    death_mass = _cells(pension_mass * q)
     deaths_active = actives * q
     zero = np.zeros(new_mass.shape)
     return CivilServiceYear(
@@ -294,17 +300,17 @@ def civil_service_base_year(
         pension_mass=pension_mass,
         retirements_by_age=np.zeros_like(actives),
         exposed=actives,
-        totals=(actives.sum((1, 2)), retirees.sum((1, 2)), pension_mass.sum((1, 2))),
-        pensions_paid_monthly=pension_mass.sum((1, 2)) - 0.5 * new_mass + 0.5 * death_mass,
+        totals=(_cells(actives), _cells(retirees), _cells(pension_mass)),
+        pensions_paid_monthly=_cells(pension_mass) - 0.5 * new_mass + 0.5 * death_mass,
         death_mass=death_mass,
         new_award_mass=new_mass,
         final_base_mass=np.broadcast_to(b.final_base_mass0, new_mass.shape).copy(),
-        account_refunds=(deaths_active * b.account_balance_open_yuan[:, 0, None, :]).sum((1, 2))
+        account_refunds=_cells(deaths_active * b.account_balance_open_yuan[:, 0, None, :])
         / YUAN_PER_WAN,
         deaths_active=zero,
-        deaths_retired=(retirees * q).sum((1, 2)),
+        deaths_retired=_cells(retirees * q),
         exits=zero,
-        retirements=(retirees * b.retired_in_base_year).sum((1, 2)),
+        retirements=_cells(retirees * b.retired_in_base_year),
         entrants=zero,
     )
 
@@ -317,7 +323,7 @@ def contribution_base_wan(exposed: FloatArray, b: CivilServiceBasis, t: int) -> 
         b.base_floor_yuan[:, t, None],
         b.base_cap_yuan[:, t, None],
     )  # (B, A) contribution base per head, yuan/year
-    return (exposed * base[:, None, :]).sum((1, 2)) / YUAN_PER_WAN
+    return _cells(exposed * base[:, None, :]) / YUAN_PER_WAN
 
 
 def civil_service_cash(d: dict[str, FloatArray], b: CivilServiceBasis) -> dict[str, FloatArray]:
@@ -363,7 +369,7 @@ def _run_civil_service(
         rec.members("actives", actives.shape[1:])
         rec.members("retirees", actives.shape[1:])
     hiring = headcount_weights(b.headcount_rule, B)
-    totals = (actives.sum((1, 2)), retirees.sum((1, 2)), pension.sum((1, 2)))
+    totals = (_cells(actives), _cells(retirees), _cells(pension))
     # Steps 1–8 and what the cash flows need, year by year; only the members carry over.
     for t in range(T):
         opening_active, opening_retired = totals[0], totals[1]
@@ -387,7 +393,7 @@ def _run_civil_service(
                 indexed = vintages * (1 + b.indexation[:, t])[:, None, None, None]
                 new = step.retirements_by_age * b.new_pension_monthly_yuan[:, t]
                 paid = (indexed * (1 - 0.5 * q)).sum((2, 3))
-                paid[:, t] += 0.5 * new.sum((1, 2))
+                paid[:, t] += 0.5 * _cells(new)
                 rec.data["pension_by_vintage"][:, :, t] = paid * MONTHS_PER_YEAR / YUAN_PER_WAN
                 vintages = age_one_year(indexed * (1 - q))
                 vintages[:, t] = age_one_year(new)
@@ -494,14 +500,14 @@ def residents_step(
     pop[:, 0, 0] += born * msb
     pop[:, 1, 0] += born * (1 - msb)
 
-    refunds = (dead_account * b.account_refund_months[:, None, :]).sum((1, 2)) + (
+    refunds = _cells(dead_account * b.account_refund_months[:, None, :]) + _cells(
         deaths * b.account_balance_by_age_yuan[:, t, None, :]
-    ).sum((1, 2))
-    deaths_total = deaths.sum((1, 2))
-    migration_total = migration.sum((1, 2))
-    deaths_ben_total = deaths_ben.sum((1, 2))
+    )
+    deaths_total = _cells(deaths)
+    migration_total = _cells(migration)
+    deaths_ben_total = _cells(deaths_ben)
     new_ben_total = new_ben.sum(1)
-    dead_account_total = dead_account.sum((1, 2))
+    dead_account_total = _cells(dead_account)
     new_account_total = new_account.sum(1)
     return ResidentsYear(
         population=pop,
@@ -572,7 +578,7 @@ def _run_residents(b: ResidentsBasis, B: int, T: int, keep_members: bool) -> dic
         rec.members("population", pop.shape[1:])
         rec.members("beneficiaries_by_age", pop.shape[1:])
     zero = np.zeros(B)
-    totals = (pop.sum((1, 2)), ben.sum((1, 2)), acct.sum((1, 2)))
+    totals = (_cells(pop), _cells(ben), _cells(acct))
     # Steps 1–8 and what the cash flows need, year by year; only the members carry over.
     for t in range(T):
         opening_pop, opening_ben = totals[0], totals[1]
@@ -590,7 +596,7 @@ def _run_residents(b: ResidentsBasis, B: int, T: int, keep_members: bool) -> dic
                 births=zero,
                 deaths=zero,
                 net_migration=zero,
-                deaths_beneficiaries=(ben * b.death_prob[:, 0]).sum((1, 2)),
+                deaths_beneficiaries=_cells(ben * b.death_prob[:, 0]),
                 new_beneficiaries=zero,
             )
         else:
@@ -608,7 +614,7 @@ def _run_residents(b: ResidentsBasis, B: int, T: int, keep_members: bool) -> dic
             population_total=totals[0],
             population_start=opening_pop,
             beneficiaries_start=opening_ben,
-            at_contribution_ages=(pop * b.contribution_ages[:, t, None, :]).sum((1, 2)),
+            at_contribution_ages=_cells(pop * b.contribution_ages[:, t, None, :]),
         )
         if keep_members:
             rec.put_members(t, population=pop, beneficiaries_by_age=ben)
