@@ -257,3 +257,34 @@ def test_budget_and_simulate_take_a_region_file(tmp_path):
         assert failed.exit_code == 2
         assert f"{bad}:" in failed.output and "region.level" in failed.output
         assert "Traceback" not in failed.output
+
+
+def test_the_shipped_100_county_example_runs_through_project_budget_and_simulate():
+    """The done-when of the region work, on the shipped example itself (small path counts):
+    each command's totals are the sums of its county rows."""
+    from model.analysis.region import SERIES, project_region
+    from model.analysis.region_budget import make_region_budget
+    from tests.analysis.test_region import EXAMPLE
+
+    region, scenarios = load_region(EXAMPLE / "region.yaml")
+    assert len(scenarios) == 100
+    projected = project_region(region, scenarios)
+    T = projected.years.size
+    for fund, totals in projected.totals.items():
+        having = [c for c in projected.counties if fund in c.series]
+        for k in SERIES:
+            summed = np.sum([c.series[fund][k][:T] for c in having], axis=0)
+            np.testing.assert_allclose(totals[k], summed, rtol=1e-12, atol=1e-6)
+    budget = make_region_budget(region, scenarios, paths=100, seed=1)
+    for fund in ("civil_service", "residents"):
+        line = next(x for x in budget.lines if (x.fund, x.key) == (fund, "subsidy_income"))
+        rows = [r for r in budget.county_rows if r["fund"] == fund]
+        assert line.budget == pytest.approx(sum(r["subsidy_income"] for r in rows), rel=1e-12)
+        # the budget year's point is the deterministic region's
+        assert line.budget == pytest.approx(projected.totals[fund]["subsidy_income"][1], rel=1e-12)
+    sim = simulate_region(region, scenarios, paths=20, seed=1, years=3)
+    for fund, series in sim.deterministic.items():
+        np.testing.assert_allclose(
+            series["subsidy_income"], projected.totals[fund]["subsidy_income"][:4], rtol=1e-12
+        )
+    assert len(sim.counties) == 100
