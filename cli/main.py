@@ -81,7 +81,7 @@ def main(
 from cli.drivers import DRIVERS_HELP, drivers  # noqa: E402
 from cli.evaluate import evaluate  # noqa: E402
 from cli.init import init  # noqa: E402
-from cli.region import region, run_region  # noqa: E402
+from cli.region import region, run_region, run_regions  # noqa: E402
 from cli.report import report  # noqa: E402
 from cli.roster import roster  # noqa: E402
 
@@ -214,6 +214,27 @@ def compare(
     debug: DebugOpt = False,
 ) -> None:
     """几个情景并列比较。示例：yanglao compare 情景.yaml 变体/*.yaml"""
+    from model.scenario.region import is_region_file
+
+    regions = [p for p in scenarios if is_region_file(p)]
+    if regions:
+        if len(regions) != len(scenarios):
+            fail(
+                YanglaoError(
+                    f"{regions[0]}: a region among scenarios; expected regions only (their "
+                    "totals side by side) or scenarios only"
+                ),
+                debug,
+            )
+        run_regions(
+            scenarios,
+            out=out,
+            lang=lang,
+            force=force,
+            debug=debug,
+            options={"years": years, "at_years": _parse_years(at)},
+        )
+        return
     run_report(
         scenarios,
         "model.analysis.compare:compare",

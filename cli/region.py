@@ -108,3 +108,40 @@ def run_region(
             typer.echo(wrote(written, language), err=True)
     except YanglaoError as err:
         fail(err, debug)
+
+
+def run_regions(
+    region_files: list[Path],
+    *,
+    out: Path | None,
+    lang: Lang,
+    force: bool,
+    debug: bool,
+    options: dict[str, Any],
+) -> None:
+    """``yanglao compare`` given region files: every region loaded and projected, their totals
+    side by side (``model.analysis.region_compare``)."""
+    from model.scenario.region import load_region
+
+    language = Lang(lang)
+    try:
+        loaded = [load_region(path) for path in region_files]
+        check_out(out, force)
+        from model.analysis.region_compare import compare_regions
+        from model.output.region_comparison_tables import (
+            format_region_comparison,
+            write_region_comparison,
+        )
+
+        with progress_shown(language) as progress:
+            result = compare_regions(loaded, progress=progress, **options)
+        written = (
+            write_region_comparison(result, out, lang=language.value, force=force)
+            if out is not None
+            else []
+        )
+        typer.echo(format_region_comparison(result, lang=language.value))
+        if written:
+            typer.echo(wrote(written, language), err=True)
+    except YanglaoError as err:
+        fail(err, debug)
