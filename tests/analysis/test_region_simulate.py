@@ -241,7 +241,9 @@ def test_budget_and_simulate_take_a_region_file(tmp_path):
     )
     assert simulated.exit_code == 0, simulated.output
     assert "3个县，50条模拟路径" in simulated.stdout
-    assert max(len(line) for line in simulated.stdout.splitlines()) <= 120
+    from model.output.text import display_width
+
+    assert max(display_width(line) for line in simulated.stdout.splitlines()) <= 120
     with (tmp_path / "s" / "region_simulation_totals.csv").open(encoding="utf-8-sig") as fh:
         rows = list(csv.DictReader(fh))
     assert {r["year"] for r in rows} == {str(y) for y in range(2021, 2027)}
