@@ -195,7 +195,9 @@ def _columns(rows: list[dict[str, Any]], lang: str, levels: dict[str, str] | Non
             out.append(column(key, lang))
             continue
         entry = WORDS[base]
-        text = words(entry, lang, levels) + (f" P{m.group(2)}" if m else "")
+        text = words(entry, lang, levels) + (
+            _w(f" {m.group(2)}%分位", f" p{m.group(2)}", lang) if m else ""
+        )
         unit = entry["unit"]
         out.append(Column(key, header(text, unit, lang), kinds.get(unit, "number")))
     return out
