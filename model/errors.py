@@ -47,6 +47,10 @@ class ScenarioError(YanglaoError):
         self.problems = list(problems)
         super().__init__("\n".join(str(p) for p in self.problems))
 
+    def __reduce__(self):
+        # pickled whole, so that an error raised in a worker process reads the same here
+        return (type(self), (self.problems,))
+
 
 class DataError(YanglaoError):
     """A shipped or referenced data table is missing or malformed."""
@@ -62,6 +66,9 @@ class CalibrationError(YanglaoError):
         super().__init__(message)
         self.message = message
         self.fields = tuple(fields)
+
+    def __reduce__(self):
+        return (type(self), (self.message, self.fields))
 
 
 class IdentityError(YanglaoError):

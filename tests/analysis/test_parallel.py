@@ -142,3 +142,28 @@ def test_kept_series_are_the_numbers_of_a_full_run(qitai):
             np.testing.assert_array_equal(v, full.funds[fund][k])
     with pytest.raises(ValueError, match="no fund has the series"):
         simulate(qitai, paths=10, years=3, keep=("reserve_ends",))
+
+
+def raising(shared, task):
+    """A task of the tests that fails as calibration or loading would, in a worker."""
+    from model.errors import CalibrationError, Problem, ScenarioError
+
+    if task == "calibration":
+        raise CalibrationError("county.yaml:12: no level reproduces the pensions", ("a.b",))
+    raise ScenarioError([Problem("county.yaml", "meta.id", "missing required field", 3)])
+
+
+@pytest.mark.parametrize("kind", ["calibration", "scenario"])
+def test_an_error_in_a_worker_reads_the_same_here(kind):
+    from model.errors import CalibrationError, ScenarioError
+
+    with pytest.raises(YanglaoError) as here:
+        run_tasks(raising, [kind])
+    with pytest.raises(YanglaoError) as there:
+        run_tasks(raising, [kind, kind], workers=2)
+    assert type(there.value) is type(here.value)
+    assert str(there.value) == str(here.value)
+    if isinstance(here.value, CalibrationError):
+        assert there.value.fields == here.value.fields == ("a.b",)
+    if isinstance(here.value, ScenarioError):
+        assert there.value.problems == here.value.problems
