@@ -733,13 +733,12 @@ class _Recorder:
                 where[k] = i
         for k, i in where.items():
             vals = [year[i][k] for year in self._years]
-            try:
-                stacked = np.stack(vals, axis=1)
-            except ValueError:  # rows of length 1 (broadcast) among rows of length B
-                stacked = None
-            if stacked is not None and stacked.shape == (self.B, self.T):
-                self.data[k] = stacked.astype(float, copy=False)
-            else:
+            # one concatenation rather than np.stack, whose per-array Python work cost more
+            # than the year's arithmetic for a single scenario
+            flat = np.concatenate(vals)
+            if flat.size == self.B * self.T:
+                self.data[k] = np.ascontiguousarray(flat.reshape(self.T, self.B).T, dtype=float)
+            else:  # rows of length 1 (broadcast) among rows of length B
                 arr = np.empty((self.B, self.T))
                 for t, v in enumerate(vals):
                     arr[:, t] = v

@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 
 from model.output.labels import CSV_COLUMNS
+from tests.conftest import ROOT
 
 
 def test_series_gives_the_yearly_array(qitai_projection):
@@ -119,3 +120,25 @@ def test_a_batch_in_blocks_gives_the_figures_of_one_call(qitai):
         whole.funds["civil_service"]["benefit_expenditure"][0],
         whole.funds["civil_service"]["benefit_expenditure"][4],
     )
+
+
+@pytest.mark.parametrize(
+    "path",
+    sorted((ROOT / "scenarios").glob("*.yaml"))
+    + sorted((ROOT / "scenarios" / "variants").glob("*.yaml")),
+    ids=lambda p: p.name,
+)
+def test_the_fund_loop_on_floats_gives_the_bits_of_the_array_loop(path, monkeypatch):
+    # a single scenario rolls its fund forward on Python floats (model.engine.fund.SCALAR_ROWS);
+    # the same IEEE operations in the same order as the array loop, so the same bits
+    from model.engine import fund
+    from model.engine.project import project
+    from model.scenario.load import load_scenario
+
+    scenario = load_scenario(path)
+    on_floats = project(scenario)
+    monkeypatch.setattr(fund, "SCALAR_ROWS", 0)
+    on_arrays = project(scenario)
+    for name, series in on_floats.funds.items():
+        for k, v in series.items():
+            np.testing.assert_array_equal(v, on_arrays.funds[name][k], err_msg=f"{name}.{k}")
