@@ -340,6 +340,7 @@ def run_report(
     debug: bool,
     options: Callable[[], dict[str, Any]] = dict,
     progress: bool = False,
+    loader: str | None = None,
 ) -> None:
     """The shape of every analysis command: load the scenario (or each of a list), refuse an
     ``--out`` that cannot be replaced, compute, write the files (all or nothing) and print.
@@ -353,18 +354,18 @@ def run_report(
     from model.scenario.load import load_scenario
 
     try:
-        loaded = (
-            [load_scenario(p) for p in scenario]
-            if isinstance(scenario, list)
-            else load_scenario(scenario)
-        )
+        load = load_scenario if loader is None else _named(loader)
+        loaded = [load(p) for p in scenario] if isinstance(scenario, list) else load(scenario)
+        # a loader other than the scenario's gives the analysis's leading arguments (a region
+        # and its counties); a list of files gives one argument, the list
+        args = (loaded,) if loader is None or isinstance(scenario, list) else tuple(loaded)
         kwargs = options()
         check_out(out, force)
         with progress_shown(lang) as report:
             if progress and report is not None:
                 kwargs["progress"] = report
             with status_shown(lang, "computing", show=not (progress and report is not None)):
-                result = _named(analysis)(loaded, **kwargs)
+                result = _named(analysis)(*args, **kwargs)
         with status_shown(lang, "writing", show=out is not None):
             written = (
                 _named(writer)(result, out, lang=lang.value, force=force) if out is not None else []

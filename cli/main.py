@@ -81,7 +81,7 @@ def main(
 from cli.drivers import DRIVERS_HELP, drivers  # noqa: E402
 from cli.evaluate import evaluate  # noqa: E402
 from cli.init import init  # noqa: E402
-from cli.region import region, run_region, run_regions  # noqa: E402
+from cli.region import region, run_region  # noqa: E402
 from cli.report import report  # noqa: E402
 from cli.roster import roster  # noqa: E402
 
@@ -226,8 +226,11 @@ def compare(
                 ),
                 debug,
             )
-        run_regions(
+        run_region(
             scenarios,
+            "model.analysis.region_compare:compare_regions",
+            "model.output.region_comparison_tables:format_region_comparison",
+            "model.output.region_comparison_tables:write_region_comparison",
             out=out,
             lang=lang,
             force=force,
@@ -416,6 +419,15 @@ def simulate(
     """蒙特卡洛模拟。示例：yanglao simulate 情景.yaml --paths 10000"""
     from model.scenario.region import is_region_file
 
+    options = {
+        "paths": paths,
+        "seed": seed,
+        "years": years,
+        "parameter_uncertainty": parameter_uncertainty,
+        "memory_mib": memory,
+        "workers": workers,
+        "scheduler": scheduler,
+    }
     if is_region_file(scenario):
         run_region(
             scenario,
@@ -426,15 +438,7 @@ def simulate(
             lang=lang,
             force=force,
             debug=debug,
-            options={
-                "paths": paths,
-                "seed": seed,
-                "years": years,
-                "parameter_uncertainty": parameter_uncertainty,
-                "memory_mib": memory,
-                "workers": workers,
-                "scheduler": scheduler,
-            },
+            options=options,
         )
         return
     run_report(
@@ -446,16 +450,8 @@ def simulate(
         lang=lang,
         force=force,
         debug=debug,
-        options=lambda: {
-            "paths": paths,
-            "seed": seed,
-            "years": years,
-            "parameter_uncertainty": parameter_uncertainty,
-            "memory_mib": memory,
-            "workers": workers,
-            "scheduler": scheduler,
-            "keep": _named("model.analysis.simulate:output_series")(),
-        },
+        # the command line keeps the series its output reads
+        options=lambda: {**options, "keep": _named("model.analysis.simulate:output_series")()},
         progress=True,
     )
 

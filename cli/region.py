@@ -21,14 +21,9 @@ from cli.common import (
     LangOpt,
     OutOpt,
     YearsOpt,
-    _named,
-    check_out,
-    fail,
     h,
-    progress_shown,
-    wrote,
+    run_report,
 )
-from model.errors import YanglaoError
 
 RegionArg = Annotated[
     Path,
@@ -56,29 +51,21 @@ def region(
     # county (上解, 下拨, its reserve, the remaining need by level) and the counties ranked by
     # subsidy per contributor; --out DIR writes region_counties.csv, region_totals.csv,
     # region_pool.csv, region_ranking.csv and region.xlsx (all or nothing).
-    from model.scenario.region import load_region
-
-    language = Lang(lang)
-    try:
-        reg, scenarios = load_region(region_file)
-        check_out(out, force)
-        from model.analysis.region import project_region
-        from model.output.region_tables import format_region, write_region
-
-        with progress_shown(language) as progress:
-            result = project_region(reg, scenarios, years=years, progress=progress)
-        written = (
-            write_region(result, out, lang=language.value, force=force) if out is not None else []
-        )
-        typer.echo(format_region(result, lang=language.value))
-        if written:
-            typer.echo(wrote(written, language), err=True)
-    except YanglaoError as err:
-        fail(err, debug)
+    run_region(
+        region_file,
+        "model.analysis.region:project_region",
+        "model.output.region_tables:format_region",
+        "model.output.region_tables:write_region",
+        out=out,
+        lang=lang,
+        force=force,
+        debug=debug,
+        options={"years": years},
+    )
 
 
 def run_region(
-    region_file: Path,
+    region_file: Path | list[Path],
     analysis: str,
     tables: str,
     writer: str,
@@ -89,59 +76,21 @@ def run_region(
     debug: bool,
     options: dict[str, Any],
 ) -> None:
-    """A region through an analysis command (budget, simulate): load the region and its counties,
-    refuse an ``--out`` that cannot be replaced, compute with a progress bar, write all or
-    nothing and print; ``analysis``, ``tables`` and ``writer`` as in ``cli.common.run_report``."""
-    from model.scenario.region import load_region
-
-    language = Lang(lang)
-    try:
-        reg, scenarios = load_region(region_file)
-        check_out(out, force)
-        with progress_shown(language) as progress:
-            result = _named(analysis)(reg, scenarios, progress=progress, **options)
-        written = (
-            _named(writer)(result, out, lang=language.value, force=force) if out is not None else []
-        )
-        typer.echo(_named(tables)(result, lang=language.value))
-        if written:
-            typer.echo(wrote(written, language), err=True)
-    except YanglaoError as err:
-        fail(err, debug)
-
-
-def run_regions(
-    region_files: list[Path],
-    *,
-    out: Path | None,
-    lang: Lang,
-    force: bool,
-    debug: bool,
-    options: dict[str, Any],
-) -> None:
-    """``yanglao compare`` given region files: every region loaded and projected, their totals
-    side by side (``model.analysis.region_compare``)."""
-    from model.scenario.region import load_region
-
-    language = Lang(lang)
-    try:
-        loaded = [load_region(path) for path in region_files]
-        check_out(out, force)
-        from model.analysis.region_compare import compare_regions
-        from model.output.region_comparison_tables import (
-            format_region_comparison,
-            write_region_comparison,
-        )
-
-        with progress_shown(language) as progress:
-            result = compare_regions(loaded, progress=progress, **options)
-        written = (
-            write_region_comparison(result, out, lang=language.value, force=force)
-            if out is not None
-            else []
-        )
-        typer.echo(format_region_comparison(result, lang=language.value))
-        if written:
-            typer.echo(wrote(written, language), err=True)
-    except YanglaoError as err:
-        fail(err, debug)
+    """A region through an analysis command: load the region and its counties (or, given a
+    list, each region), refuse an ``--out`` that cannot be replaced, compute with a progress
+    bar, write all or nothing and print; ``analysis``, ``tables`` and ``writer`` name functions
+    as in ``cli.common.run_report``. The analysis takes the region and its counties (a list of
+    such pairs for a list of files)."""
+    run_report(
+        region_file,
+        analysis,
+        tables,
+        writer,
+        out=out,
+        lang=lang,
+        force=force,
+        debug=debug,
+        options=lambda: dict(options),
+        progress=True,
+        loader="model.scenario.region:load_region",
+    )

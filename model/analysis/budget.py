@@ -283,6 +283,17 @@ def _draw_rates(rates: np.ndarray, paths: int, rng: np.random.Generator) -> np.n
     return np.maximum(rates + noise, 0.0)
 
 
+def _total_income(d: dict[str, np.ndarray]) -> np.ndarray:
+    """The income lines of a budget added up, in the order the accounts list them."""
+    return (
+        d["contribution_income"]
+        + d["interest_income"]
+        + d["subsidy_income"]
+        + d["other_income"]
+        + d["transfer_income"]
+    )
+
+
 def simulate_budget_year(
     scenario: Scenario,
     year: int,
@@ -331,13 +342,7 @@ def simulate_budget_year(
             d["subsidy_county"] = d["subsidy_income"].copy()
         else:
             d["subsidy_county"] = d["subsidy_county"] + extra
-        d["total_income"] = (
-            d["contribution_income"]
-            + d["interest_income"]
-            + d["subsidy_income"]
-            + d["other_income"]
-            + d["transfer_income"]
-        )
+        d["total_income"] = _total_income(d)
         d["total_expenditure"] = (
             d["pension_expenditure"]
             + d["funeral_grant_expenditure"]
@@ -472,13 +477,7 @@ def outturn_samples(point: dict[str, float], drawn: dict[str, np.ndarray]) -> di
         - p["transfer_expenditure"]
     )
     d["total_expenditure"] = np.array(spending, dtype=float)
-    d["total_income"] = (
-        d["contribution_income"]
-        + d["interest_income"]
-        + d["subsidy_income"]
-        + d["other_income"]
-        + d["transfer_income"]
-    )
+    d["total_income"] = _total_income(d)
     d["balance"] = d["total_income"] - d["total_expenditure"]
     # the subsidy keeps the point budget's split between levels of government
     for lv in GOVERNMENT_LEVELS:

@@ -287,14 +287,7 @@ def write_region_simulation(
         Sheet(_w("排名", "ranking", lang), _columns(ranking, lang), ranking, freeze_columns=3),
     ]
     if pool:
-        sheets.append(
-            Sheet(
-                _w("调剂金", "adjustment fund", lang),
-                _columns(pool, lang, levels),
-                pool,
-                freeze_columns=2,
-            )
-        )
+        sheets.append(_pool_sheet(pool, lang, levels))
     note = _w(
         "各县共用同一经济与死亡率趋势的随机路径；区间以各县情景假设为条件（见 docs/region.md）",
         "every county runs on the same paths of the economy and the mortality trend; "
@@ -311,6 +304,14 @@ def write_region_simulation(
     if pool:
         files["region_simulation_pool.csv"] = csv_bytes_writer(csv_text(pool))
     return write_folder(out_dir, files, force=force)
+
+
+def _pool_sheet(pool: list[dict[str, Any]], lang: str, levels: dict[str, str] | None):
+    from model.output.workbook_style import Sheet
+
+    return Sheet(
+        _w("调剂金", "adjustment fund", lang), _columns(pool, lang, levels), pool, freeze_columns=2
+    )
 
 
 def _about(region, years, lang: str, command: str, paths: int, seed: int, note: str):
@@ -469,14 +470,7 @@ def write_region_budget(
         ),
     ]
     if pool:
-        sheets.append(
-            Sheet(
-                _w("调剂金", "adjustment fund", lang),
-                _columns(pool, lang, levels),
-                pool,
-                freeze_columns=2,
-            )
-        )
+        sheets.append(_pool_sheet(pool, lang, levels))
     note = _w(
         "各县预算之和；区间取自区域蒙特卡洛模拟（见 docs/region.md）",
         "sums of the counties' budgets; ranges from the region's Monte Carlo (docs/region.md)",
