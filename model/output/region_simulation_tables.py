@@ -27,6 +27,7 @@ from model.output.region_tables import (
     _w,
     csv_text,
     label,
+    measure_words,
     shown_years,
 )
 from model.output.text import MAX_WIDTH, fitted, wrapped
@@ -113,12 +114,7 @@ def format_region_simulation(sim: RegionSimulation, lang: str = "zh") -> str:
         lines += fitted(rows, max_width=MAX_WIDTH)
     for fund in dict.fromkeys(r["fund"] for r in sim.ranking):
         mine = [r for r in sim.ranking if r["fund"] == fund]
-        paid = all(r["measure"] == "paid" for r in mine)
-        what = _w(
-            "财政补贴收入" if paid else "财政补贴需求",
-            "subsidy paid" if paid else "subsidy need",
-            lang,
-        )
+        what = measure_words(mine, lang)
         shown = min(RANKING_SHOWN, len(mine))
         lines += [""] + wrapped(
             _w(

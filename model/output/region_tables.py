@@ -202,18 +202,22 @@ def format_region(result: RegionResult, lang: str = "zh") -> str:
     return "\n".join(lines)
 
 
+def measure_words(rows: list[dict[str, Any]], lang: str) -> str:
+    """What a fund's ranking measures: the subsidy paid (every county under the ``formula``
+    rule) or the subsidy need."""
+    paid = all(r["measure"] == "paid" for r in rows)
+    return _w(
+        "财政补贴收入" if paid else "财政补贴需求", "subsidy paid" if paid else "subsidy need", lang
+    )
+
+
 def ranking_lines(result: RegionResult, lang: str = "zh") -> list[str]:
     """Per fund, the counties with the highest subsidy per contributor."""
     lines: list[str] = []
     for fund in dict.fromkeys(r["fund"] for r in result.ranking):
         rows_of = [r for r in result.ranking if r["fund"] == fund]
         first, last = rows_of[0]["first_year"], rows_of[0]["last_year"]
-        paid = all(r["measure"] == "paid" for r in rows_of)
-        what = _w(
-            "财政补贴收入" if paid else "财政补贴需求",
-            "subsidy paid" if paid else "subsidy need",
-            lang,
-        )
+        what = measure_words(rows_of, lang)
         shown = min(RANKING_SHOWN, len(rows_of))
         if lines:
             lines.append("")
