@@ -74,6 +74,8 @@ class _Shared:
     years: int | None
     scales: Scales
     budget_year_index: int | None  # with it, each county also sends its point budget lines
+    pool_shares: dict[str, float]  # pooled fund -> the share of contributions paid in
+    common_years: int  # the years every county projects (the totals' T)
 
 
 @dataclass(frozen=True)
@@ -93,6 +95,11 @@ class CountyPaths:
     subsidy_by_level: dict[str, dict[str, np.ndarray]]  # fund -> subsidy_<level> -> (T,)
     rules: dict[str, str]  # fund -> its subsidy rule (SUBSIDY_RULES)
     budget_lines: dict[str, dict[str, float]] | None = None  # fund -> line -> 万元
+    #: fund -> series of SUMMARISED -> (3, T_c) percentiles, and "deterministic" (5, T_c)
+    percentiles: dict[str, dict[str, np.ndarray]] = field(default_factory=dict)
+    ranking: list[dict[str, Any]] = field(default_factory=list)  # a row per fund
+    #: pooled fund -> (paid in, gap), each (paths, T_c)
+    pool_parts: dict[str, tuple[np.ndarray, np.ndarray]] = field(default_factory=dict)
 
 
 @dataclass
@@ -153,7 +160,7 @@ def _county_paths(shared: _Shared, task: _County) -> CountyPaths:
     if shared.budget_year_index is not None:
         t = shared.budget_year_index
         lines = {f: {k: float(v[0]) for k, v in d.items()} for f, d in lines_from(det, t).items()}
-    return CountyPaths(
+    part = CountyPaths(
         task.scenario.meta.id,
         sim.years,
         funds,
@@ -162,6 +169,25 @@ def _county_paths(shared: _Shared, task: _County) -> CountyPaths:
         subsidy_rules(det.basis),
         lines,
     )
+    # what the region keeps of the county is computed here, in the worker
+    T_region = shared.common_years
+    for fund, series in funds.items():
+        part.percentiles[fund] = {
+            k: np.percentile(series[k], COUNTY_PERCENTILES, axis=0) for k in SUMMARISED
+        }
+        part.percentiles[fund]["deterministic"] = np.array(
+            [deterministic[fund][k] for k in SUMMARISED]
+        )
+        part.ranking.append(_ranking_row(task.scenario, fund, part, T_region))
+        if fund in shared.pool_shares:
+            up = shared.pool_shares[fund] * series["contribution_income"][:, :T_region]
+            gap = np.maximum(
+                0.0,
+                series["total_expenditure"][:, :T_region]
+                - (series["total_income"][:, :T_region] - series["subsidy_income"][:, :T_region]),
+            )
+            part.pool_parts[fund] = (up, gap)
+    return part
 
 
 def memory_needed_mib(counties: int, pooled_funds: int, paths: int, T: int, workers: int) -> float:
@@ -227,7 +253,12 @@ def simulate_region(
         _County(s, stream)
         for s, stream in zip(scenarios, counties_stream.spawn(len(scenarios)), strict=True)
     ]
-    shared = _Shared(deviations, paths, years, scales, budget_year_index)
+    shares = {}
+    for fund in pooled:
+        share = region.pooling.of(fund).contribution_share
+        assert share is not None
+        shares[fund] = share.value
+    shared = _Shared(deviations, paths, years, scales, budget_year_index, shares, T)
     common = horizons[0][:T]
 
     totals: dict[str, dict[str, np.ndarray]] = {}
@@ -248,7 +279,7 @@ def simulate_region(
     results = iter_tasks(
         _county_paths, tasks, shared=shared, workers=workers, scheduler=scheduler, progress=step
     )
-    for task, part in zip(tasks, results, strict=True):
+    for part in results:
         if not np.array_equal(part.years[:T], common):
             raise YanglaoError(
                 f"{part.id}: its projection starts in {int(part.years[0])}, not "
@@ -270,27 +301,13 @@ def simulate_region(
             )
             for k, v in part.subsidy_by_level[fund].items():
                 lv_into[k] += v[:T]
-            counties[part.id][fund] = {
-                k: np.percentile(series[k], COUNTY_PERCENTILES, axis=0) for k in SUMMARISED
-            }
-            counties[part.id][fund]["deterministic"] = np.array(
-                [part.deterministic[fund][k] for k in SUMMARISED]
-            )
-            ranking_rows.append(_ranking_row(task.scenario, fund, part, T))
-            if fund in pool_parts:
-                rules = region.pooling.of(fund)
-                assert rules.contribution_share is not None
-                pool_parts[fund]["up"].append(
-                    rules.contribution_share.value * series["contribution_income"][:, :T]
-                )
-                pool_parts[fund]["gap"].append(
-                    np.maximum(
-                        0.0,
-                        series["total_expenditure"][:, :T]
-                        - (series["total_income"][:, :T] - series["subsidy_income"][:, :T]),
-                    )
-                )
+            counties[part.id][fund] = part.percentiles[fund]
+            if fund in part.pool_parts:
+                up, gap = part.pool_parts[fund]
+                pool_parts[fund]["up"].append(up)
+                pool_parts[fund]["gap"].append(gap)
                 pool_ids[fund].append(part.id)
+        ranking_rows += part.ranking
         del part
     pool = {}
     for fund, parts in pool_parts.items():
