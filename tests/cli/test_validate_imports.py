@@ -57,3 +57,28 @@ def test_value_at_is_step_values_at_one_year():
                 assert value_at(schedule, year) == float(step_values(schedule, np.array([year]))[0])
                 checked += 1
     assert checked > 10_000
+
+
+BLAS = """
+import json
+import cli.main  # noqa: F401  (before numpy, as the yanglao script does)
+import numpy  # noqa: F401
+from threadpoolctl import threadpool_info
+print(json.dumps([i["num_threads"] for i in threadpool_info() if i["user_api"] == "blas"]))
+"""
+
+
+@pytest.mark.parametrize("given, expected", [(None, 1), ("2", 2)])
+def test_the_command_line_runs_one_blas_thread_unless_told(given, expected, monkeypatch):
+    import os
+
+    env = {
+        k: v for k, v in os.environ.items() if k not in ("OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
+    }
+    if given is not None:
+        env["OPENBLAS_NUM_THREADS"] = given
+    run = subprocess.run([sys.executable, "-c", BLAS], cwd=ROOT, capture_output=True, text=True,
+                         check=False, env=env)  # fmt: skip
+    assert run.returncode == 0, run.stderr
+    threads = json.loads(run.stdout)
+    assert threads and all(n == expected for n in threads)
