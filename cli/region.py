@@ -20,6 +20,8 @@ from cli.common import (
     Lang,
     LangOpt,
     OutOpt,
+    SchedulerOpt,
+    WorkersOpt,
     YearsOpt,
     h,
     run_report,
@@ -41,6 +43,8 @@ RegionArg = Annotated[
 def region(
     region_file: RegionArg,
     years: YearsOpt = None,
+    workers: WorkersOpt = 1,
+    scheduler: SchedulerOpt = None,
     out: OutOpt = None,
     lang: LangOpt = Lang.zh,
     force: ForceOpt = False,
@@ -60,7 +64,8 @@ def region(
         lang=lang,
         force=force,
         debug=debug,
-        options={"years": years},
+        # workers calibrate the counties (in chunks); the figures do not depend on them
+        options={"years": years, "workers": workers, "scheduler": scheduler},
     )
 
 
