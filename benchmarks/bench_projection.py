@@ -382,8 +382,13 @@ def main() -> None:
     basis = build_basis(scenario, YEARS)
     many = stacked(basis, N_STACKED)
 
-    one_best, one_med = best_of(lambda: project_basis(basis, keep_members=False), args.repeat * 3)
-    ref_best, ref_med = best_of(lambda: reference_projection(basis), args.repeat * 3)
+    # the engine and the reference interleaved, round by round, so that both see the same load
+    ones, refs = [], []
+    for _ in range(args.repeat * 6):
+        ones += times_of(lambda: project_basis(basis, keep_members=False), 1)
+        refs += times_of(lambda: reference_projection(basis), 1)
+    one_best, one_med = min(ones), statistics.median(ones)
+    ref_best, ref_med = min(refs), statistics.median(refs)
     ref_many_best, _ = best_of(lambda: reference_projection(many), max(3, args.repeat // 2))
     one_m_best, _ = best_of(lambda: project_basis(basis, keep_members=True), args.repeat * 3)
     many_best, many_med = best_of(
