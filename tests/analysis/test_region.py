@@ -481,3 +481,34 @@ def test_calibrating_in_a_process_pool_gives_the_same_region(region, result) -> 
         for k in SERIES:
             np.testing.assert_array_equal(pooled.totals[fund][k], series[k])
     assert pooled.groups == result.groups
+
+
+def test_counties_with_different_pension_ages_run_together(tmp_path) -> None:
+    # a county whose residents draw from 65 (a made-up policy) cannot stack with the others:
+    # it runs in a group of its own, and the region's totals are still the sum of the counties
+    path = small_region(tmp_path / "r", counties=4)
+    county = tmp_path / "r" / "counties" / "county-002.yaml"
+    county.write_text(
+        county.read_text(encoding="utf-8")
+        + "policy:\n  residents:\n    pension_age: {value: 65, unit: 岁, source: test}\n",
+        encoding="utf-8",
+    )
+    region, scenarios = load_region(path)
+    result = project_region(region, scenarios)
+    by_id = {c.id: c for c in result.counties}
+    other = by_id[scenarios[1].meta.id]
+    assert [g for g in result.groups if 1 in g] == [[1]]
+    assert other.scenario.policy.residents.pension_age.value == 65
+    alone = project(scenarios[1])
+    np.testing.assert_allclose(
+        other.series["residents"]["beneficiaries"],
+        alone.funds["residents"]["beneficiaries"][0],
+        rtol=1e-12,
+    )
+    T = result.years.size
+    summed = sum(
+        c.series["residents"]["subsidy_income"][:T]
+        for c in result.counties
+        if "residents" in c.series
+    )
+    np.testing.assert_allclose(result.totals["residents"]["subsidy_income"], summed, rtol=1e-12)
