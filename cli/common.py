@@ -199,6 +199,17 @@ SchedulerOpt = Annotated[
         ),
     ),
 ]
+SeedOpt = Annotated[
+    int,
+    typer.Option(
+        "--seed",
+        min=0,
+        help=h(
+            "随机种子（0 或以上）：同一种子得同样结果",
+            "random seed (0 or more): the same seed gives the same numbers",
+        ),
+    ),
+]
 YearsOpt = Annotated[
     int | None,
     typer.Option(

@@ -27,6 +27,7 @@ from cli.common import (  # (shared options, spelled once)
     OutOpt,
     ScenarioArg,
     SchedulerOpt,
+    SeedOpt,
     WorkersOpt,
     YearsOpt,
     _named,
@@ -286,17 +287,7 @@ def budget(
             help=h("区间所用的模拟次数（100–100000）", "simulated outturns for the intervals"),
         ),
     ] = 2000,
-    seed: Annotated[
-        int,
-        typer.Option(
-            "--seed",
-            min=0,
-            help=h(
-                "模拟的随机种子（0 或以上；同一种子得同样结果）",
-                "random seed of the simulated outturns (0 or more)",
-            ),
-        ),
-    ] = 0,
+    seed: SeedOpt = 0,
     intervals: Annotated[
         Intervals,
         typer.Option(
@@ -385,17 +376,7 @@ def simulate(
             help=h("模拟路径数（1–100000）", "number of simulated paths"),
         ),
     ] = 1000,
-    seed: Annotated[
-        int,
-        typer.Option(
-            "--seed",
-            min=0,
-            help=h(
-                "随机种子（0 或以上）：同一种子得同样结果",
-                "random seed (0 or more): the same seed gives the same numbers",
-            ),
-        ),
-    ] = 0,
+    seed: SeedOpt = 0,
     years: YearsOpt = None,
     parameter_uncertainty: Annotated[
         bool,

@@ -21,6 +21,7 @@ from cli.common import (
     Lang,
     LangOpt,
     ScenarioArg,
+    SeedOpt,
     check_out,
     fail,
     h,
@@ -49,17 +50,6 @@ PathsOpt = Annotated[
         min=100,
         max=100_000,
         help=h("模拟路径数（扇形图和预算区间）", "simulated paths (fan charts and budget ranges)"),
-    ),
-]
-SeedOpt = Annotated[
-    int,
-    typer.Option(
-        "--seed",
-        min=0,
-        help=h(
-            "随机种子（0或以上）：种子相同，结果相同",
-            "random seed (0 or more): the same seed gives the same numbers",
-        ),
     ),
 ]
 
